@@ -1,0 +1,48 @@
+import type { SniffedType } from '../media/types.ts';
+
+/**
+ * Why a call did not yield a final 2xx body. The client classifies; it never judges a contract.
+ * - modal-platform: Modal's edge answered (`modal-http: …` bodies, 408 "Missing request…",
+ *   404 invalid function call / app stopped, 500 function timed out).
+ * - app-error: the app's own non-2xx (JSON `detail` / `error` bodies).
+ * - network: connect/reset/DNS errors.
+ * - timeout: the overall deadline passed (including while following 303s).
+ * - too-large: the body exceeded the size cap.
+ */
+export type FailureClass = 'modal-platform' | 'app-error' | 'network' | 'timeout' | 'too-large';
+
+export interface Hop {
+  method: 'GET' | 'POST';
+  /** URL without query secrets; Modal result URLs carry only a function-call id. */
+  url: string;
+  status: number | null;
+  /** ms from the start of the call when this hop was sent. */
+  startedAtMs: number;
+  /** ms this hop waited for its response headers. */
+  waitMs: number;
+}
+
+export interface CallFailure {
+  class: FailureClass;
+  message: string;
+  status?: number;
+}
+
+export interface CallResult {
+  /** Final status, or null when no response arrived. */
+  status: number | null;
+  /** Final response headers, lower-cased names. */
+  headers: Record<string, string>;
+  body: Buffer;
+  /** Content-Type as declared by the final response. */
+  declaredType: string | null;
+  /** Type sniffed from the body's magic bytes. */
+  sniffedType: SniffedType;
+  hops: Hop[];
+  /** Total wall time of the call, all hops included, ms. */
+  totalMs: number;
+  /** ms until the final response's headers. */
+  ttfbMs: number | null;
+  /** Set when the call did not end in a 2xx with a complete body. */
+  failure?: CallFailure;
+}

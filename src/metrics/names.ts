@@ -1,0 +1,49 @@
+/**
+ * Every metric genprobe exports, in one place, so the exporter, the dashboards, the alert rules and
+ * the tests agree on names and labels. Conventions (anchors.md §4): `genprobe_` prefix, base units,
+ * `_total` only on counters, timestamps not "time since", bounded labels (no per-request ids).
+ */
+export interface MetricDef {
+  name: string;
+  type: 'counter' | 'gauge' | 'histogram';
+  help: string;
+  labels: readonly string[];
+  buckets?: readonly number[];
+}
+
+/** Fitted to 1–600 s generation calls; 150 is Modal's 303 cut. */
+export const LATENCY_BUCKETS = [1, 2, 5, 10, 20, 30, 45, 60, 90, 120, 150, 180, 240, 300, 450, 600] as const;
+/** Face match percentage 0–100. */
+export const FACE_MATCH_BUCKETS = [10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 95, 100] as const;
+
+export const METRICS = {
+  // --- probes (issue 4) ---
+  probeSuccess: { name: 'genprobe_probe_success', type: 'gauge', help: '1 if the last probe of the endpoint passed its contract, else 0.', labels: ['endpoint', 'app', 'gpu', 'kind'] },
+  probeVerdict: { name: 'genprobe_probe_verdict', type: 'gauge', help: 'Last latency verdict of the endpoint: 1 for the current verdict label (ok|degraded|failed), 0 otherwise.', labels: ['endpoint', 'app', 'verdict'] },
+  probesTotal: { name: 'genprobe_probes_total', type: 'counter', help: 'Probes run, by result.', labels: ['endpoint', 'app', 'kind', 'result'] },
+  requestDuration: { name: 'genprobe_request_duration_seconds', type: 'histogram', help: 'Wall time of generation calls including 303 hops.', labels: ['endpoint', 'app', 'gpu', 'start'], buckets: LATENCY_BUCKETS },
+  latencyBudget: { name: 'genprobe_latency_budget_seconds', type: 'gauge', help: 'Latency budget of the endpoint from the catalog, by start type.', labels: ['endpoint', 'app', 'start'] },
+  lastDuration: { name: 'genprobe_last_request_duration_seconds', type: 'gauge', help: 'Wall time of the last generation call of the endpoint.', labels: ['endpoint', 'app', 'start'] },
+  warmupDuration: { name: 'genprobe_warmup_duration_seconds', type: 'histogram', help: 'Time for GET /health to answer when warming an app.', labels: ['app'], buckets: LATENCY_BUCKETS },
+  redirects: { name: 'genprobe_redirects', type: 'gauge', help: '303 hops followed by the last call of the endpoint.', labels: ['endpoint', 'app'] },
+  redirectsTotal: { name: 'genprobe_redirects_total', type: 'counter', help: '303 hops followed.', labels: ['endpoint', 'app'] },
+  checkFailures: { name: 'genprobe_check_failures_total', type: 'counter', help: 'Failed checks, by check name.', labels: ['endpoint', 'app', 'check'] },
+  faceMatch: { name: 'genprobe_face_match_percent', type: 'histogram', help: 'Calibrated face match percentage of outputs against their reference.', labels: ['endpoint', 'app'], buckets: FACE_MATCH_BUCKETS },
+  lastFaceMatch: { name: 'genprobe_last_face_match_percent', type: 'gauge', help: 'Face match percentage of the last probe.', labels: ['endpoint', 'app'] },
+  gpuCost: { name: 'genprobe_gpu_cost_usd_total', type: 'counter', help: 'GPU spend of probes in USD (X-Cost-USD or GPU-seconds x price).', labels: ['endpoint', 'app', 'gpu'] },
+  budgetRemaining: { name: 'genprobe_budget_remaining_usd', type: 'gauge', help: 'GPU budget left in the current period.', labels: ['period'] },
+  budgetLimit: { name: 'genprobe_budget_limit_usd', type: 'gauge', help: 'GPU budget of the period.', labels: ['period'] },
+  probesSkipped: { name: 'genprobe_probes_skipped_total', type: 'counter', help: 'Probes skipped, by reason (budget, busy).', labels: ['endpoint', 'app', 'reason'] },
+  lastSuccess: { name: 'genprobe_last_success_timestamp_seconds', type: 'gauge', help: 'Unix time of the last passing probe of the endpoint.', labels: ['endpoint', 'app'] },
+  lastProbe: { name: 'genprobe_last_probe_timestamp_seconds', type: 'gauge', help: 'Unix time of the last probe of the endpoint.', labels: ['endpoint', 'app'] },
+  buildInfo: { name: 'genprobe_build_info', type: 'gauge', help: 'Build information, always 1.', labels: ['version', 'node_version'] },
+  // --- usage from the jobs database (issue 5) ---
+  usageJobs: { name: 'genprobe_usage_jobs', type: 'gauge', help: 'generation_jobs rows created in the window, by classified provider, job type and status.', labels: ['provider', 'type', 'status', 'window'] },
+  usageJobDuration: { name: 'genprobe_usage_job_duration_seconds', type: 'gauge', help: 'Mean job duration in the window, by provider and job type.', labels: ['provider', 'type', 'window'] },
+  usageFailures: { name: 'genprobe_usage_failed_jobs', type: 'gauge', help: 'Failed jobs in the window, by provider.', labels: ['provider', 'window'] },
+  usageMislabelled: { name: 'genprobe_usage_mislabelled_jobs', type: 'gauge', help: 'Jobs whose stored external_provider disagrees with the classification, by stored label.', labels: ['stored', 'classified', 'window'] },
+  usageLastRead: { name: 'genprobe_usage_last_success_timestamp_seconds', type: 'gauge', help: 'Unix time of the last successful read of generation_jobs.', labels: [] },
+  usageReadErrors: { name: 'genprobe_usage_read_errors_total', type: 'counter', help: 'Failed reads of generation_jobs, by reason.', labels: ['reason'] },
+  usageQueryDuration: { name: 'genprobe_usage_query_duration_seconds', type: 'gauge', help: 'Duration of the last usage query.', labels: [] },
+  usageUp: { name: 'genprobe_usage_up', type: 'gauge', help: '1 if the last read of the jobs database succeeded.', labels: [] },
+} as const satisfies Record<string, MetricDef>;
