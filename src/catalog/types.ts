@@ -76,8 +76,8 @@ export type FixtureName =
   | 'face:grace_hopper' // Grace Hopper, public domain (second identity)
   | 'scene:coffee' // a face-less image, CC0
   | 'mask:center' // white square on black, for inpaint
-  | 'video:portrait' // short H.264 MP4 with the reference face
-  | 'video:portrait-webp'; // the same as animated WebP
+  | 'video:portrait' // short H.264 MP4 (512², 33 frames, 16 fps) of grace_hopper: the face a swap replaces
+  | 'video:portrait-webp'; // the same clip as animated WebP (256²)
 
 export type SampleValue = string | number | boolean | null | FixtureRef | SampleValue[];
 export type SampleRequest = Record<string, SampleValue>;
