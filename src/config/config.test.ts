@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig, parseConfig } from './index.ts';
+import { inMaintenance } from './maintenance.ts';
+
+describe('config', () => {
+  it('fills defaults for the real fleet', () => {
+    const c = parseConfig({});
+    expect(c.target.url).toBe('https://{workspace}--{app}-comfyui-fastapi-app.modal.run');
+    expect(c.target.workspace).toBe('ryla');
+    expect(c.target.timeScale).toBe(1);
+    expect(c.gate.retryBudget).toBe(4);
+    expect(c.probes.budget).toEqual({ dailyUsd: 5, monthlyUsd: 100 });
+  });
+
+  it('names every bad field by its path', () => {
+    let error: unknown;
+    try {
+      parseConfig({ target: { url: 'http://x/' }, probes: { schedules: [{ match: 'flux', cron: 'every minute', kind: 'smoke' }] }, nope: 1 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const msg = (error as Error).message;
+    expect(msg).toContain('target.url: must contain {app}');
+    expect(msg).toContain('probes.schedules.0.cron: is not a valid cron expression');
+    expect(msg).toMatch(/\(root\): Unrecognized key.*nope/);
+  });
+
+  it('loads a genprobe.config.ts file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'genprobe-config-'));
+    writeFileSync(path.join(dir, 'genprobe.config.mjs'), `export default { target: { url: 'http://127.0.0.1:8787/{app}', timeScale: 0.01 } };`);
+    const { config, file } = await loadConfig(undefined, dir);
+    expect(file).toBe(path.join(dir, 'genprobe.config.mjs'));
+    expect(config.target.timeScale).toBe(0.01);
+  });
+
+  it('rejects a missing explicit file with its path', async () => {
+    await expect(loadConfig('nope.config.ts', '/tmp')).rejects.toThrow('config file not found: /tmp/nope.config.ts');
+  });
+
+  it('knows maintenance windows per app', () => {
+    const w = parseConfig({ maintenance: [{ start: '2026-01-01T00:00:00Z', end: '2026-01-01T01:00:00Z', apps: ['ryla-flux'], reason: 'deploy' }] }).maintenance;
+    expect(inMaintenance(w, 'ryla-flux', Date.parse('2026-01-01T00:30:00Z'))?.reason).toBe('deploy');
+    expect(inMaintenance(w, 'ryla-wan26', Date.parse('2026-01-01T00:30:00Z'))).toBeUndefined();
+    expect(inMaintenance(w, 'ryla-flux', Date.parse('2026-01-01T01:30:00Z'))).toBeUndefined();
+  });
+});

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+export const gateSchema = z
+  .object({
+    /** Calls in flight across all apps; each app is also held to its own max_inputs. */
+    concurrency: z.number().int().min(1).max(64).default(8),
+    /** Retries only for network and modal-platform failures, shared by the whole run. */
+    retryBudget: z.number().int().min(0).max(100).default(4),
+    retriesPerCall: z.number().int().min(0).max(5).default(1),
+    /** Checked-in list of known fleet defects. */
+    waivers: z.string().default('waivers.yaml'),
+    /** Golden images for fixed-seed outputs; drift is a warning unless goldenDrift is 'fail'. */
+    goldenDir: z.string().default('fixtures/golden'),
+    goldenDrift: z.enum(['warn', 'fail']).default('warn'),
+    /** Run the negative (bad input) cases as well as the happy path. */
+    negativeCases: z.boolean().default(true),
+  })
+  .strict();
+
+export type GateConfig = z.infer<typeof gateSchema>;

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import cron from 'node-cron';
+
+/**
+ * health: GET /health (cheap warm-up). smoke: one real generation, fixed seed, small size.
+ * full: the endpoint's whole contract (happy path + negative cases).
+ */
+export const probeKindSchema = z.enum(['health', 'smoke', 'full']);
+export type ProbeKind = z.infer<typeof probeKindSchema>;
+
+export const scheduleSchema = z
+  .object({
+    /** An endpoint id, or a tag (`tag:cheap`), or `*`. */
+    match: z.string().min(1),
+    cron: z.string().refine((c) => cron.validate(c), { message: 'is not a valid cron expression' }),
+    kind: probeKindSchema,
+  })
+  .strict();
+
+export const budgetSchema = z
+  .object({
+    dailyUsd: z.number().nonnegative().default(5),
+    monthlyUsd: z.number().nonnegative().default(100),
+  })
+  .strict();
+
+export const probesSchema = z
+  .object({
+    schedules: z.array(scheduleSchema).default([]),
+    budget: budgetSchema.default({ dailyUsd: 5, monthlyUsd: 100 }),
+    /** Warm the app (and the apps it delegates to) with GET /health before smoke/full probes. */
+    warmUp: z.boolean().default(true),
+    timezone: z.string().default('UTC'),
+  })
+  .strict();
+
+export type ScheduleConfig = z.infer<typeof scheduleSchema>;
+export type BudgetConfig = z.infer<typeof budgetSchema>;
+export type ProbesConfig = z.infer<typeof probesSchema>;

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/**
+ * Where genprobe sends requests. The URL template names the app with `{app}` and optionally the
+ * workspace with `{workspace}`; the default is Modal's deployed-ASGI URL for the fleet.
+ */
+export const DEFAULT_TARGET_TEMPLATE = 'https://{workspace}--{app}-comfyui-fastapi-app.modal.run';
+
+export const targetSchema = z
+  .object({
+    url: z
+      .string()
+      .default(DEFAULT_TARGET_TEMPLATE)
+      .refine((u) => u.includes('{app}'), { message: 'must contain {app}, e.g. http://127.0.0.1:8787/{app}' }),
+    workspace: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes').default('ryla'),
+    /**
+     * Multiplies every documented time (budgets, deadlines, the 150 s cut). 1 for the real fleet;
+     * 0.01 for the bundled emulator run time-scaled (a 425 s call takes 4.25 s).
+     */
+    timeScale: z.number().positive().max(1).default(1),
+    /** Fixed slack added to every budget and deadline, for local rendering cost of an emulator. */
+    overheadMs: z.number().int().min(0).default(0),
+    /** Bodies above this size are cut and reported as too-large. */
+    maxBodyBytes: z.number().int().positive().default(512 * 1024 * 1024),
+  })
+  .strict();
+
+export type TargetConfig = z.infer<typeof targetSchema>;
