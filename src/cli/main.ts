@@ -1,0 +1,54 @@
+/**
+ * The `genprobe` command. Each subcommand lives in its own module and is loaded on demand, so
+ * `genprobe gate` does not pay for the probe service and vice versa.
+ */
+import { ConfigError } from '../config/index.ts';
+
+const HELP = `genprobe — contract tests and production probes for GPU generation endpoints on Modal
+
+Usage: genprobe <command> [options]   (genprobe <command> --help for its options)
+
+  gate        run the endpoint contracts (CI gate before a deploy)
+  emulate     start the bundled fleet emulator
+  serve       run scheduled probes and serve /metrics, /api/status and the status page
+  probe       one-shot probes for an external cron (--once), optionally to a Pushgateway
+  usage       Modal-versus-ComfyUI usage from the jobs database, as a table
+  face        face identity tools (face calibrate)
+  selftest    inject every emulator fault and show which check catches it
+  catalog     list the endpoint catalog
+
+Exit codes: 0 passed, 1 a contract failed, 2 tool or config error.`;
+
+type Command = (argv: string[]) => Promise<number>;
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  gate: async () => (await import('./gate.ts')).gateCommand,
+  emulate: async () => (await import('./emulate.ts')).emulateCommand,
+  serve: async () => (await import('./serve.ts')).serveCommand,
+  probe: async () => (await import('./probe.ts')).probeCommand,
+  usage: async () => (await import('./usage.ts')).usageCommand,
+  face: async () => (await import('./face.ts')).faceCommand,
+  selftest: async () => (await import('./selftest.ts')).selftestCommand,
+  catalog: async () => (await import('./catalog.ts')).catalogCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(HELP);
+    return name ? 0 : 2;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    console.error(`genprobe: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    // Tool and config errors exit 2 with one clear line; the stack only on request.
+    console.error(`genprobe ${name}: ${e instanceof ConfigError ? '' : `${e.code ? `${e.code}: ` : ''}`}${e.message}`);
+    if (process.env.GENPROBE_DEBUG) console.error(e.stack);
+    return 2;
+  }
+}

@@ -1,0 +1,33 @@
+import type { EndpointVerdict, GateReport } from '../runner/report.ts';
+
+const ICON: Record<EndpointVerdict, string> = { pass: '✅', fail: '❌', warn: '⚠️', waived: '🟡', skipped: '⏭️' };
+
+/** Markdown cells: error bodies are untrusted; keep them from breaking the table or injecting HTML. */
+function cell(s: string): string {
+  return s.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').slice(0, 300);
+}
+
+export function renderMarkdown(report: GateReport): string {
+  const s = report.summary;
+  const lines = [
+    `## genprobe gate: ${report.exitCode === 0 ? 'passed' : 'FAILED'}`,
+    '',
+    `${s.pass} passed · ${s.fail} failed · ${s.warn} warnings · ${s.waived} waived · ${s.skipped} skipped · ${s.total} endpoints in ${(report.durationMs / 1000).toFixed(1)} s (target \`${report.target.url}\`, time scale ${report.target.timeScale})`,
+    '',
+    '| | endpoint | app | latency | redirects | findings |',
+    '|---|---|---|---:|---:|---|',
+  ];
+  for (const ep of report.endpoints) {
+    const findings = ep.checks
+      .filter((c) => c.verdict === 'fail' || c.verdict === 'warn')
+      .map((c) => `${c.waived ? '(waived) ' : ''}**${c.check}** ${cell(c.message)}`)
+      .join('<br>');
+    const lat = ep.latencyMs === null ? '—' : `${(ep.latencyMs / 1000).toFixed(2)} s`;
+    lines.push(`| ${ICON[ep.verdict]} | \`${ep.path}\` | ${ep.app} | ${lat} | ${ep.redirects} | ${ep.skipReason ? cell(ep.skipReason) : findings || (ep.lifecycle === 'live' ? '' : `${ep.lifecycle} as expected`)} |`);
+  }
+  if (report.waivers.length) {
+    lines.push('', '### Waivers', '');
+    for (const w of report.waivers) lines.push(`- ${w.finding === 'expired' ? '❌' : 'ℹ️'} ${cell(w.message)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

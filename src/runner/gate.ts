@@ -1,0 +1,120 @@
+/**
+ * A gate run: select endpoints, warm their apps, run every contract in parallel within per-app
+ * limits, apply waivers, and produce the GateReport with its exit code.
+ */
+import { APPS, CATALOG, getEndpoint } from '../catalog/index.ts';
+import type { AppName, EndpointEntry } from '../catalog/types.ts';
+import type { StartType } from '../checks/latency.ts';
+import { ModalClient } from '../client/index.ts';
+import { ConfigError, type GenprobeConfig } from '../config/index.ts';
+import { applyWaivers, loadWaivers } from '../waivers/index.ts';
+import type { EndpointReport, EndpointVerdict, GateReport, Waiver } from './report.ts';
+import { RetryBudget } from './retry.ts';
+import { runEndpoint, type EndpointRun, type FaceCheck } from './run-endpoint.ts';
+import { Semaphore } from './semaphore.ts';
+import { settleVerdicts } from './verdict.ts';
+
+export const GENPROBE_VERSION = '0.1.0';
+
+export interface GateOptions {
+  config: GenprobeConfig;
+  only?: string[];
+  tags?: string[];
+  /** Extra headers on every call (e.g. `x-genprobe-fault` against the emulator). */
+  headers?: Record<string, string>;
+  faceCheck?: FaceCheck;
+  updateGolden?: boolean;
+  waivers?: Waiver[];
+  client?: ModalClient;
+  now?: () => Date;
+  onEndpoint?: (report: EndpointReport) => void;
+}
+
+export function selectEndpoints(only: string[] = [], tags: string[] = []): EndpointEntry[] {
+  const chosen = only.length ? only.map((id) => getEndpoint(id)) : [...CATALOG];
+  const unknownTags = tags.filter((t) => !CATALOG.some((e) => e.tags.includes(t)));
+  if (unknownTags.length) throw new ConfigError(`unknown tag(s): ${unknownTags.join(', ')}`);
+  return tags.length ? chosen.filter((e) => tags.some((t) => e.tags.includes(t))) : chosen;
+}
+
+/** Apps to warm for a set of endpoints: their own and every app they delegate to. */
+export function appsToWarm(entries: EndpointEntry[]): AppName[] {
+  const set = new Set<AppName>();
+  for (const e of entries) {
+    if (e.lifecycle !== 'live') continue;
+    set.add(e.app);
+    for (const d of e.delegatesTo ?? []) set.add(d);
+  }
+  return [...set].filter((a) => APPS[a].health !== null);
+}
+
+export async function runGate(opts: GateOptions): Promise<{ report: GateReport; runs: EndpointRun[] }> {
+  const { config } = opts;
+  const now = opts.now ?? (() => new Date());
+  const started = now();
+  const entries = selectEndpoints(opts.only, opts.tags);
+  const waivers = opts.waivers ?? loadWaivers(config.gate.waivers);
+  const client = opts.client ?? new ModalClient({ targetTemplate: config.target.url, workspace: config.target.workspace, maxBodyBytes: config.target.maxBodyBytes, auth: ModalClient.authFromEnv() });
+
+  // Warm-up: one GET /health per app (Modal runs @enter before answering it), so the contract
+  // calls that follow hit warm containers and can be held to the warm budget.
+  const warm = new Set<string>();
+  await Promise.all(
+    appsToWarm(entries).map(async (app) => {
+      const deadline = (APPS[app].coldStartSec * 3 * 1000) * config.target.timeScale + config.target.overheadMs + 5000;
+      const r = await client.health(app, deadline);
+      if (r.status === 200) warm.add(app);
+    }),
+  );
+
+  const limits = new Map<string, Semaphore>();
+  const appLimit = (app: string) => {
+    let s = limits.get(app);
+    if (!s) limits.set(app, (s = new Semaphore(APPS[app as AppName]?.maxInputs ?? 1)));
+    return s;
+  };
+  const ctx = {
+    client,
+    target: config.target,
+    gate: config.gate,
+    face: config.face,
+    retry: new RetryBudget(config.gate.retryBudget, config.gate.retriesPerCall),
+    appLimit,
+    global: new Semaphore(config.gate.concurrency),
+    startTypeFor: (app: string): StartType => (warm.has(app) ? 'warm' : 'unknown'),
+    faceCheck: opts.faceCheck,
+    updateGolden: opts.updateGolden,
+    headers: opts.headers,
+  };
+
+  const runs = await Promise.all(
+    entries.map(async (entry) => {
+      const run = await runEndpoint(entry, ctx, config.endpoints[entry.id]);
+      return run;
+    }),
+  );
+  const endpoints = runs.map((r) => r.report);
+  const waiverFindings = applyWaivers(endpoints, waivers, config.target.url, now());
+  for (const ep of endpoints) {
+    settleVerdicts(ep);
+    opts.onEndpoint?.(ep);
+  }
+
+  const summary = { pass: 0, fail: 0, warn: 0, waived: 0, skipped: 0, total: endpoints.length } as Record<EndpointVerdict, number> & { total: number };
+  for (const ep of endpoints) summary[ep.verdict]++;
+  const finished = now();
+  const exitCode: 0 | 1 = summary.fail > 0 || waiverFindings.some((f) => f.finding === 'expired') ? 1 : 0;
+  const report: GateReport = {
+    schemaVersion: 1,
+    tool: { name: 'genprobe', version: GENPROBE_VERSION },
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - started.getTime(),
+    target: { url: config.target.url, workspace: config.target.workspace, timeScale: config.target.timeScale },
+    summary,
+    waivers: waiverFindings,
+    exitCode,
+    endpoints,
+  };
+  return { report, runs };
+}

@@ -1,0 +1,81 @@
+/**
+ * The gate's result model. The JSON reporter writes it as-is, so this file IS the documented,
+ * stable report format (schemaVersion 1; fields are only ever added).
+ */
+import type { CheckResult } from '../checks/types.ts';
+import type { CallFailure, Hop } from '../client/types.ts';
+import type { Lifecycle } from '../catalog/types.ts';
+
+export type EndpointVerdict = 'pass' | 'fail' | 'warn' | 'waived' | 'skipped';
+export type CaseKind = 'happy' | 'negative' | 'removed' | 'incompatible';
+
+export interface Waiver {
+  endpoint: string;
+  check: string;
+  reason: string;
+  expires: string;
+  /** Only waive results whose message contains this text. */
+  contains?: string;
+  /** Only apply to targets whose URL template contains this text (e.g. `modal.run`). */
+  target?: string;
+}
+
+export interface ReportedCheck extends CheckResult {
+  /** The case this check belongs to. */
+  case: string;
+  /** Present when a waiver turned this failure into an accepted known defect. */
+  waived?: { reason: string; expires: string };
+}
+
+export interface CaseReport {
+  name: string;
+  kind: CaseKind;
+  verdict: Exclude<EndpointVerdict, 'skipped'>;
+  status: number | null;
+  latencyMs: number;
+  hops: Hop[];
+  attempts: number;
+  failure?: CallFailure;
+  /** sha256 and size of the body, and the sniffed type; bytes are not kept in reports. */
+  output?: { sniffedType: string; bytes: number; sha256: string; declaredType: string | null };
+  checks: ReportedCheck[];
+}
+
+export interface EndpointReport {
+  id: string;
+  app: string;
+  path: string;
+  gpu: string;
+  lifecycle: Lifecycle;
+  verdict: EndpointVerdict;
+  /** Latency of the happy-path call (or the first case), ms. */
+  latencyMs: number | null;
+  /** Redirect hops of the happy-path call. */
+  redirects: number;
+  hops: Hop[];
+  skipReason?: string;
+  /** GPU cost estimate of the calls made (X-Cost-USD when present, else GPU-seconds × price). */
+  costUsd: number;
+  checks: ReportedCheck[];
+  cases: CaseReport[];
+}
+
+export interface WaiverFinding {
+  waiver: Waiver;
+  finding: 'expired' | 'no-longer-needed';
+  message: string;
+}
+
+export interface GateReport {
+  schemaVersion: 1;
+  tool: { name: 'genprobe'; version: string };
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  target: { url: string; workspace: string; timeScale: number };
+  summary: Record<EndpointVerdict, number> & { total: number };
+  waivers: WaiverFinding[];
+  /** 0 all passed (warnings allowed), 1 a contract failed, 2 tool or config error. */
+  exitCode: 0 | 1 | 2;
+  endpoints: EndpointReport[];
+}

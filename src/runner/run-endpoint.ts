@@ -1,0 +1,191 @@
+/**
+ * Runs one endpoint's contract: build each planned request, call through the Modal-aware client
+ * (with the shared retry budget), hand the bytes to the checks, and assemble an EndpointReport.
+ * This is the one place where client and checks meet; neither knows the other.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { APPS, hardLimitSec, latencyBudgetSec } from '../catalog/index.ts';
+import { GPU_PRICE_USD_PER_SEC } from '../catalog/prices.ts';
+import type { EndpointEntry } from '../catalog/types.ts';
+import { runErrorCaseChecks, runOutputChecks } from '../checks/index.ts';
+import { checkGolden } from '../checks/golden.ts';
+import { checkLatency, type StartType } from '../checks/latency.ts';
+import { fail, type CheckResult } from '../checks/types.ts';
+import type { ModalClient } from '../client/index.ts';
+import type { CallResult } from '../client/types.ts';
+import type { EndpointOverride } from '../config/endpoint.ts';
+import type { FaceConfig, GateConfig, TargetConfig } from '../config/index.ts';
+import { inputInfo, resolveRequest, type ResolvedRequest } from './fixtures.ts';
+import { planContract, type PlannedCase } from './plan.ts';
+import type { CaseReport, EndpointReport, ReportedCheck } from './report.ts';
+import { RetryBudget } from './retry.ts';
+import type { Semaphore } from './semaphore.ts';
+import { verdictOfChecks } from './verdict.ts';
+
+export interface RunContext {
+  client: ModalClient;
+  target: TargetConfig;
+  gate: GateConfig;
+  face: FaceConfig;
+  retry: RetryBudget;
+  /** Per-app concurrency (the app's max_inputs) and a global cap. */
+  appLimit: (app: string) => Semaphore;
+  global: Semaphore;
+  /** How the caller knows whether the app was warm (the gate: first call per app is cold). */
+  startTypeFor: (app: string) => StartType;
+  /** Face identity checks; injected so the runner stays testable without the face model. */
+  faceCheck?: FaceCheck;
+  updateGolden?: boolean;
+  /** Extra headers on every call (e.g. fault injection against the emulator). */
+  headers?: Record<string, string>;
+  onCase?: (entry: EndpointEntry, report: CaseReport) => void;
+}
+
+export type FaceCheck = (input: {
+  output: Buffer;
+  outputKind: 'png' | 'jpeg' | 'webp-animated' | 'mp4';
+  reference: Buffer;
+  targetPct: number;
+  sampleFrames: number;
+}) => Promise<CheckResult[]>;
+
+export interface EndpointRun {
+  report: EndpointReport;
+  /** Bytes of the happy-path output and of the face reference, for thumbnails and face crops. */
+  output?: { body: Buffer; sniffedType: string };
+  reference?: Buffer;
+}
+
+/** Overall deadline of one call: twice the cold budget, capped at Modal's function timeout. */
+export function deadlineMs(entry: EndpointEntry, target: TargetConfig, override: EndpointOverride = {}): number {
+  const sec = override.deadlineSec ?? Math.min(latencyBudgetSec(entry, 'cold') * 2, hardLimitSec(entry));
+  return Math.round(sec * 1000 * target.timeScale + target.overheadMs);
+}
+
+export function costOf(entry: EndpointEntry, call: CallResult, timeScale: number): number {
+  const header = call.headers['x-cost-usd'];
+  if (header && /^\d+(\.\d+)?$/.test(header)) return Number(header);
+  return (call.totalMs / 1000 / timeScale) * GPU_PRICE_USD_PER_SEC[entry.gpu];
+}
+
+function tag(checks: CheckResult[], caseName: string): ReportedCheck[] {
+  return checks.map((c) => ({ ...c, case: caseName }));
+}
+
+function sha256(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+async function callWithRetry(entry: EndpointEntry, req: ResolvedRequest, ctx: RunContext, deadline: number) {
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    const call = await ctx.appLimit(entry.app).run(() =>
+      ctx.global.run(() =>
+        ctx.client.call({ app: entry.app, path: entry.path, method: entry.method, json: entry.method === 'POST' ? req.body : undefined, deadlineMs: deadline, headers: ctx.headers }),
+      ),
+    );
+    if (!ctx.retry.take(call.failure, attempts)) return { call, attempts };
+  }
+}
+
+function transportCheck(call: CallResult): CheckResult[] {
+  if (!call.failure || call.failure.class === 'app-error') return [];
+  return [fail('transport', `${call.failure.class}: ${call.failure.message}`, { class: call.failure.class, status: call.failure.status ?? call.status })];
+}
+
+async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunContext, override: EndpointOverride, run: EndpointRun): Promise<{ report: CaseReport; call: CallResult; costUsd: number }> {
+  const req = await resolveRequest(planned.sample);
+  const start = ctx.startTypeFor(entry.app);
+  const { call, attempts } = await callWithRetry(entry, req, ctx, deadlineMs(entry, ctx.target, override));
+  const checks: CheckResult[] = [...transportCheck(call)];
+  const response = { status: call.status, headers: call.headers, body: call.body, declaredType: call.declaredType, sniffedType: call.sniffedType };
+
+  if (planned.errorCase) {
+    if (!checks.length) checks.push(...runErrorCaseChecks(planned.errorCase, response));
+  } else if (!checks.length) {
+    const parsed = entry.request.safeParse(req.body);
+    const request = parsed.success ? parsed.data : (req.body as Record<string, unknown>);
+    checks.push(...(await runOutputChecks({ output: entry.output, headers: entry.headers, request, inputs: inputInfo(req.media), response })));
+    const decoded = !checks.some((c) => c.verdict === 'fail' && ['status', 'media-type', 'decodable'].includes(c.check));
+    if (entry.face && decoded && ctx.faceCheck && entry.output.kind !== 'json') {
+      const reference = req.media[entry.face.referenceField]?.bytes;
+      if (reference) {
+        run.reference = reference;
+        checks.push(
+          ...(await ctx.faceCheck({ output: call.body, outputKind: entry.output.kind, reference, targetPct: override.faceTargetPct ?? entry.face.target[0], sampleFrames: ctx.face.sampleFrames })),
+        );
+      } else {
+        checks.push(fail('face-present', `request has no reference media in field "${entry.face.referenceField}"`));
+      }
+    }
+    if (decoded && (entry.output.kind === 'png' || entry.output.kind === 'jpeg') && typeof req.body.seed === 'number') {
+      const goldenFile = path.join(ctx.gate.goldenDir, `${entry.id}.png`);
+      if (ctx.updateGolden) {
+        mkdirSync(path.dirname(goldenFile), { recursive: true });
+        writeFileSync(goldenFile, call.body);
+      } else if (existsSync(goldenFile)) {
+        const g = await checkGolden(call.body, readFileSync(goldenFile), { onDrift: ctx.gate.goldenDrift });
+        checks.push(...(Array.isArray(g) ? g : [g]));
+      }
+    }
+    checks.push(checkLatency(call.totalMs, { warmSec: latencyBudgetSec(entry, 'warm'), coldSec: latencyBudgetSec(entry, 'cold'), hardSec: hardLimitSec(entry) }, start, ctx.target.timeScale, ctx.target.overheadMs));
+    if (call.status !== null && call.status < 300 && call.body.length) run.output = { body: call.body, sniffedType: call.sniffedType };
+  }
+
+  const reported = tag(checks, planned.name);
+  const report: CaseReport = {
+    name: planned.name,
+    kind: planned.kind,
+    verdict: verdictOfChecks(reported),
+    status: call.status,
+    latencyMs: Math.round(call.totalMs),
+    hops: call.hops,
+    attempts,
+    failure: call.failure,
+    output: call.body.length ? { sniffedType: call.sniffedType, bytes: call.body.length, sha256: sha256(call.body), declaredType: call.declaredType } : undefined,
+    checks: reported,
+  };
+  ctx.onCase?.(entry, report);
+  return { report, call, costUsd: costOf(entry, call, ctx.target.timeScale) };
+}
+
+export function skippedReport(entry: EndpointEntry, reason: string): EndpointReport {
+  return { id: entry.id, app: entry.app, path: entry.path, gpu: entry.gpu, lifecycle: entry.lifecycle, verdict: 'skipped', latencyMs: null, redirects: 0, hops: [], skipReason: reason, costUsd: 0, checks: [], cases: [] };
+}
+
+export async function runEndpoint(entry: EndpointEntry, ctx: RunContext, override: EndpointOverride = {}): Promise<EndpointRun> {
+  const run: EndpointRun = { report: skippedReport(entry, '') };
+  if (override.skip) {
+    run.report.skipReason = override.skip;
+    return run;
+  }
+  const planned = planContract(entry, override, { negativeCases: ctx.gate.negativeCases });
+  // The happy path goes first so that it (not a cheap negative case) pays a cold start.
+  const [first, ...rest] = planned;
+  const results = first ? [await runCase(entry, first, ctx, override, run)] : [];
+  results.push(...(await Promise.all(rest.map((p) => runCase(entry, p, ctx, override, run)))));
+  const cases = results.map((r) => r.report);
+  const lead = results[0];
+  run.report = {
+    id: entry.id,
+    app: entry.app,
+    path: entry.path,
+    gpu: entry.gpu,
+    lifecycle: entry.lifecycle,
+    verdict: 'pass',
+    latencyMs: lead ? Math.round(lead.call.totalMs) : null,
+    redirects: lead ? lead.call.hops.filter((h) => h.status !== null && h.status >= 300 && h.status < 400).length : 0,
+    hops: lead?.call.hops ?? [],
+    costUsd: results.reduce((s, r) => s + r.costUsd, 0),
+    checks: cases.flatMap((c) => c.checks),
+    cases,
+  };
+  const order = { fail: 3, waived: 2, warn: 1, pass: 0 } as const;
+  run.report.verdict = cases.reduce<CaseReport['verdict']>((v, c) => (order[c.verdict] > order[v] ? c.verdict : v), 'pass');
+  return run;
+}
+
+export { APPS };

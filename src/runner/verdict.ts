@@ -1,0 +1,17 @@
+import type { CaseReport, EndpointReport, EndpointVerdict, ReportedCheck } from './report.ts';
+
+/** fail > waived > warn > pass, counting a waived failure as waived. */
+export function verdictOfChecks(checks: ReportedCheck[]): Exclude<EndpointVerdict, 'skipped'> {
+  if (checks.some((c) => c.verdict === 'fail' && !c.waived)) return 'fail';
+  if (checks.some((c) => c.verdict === 'fail' && c.waived)) return 'waived';
+  if (checks.some((c) => c.verdict === 'warn')) return 'warn';
+  return 'pass';
+}
+
+/** Recompute case and endpoint verdicts (after waivers were applied). */
+export function settleVerdicts(ep: EndpointReport): void {
+  if (ep.verdict === 'skipped') return;
+  for (const c of ep.cases) c.verdict = verdictOfChecks(c.checks);
+  const order: Record<string, number> = { fail: 3, waived: 2, warn: 1, pass: 0 };
+  ep.verdict = ep.cases.reduce<CaseReport['verdict']>((v, c) => (order[c.verdict] > order[v] ? c.verdict : v), 'pass');
+}

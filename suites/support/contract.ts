@@ -1,0 +1,58 @@
+/**
+ * The body of every generated suite: one `describe` per endpoint, one `it` per contract case, one
+ * soft expectation per check, so a failing run reads as the contract it broke.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { APPS, getEndpoint } from '../../src/catalog/index.ts';
+import { ModalClient } from '../../src/client/index.ts';
+import { parseConfig } from '../../src/config/index.ts';
+import { planContract } from '../../src/runner/plan.ts';
+import type { EndpointReport } from '../../src/runner/report.ts';
+import { RetryBudget } from '../../src/runner/retry.ts';
+import { runEndpoint } from '../../src/runner/run-endpoint.ts';
+import { Semaphore } from '../../src/runner/semaphore.ts';
+import { settleVerdicts } from '../../src/runner/verdict.ts';
+import { applyWaivers, loadWaivers } from '../../src/waivers/index.ts';
+import { EMULATOR_OVERHEAD_MS } from '../../src/cli/target.ts';
+import { PROJECT_ROOT } from '../../src/runner/fixtures.ts';
+import path from 'node:path';
+
+export function contract(id: string): void {
+  const entry = getEndpoint(id);
+  const cases = planContract(entry);
+  describe(`${entry.method} ${entry.path} on ${entry.app} (${entry.lifecycle})`, () => {
+    let report: EndpointReport;
+    beforeAll(async () => {
+      const url = inject('genprobeTarget');
+      const timeScale = inject('genprobeTimeScale');
+      const config = parseConfig({ target: { url, timeScale, overheadMs: process.env.GENPROBE_TARGET ? 0 : EMULATOR_OVERHEAD_MS } });
+      const faceCheck = entry.face ? (await import('../../src/face/check.ts')).faceMatchCheck : undefined;
+      const run = await runEndpoint(entry, {
+        client: new ModalClient({ targetTemplate: url, workspace: config.target.workspace, auth: ModalClient.authFromEnv() }),
+        target: config.target,
+        gate: config.gate,
+        face: config.face,
+        retry: new RetryBudget(2, 1),
+        appLimit: () => new Semaphore(APPS[entry.app].maxInputs),
+        global: new Semaphore(8),
+        startTypeFor: () => 'unknown',
+        faceCheck,
+      });
+      report = run.report;
+      applyWaivers([report], loadWaivers(path.join(PROJECT_ROOT, 'waivers.yaml')), url);
+      settleVerdicts(report);
+    }, 300_000);
+    afterAll(() => undefined);
+
+    for (const c of cases) {
+      it(c.errorCase ? `${c.name} → ${c.errorCase.expect.status.join('/')} ${c.errorCase.expect.body}${c.errorCase.expect.contains ? ` "${c.errorCase.expect.contains}"` : ''}` : c.name, () => {
+        const got = report.cases.find((r) => r.name === c.name);
+        expect(got, `case "${c.name}" was not run`).toBeDefined();
+        for (const check of got!.checks) {
+          if (check.waived) continue;
+          expect.soft(check.verdict, `${check.check}: ${check.message}`).not.toBe('fail');
+        }
+      });
+    }
+  });
+}
