@@ -1,0 +1,25 @@
+export type { CallFailure, CallResult, FailureClass, Hop } from './types.ts';
+export {
+  BodyTooLargeError,
+  CallerAbortedError,
+  DeadlineExceededError,
+  GenprobeClientError,
+  InvalidArgumentError,
+  InvalidTargetUrlError,
+  classifyFailure,
+  describeNetworkError,
+  errorCode,
+  quoteBody,
+} from './errors.ts';
+export { DEFAULT_TARGET_TEMPLATE, joinPath, redactUrl, resolveTargetUrl, type TargetVars } from './url.ts';
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_USER_AGENT,
+  MAX_HOPS,
+  ModalClient,
+  REDACTED,
+  redactSecrets,
+  type CallRequest,
+  type ModalAuth,
+  type ModalClientOptions,
+} from './modal-client.ts';
