@@ -52,6 +52,16 @@ export interface MeasuredTiming {
   seconds: number;
   date?: string;
   note?: string;
+  /**
+   * What the recorded call ended in (absent = ok). Error and timeout times are kept as facts
+   * (e.g. a 400 after a 62.9 s cold start) but never feed latency budgets.
+   */
+  outcome?: 'ok' | 'error' | 'timeout';
+  /**
+   * Container state the time includes, when the source says so (absent = not recorded).
+   * 'mixed' = a run whose calls were partly cold (the API report); budgets ignore cold and mixed.
+   */
+  start?: 'cold' | 'warm' | 'mixed';
 }
 
 export interface TimingSpec {

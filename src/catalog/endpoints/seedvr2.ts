@@ -1,0 +1,85 @@
+/**
+ * ryla-seedvr2 — handlers/seedvr2.py + workflows/seedvr2_api.json (contracts.md §3.7).
+ * try/except route: statuses are picked by substring search of the error text (§0.7), seedvr2 also
+ * maps "not found" → 404; bodies are `{"error","details","type"}`.
+ */
+import { z } from 'zod';
+import type { EndpointEntry } from '../types.ts';
+import { DRIFT_COST_HEADERS, int, media, seed } from './shared.ts';
+
+export const SEEDVR2_ENDPOINTS: EndpointEntry[] = [
+  {
+    id: 'seedvr2',
+    app: 'ryla-seedvr2',
+    path: '/seedvr2',
+    method: 'POST',
+    title: 'SeedVR2 7B upscale (short side = resolution)',
+    tags: ['image', 'upscale'],
+    lifecycle: 'live',
+    gpu: 'L40S',
+    timing: {
+      documentedSec: 208,
+      measured: [
+        { source: 'bench', seconds: 208, date: '2026-02-02', note: '1536 KB; run parameters uncertain' },
+        { source: 'mono', seconds: 35.5, date: '2026-01-28', note: 'ryla-comfyui monolith; 1712 KB' },
+        { source: 'api', seconds: 50.3, date: '2026-02-06', start: 'mixed', note: 'via RYLA API proxy, cold+warm mixed' },
+        { source: 'set', seconds: 178.7, date: '2026-02-04', start: 'warm' },
+      ],
+      fleetClientTimeoutMs: 600_000,
+    },
+    documentedCostUsd: 0.113,
+    request: z.looseObject({
+      image: media(), // data URL or raw base64 (decode_base64 splits on the first ","); re-saved as PNG
+      resolution: z.union([int(), z.string()]).default(1080), // int or numeric string; "fixed" → 1080
+      seed: seed().default(4105349922),
+      max_resolution: int().default(4000),
+      max_resolution_2: int().default(4000),
+      // scale: sent by docs, upscaleSeedVR2({scale}) and the playground (scale: 2) — ignored
+    }),
+    // coffee is 600×400: 720 puts the short side above the input without paying for 1080p.
+    sample: { image: { $fixture: 'scene:coffee' }, resolution: 720, seed: 42 },
+    output: {
+      kind: 'png',
+      declaredType: 'image/png',
+      // aspect preserved, long side capped by max_resolution (inferred)
+      size: {
+        kind: 'short-side',
+        field: 'resolution',
+        defaultValue: 1080,
+        maxField: 'max_resolution',
+        defaultMax: 4000,
+        inputField: 'image',
+      },
+      minBytes: 50_000,
+    },
+    errors: [
+      {
+        name: 'missing image',
+        omit: ['image'],
+        expect: { status: [500], body: 'error-details-type', contains: "Missing 'image' field" },
+        note: 'observed 2026-02-06',
+      },
+      {
+        name: 'empty image',
+        override: { image: '' },
+        expect: { status: [500], body: 'error-details-type', contains: "Missing 'image' field" },
+      },
+      {
+        name: 'image not an image',
+        override: { image: 'bm90IGFuIGltYWdlIGF0IGFsbA==' }, // base64("not an image at all")
+        expect: { status: [400, 500, 503], body: 'error-details-type', contains: 'cannot identify image file' },
+        note: 'PIL error text carries an object address, so the substring status switch can fire (§0.7)',
+      },
+    ],
+    headers: { cost: 'dropped' },
+    drift: [
+      DRIFT_COST_HEADERS,
+      {
+        topic: 'upscale parameter',
+        docs: 'scale: 2, "2x upscaling" (docs, BENCHMARK-RESULTS.md, upscaleSeedVR2({scale}), playground)',
+        code: 'resolution = output short side (default 1080); scale is ignored',
+      },
+    ],
+    source: 'apps/modal/handlers/seedvr2.py',
+  },
+];

@@ -1,0 +1,134 @@
+/**
+ * Vocabulary shared by the endpoint data files: field schemas for media, the drift rows that apply
+ * to many routes, and a few literal builders. Everything here returns plain data so an entry reads
+ * as a table row.
+ */
+import { z } from 'zod';
+import type { DocDrift, ErrorCase, OutputSpec, SizeRule } from '../types.ts';
+
+/**
+ * A data URL (`data:<mime>;base64,…`). instantid / pulid / ipadapter treat anything else as a
+ * filename in ComfyUI's input/ folder (contracts.md §2.2), so their reference fields require this.
+ */
+export const dataUrl = () =>
+  z.string().regex(/^data:[a-z]+\/[a-z0-9.+-]+;base64,/i, 'must be a data URL (data:<mime>;base64,…)');
+
+/** Media accepted as a data URL or raw base64 (z_image, qwen, wan26, wan22, seedvr2 helpers). */
+export const media = () => z.string().min(1, 'media must not be empty');
+
+/** Seeds: ComfyUI takes any non-negative integer; random when absent on some routes. */
+export const seed = () => z.number().int().nonnegative();
+
+export const int = () => z.number().int();
+
+/** Exactly one of two alternative fields must be present and non-empty (LoRA, face routes). */
+export function oneOf(a: string, b: string) {
+  return (o: Record<string, unknown>) => Boolean(o[a]) || Boolean(o[b]);
+}
+
+/** Starlette lower-cases header names, so the routes' `startswith("X-")` copy loop copies nothing (§0.1). */
+export const DRIFT_COST_HEADERS: DocDrift = {
+  topic: 'cost headers',
+  docs: 'All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md)',
+  code: 'Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them',
+};
+
+export const DRIFT_LORA_STRENGTH: DocDrift = {
+  topic: 'lora_strength default',
+  docs: '0.8 (ENDPOINTS-REFERENCE.md examples, QUALITY-SETTINGS.md)',
+  code: '1.0 in every live LoRA handler (0.8 only in the dead z-image-pulid-lora path)',
+};
+
+export const DRIFT_WAN26_WEIGHTS: DocDrift = {
+  topic: 'model weights',
+  docs: 'Wan 2.6 1.3B',
+  code: 'apps/wan26/image.py falls back to Wan 2.1 1.3B files under the 2.6 names when the 2.6 repo is unavailable; which one is live is unknown',
+};
+
+export const DRIFT_SDXL_REMOVED: DocDrift = {
+  topic: 'route exists',
+  docs: 'Live (ENDPOINT-APP-MAPPING.md, ENDPOINTS-REFERENCE.md, BENCHMARK-RESULTS, ModalClient, playground constants)',
+  code: 'Deleted from handlers/instantid.py by e5a81e3 (2026-02-06) → 404 {"detail":"Not Found"}',
+};
+
+export const DRIFT_STILL_REGISTERED: DocDrift = {
+  topic: 'route exists',
+  docs: 'Removed',
+  code: 'Still registered at HEAD; fails at request time',
+};
+
+export const DRIFT_QWEN_EDIT_APP: DocDrift = {
+  topic: 'serving app',
+  docs: 'ryla-qwen-image (ENDPOINT-APP-MAPPING.md, ModalClient) vs ryla-qwen-edit (ENDPOINTS-REFERENCE.md, benchmark, tests/endpoint_urls.py, quality scripts)',
+  code: 'Both ryla-qwen-image and ryla-qwen-edit define the route; the catalog probes it on ryla-qwen-image (deployed) only',
+};
+
+// ---------------------------------------------------------------- outputs
+
+/** ComfyUI SaveImage/PreviewImage: PNG bytes under a `image/jpeg` label (contracts.md §0.2). */
+export function pngUnderJpeg(size: SizeRule, minBytes: number): OutputSpec {
+  return { kind: 'png', declaredType: 'image/jpeg', size, minBytes };
+}
+
+export function sizeFromRequest(defaultWidth: number, defaultHeight: number): SizeRule {
+  return { kind: 'request', widthField: 'width', heightField: 'height', defaultWidth, defaultHeight };
+}
+
+/** Wan SaveAnimatedWEBP: frames = length/num_frames, frame delay int(1000/fps) ms (62 ms at 16). */
+export function animatedWebp(
+  defaultWidth: number,
+  defaultHeight: number,
+  framesField: 'length' | 'num_frames',
+  defaultFrames: number,
+): OutputSpec {
+  return {
+    kind: 'webp-animated',
+    declaredType: 'image/webp',
+    size: sizeFromRequest(defaultWidth, defaultHeight),
+    frames: { kind: 'request', field: framesField, defaultValue: defaultFrames },
+    fps: { field: 'fps', defaultValue: 16 },
+    minBytes: 20_000,
+  };
+}
+
+/** JSON answers of GET routes. */
+export const JSON_OUTPUT: OutputSpec = {
+  kind: 'json',
+  declaredType: 'application/json',
+  size: { kind: 'none' },
+  minBytes: 10,
+};
+
+// ---------------------------------------------------------------- errors
+
+/** `item["prompt"]` KeyError → global handler 500 `{"error":"'prompt'",…,"type":"KeyError"}`. */
+export const MISSING_PROMPT_KEYERROR: ErrorCase = {
+  name: 'missing prompt',
+  omit: ['prompt'],
+  expect: { status: [500], body: 'error-details-type', contains: 'prompt' },
+  note: 'KeyError caught by the app-wide exception handler',
+};
+
+export function routeRemoved404(note: string): ErrorCase {
+  return {
+    name: 'route removed',
+    expect: { status: [404], body: 'detail', contains: 'Not Found' },
+    note,
+  };
+}
+
+export function missingLora(field: string): ErrorCase {
+  return {
+    name: 'missing lora',
+    omit: [field],
+    expect: { status: [400], body: 'detail', contains: 'lora_id or lora_name is required' },
+  };
+}
+
+export function unknownLora(field: 'lora_id' | 'lora_name'): ErrorCase {
+  return {
+    name: 'unknown lora',
+    override: { [field]: 'genprobe-no-such-lora-0000' },
+    expect: { status: [404], body: 'detail', contains: 'LoRA not found' },
+  };
+}
