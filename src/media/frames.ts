@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeError, MediaDecodeError } from './errors.ts';
+import { MAX_INPUT_PIXELS, readImageHeader } from './image.ts';
+import { probeMp4 } from './mp4.ts';
+import { webpFrame } from './webp.ts';
+
+export interface ExtractOptions {
+  /** Keep every n-th frame, starting with frame 0 (default 1 = all). */
+  every?: number;
+  /** Stop after this many frames (default 64). */
+  max?: number;
+  /** Kill ffmpeg after this long (default 30 s). */
+  timeoutMs?: number;
+  /** ffmpeg binary (default $GENPROBE_FFMPEG or `ffmpeg` on PATH). */
+  ffmpegPath?: string;
+  /** Refuse frames above this many pixels (decompression-bomb guard). */
+  maxPixels?: number;
+}
+
+const DEFAULT_MAX_FRAMES = 64;
+/** Decoded PNG frames held in memory at most. */
+const MAX_FFMPEG_OUTPUT_BYTES = 256 * 1024 * 1024;
+
+/** Decode selected frames to PNG: MP4 via the system ffmpeg, animated WebP via sharp pages. */
+export async function extractFrames(buf: Uint8Array, kind: 'mp4' | 'webp-animated', options: ExtractOptions = {}): Promise<Buffer[]> {
+  const every = Math.max(1, Math.floor(options.every ?? 1));
+  const max = Math.max(1, Math.floor(options.max ?? DEFAULT_MAX_FRAMES));
+  if (kind === 'webp-animated') return extractWebpFrames(buf, every, max, options.maxPixels ?? MAX_INPUT_PIXELS);
+  return extractMp4Frames(buf, every, max, options);
+}
+
+async function extractWebpFrames(buf: Uint8Array, every: number, max: number, maxPixels: number): Promise<Buffer[]> {
+  const head = await readImageHeader(buf, maxPixels);
+  const pages = head.pages ?? 1;
+  const frames: Buffer[] = [];
+  for (let n = 0; n < pages && frames.length < max; n += every) frames.push(await webpFrame(buf, n, maxPixels));
+  return frames;
+}
+
+async function extractMp4Frames(buf: Uint8Array, every: number, max: number, options: ExtractOptions): Promise<Buffer[]> {
+  const maxPixels = options.maxPixels ?? MAX_INPUT_PIXELS;
+  // Headers first: garbage gets the parser's reason, and a huge frame size never reaches ffmpeg.
+  const info = await probeMp4(buf);
+  if (info.width * info.height > maxPixels) {
+    throw new MediaDecodeError('pixel-limit', `video frames are ${info.width}×${info.height}, above the ${maxPixels / 1e6} MP limit`);
+  }
+  // A temp file, not stdin: moov-at-end MP4s need a seekable input.
+  const dir = await mkdtemp(join(tmpdir(), 'genprobe-frames-'));
+  const input = join(dir, 'input.mp4');
+  try {
+    await writeFile(input, buf);
+    const args = ['-hide_banner', '-nostdin', '-v', 'error', '-i', input];
+    if (every > 1) args.push('-vf', `select=not(mod(n\\,${every}))`);
+    args.push('-vsync', '0', '-frames:v', String(max), '-f', 'image2pipe', '-c:v', 'png', '-compression_level', '1', 'pipe:1');
+    const stdout = await runFfmpeg(options.ffmpegPath ?? process.env.GENPROBE_FFMPEG ?? 'ffmpeg', args, options.timeoutMs ?? 30_000);
+    const frames = splitPngStream(stdout);
+    if (frames.length === 0) throw new MediaDecodeError('ffmpeg-failed', 'ffmpeg decoded no video frames');
+    return frames;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** ffmpeg's stdout, or a MediaDecodeError naming what went wrong (missing binary, exit code, timeout). */
+function runFfmpeg(bin: string, args: string[], timeoutMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    let timedOut = false;
+    let overflow = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    let outBytes = 0;
+    child.stdout.on('data', (c: Buffer) => {
+      outBytes += c.length;
+      if (outBytes > MAX_FFMPEG_OUTPUT_BYTES) {
+        overflow = true;
+        child.kill('SIGKILL');
+      } else out.push(c);
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      if (err.length < 4000) err += c.toString('utf8');
+    });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (e.code === 'ENOENT') {
+        reject(new MediaDecodeError('ffmpeg-missing', `ffmpeg not found (${bin}); install it (scripts/setup-system.sh) or set GENPROBE_FFMPEG`));
+      } else reject(new MediaDecodeError('ffmpeg-failed', `could not start ffmpeg: ${describeError(e)}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) return reject(new MediaDecodeError('timeout', `ffmpeg killed after ${timeoutMs} ms`));
+      if (overflow) {
+        return reject(new MediaDecodeError('ffmpeg-failed', `ffmpeg output above ${MAX_FFMPEG_OUTPUT_BYTES >> 20} MiB; ask for fewer frames`));
+      }
+      if (code !== 0) {
+        const last = err.trim().split('\n').slice(-2).join(' | ') || `signal ${signal}`;
+        return reject(new MediaDecodeError('ffmpeg-failed', `ffmpeg exited ${code}: ${last}`));
+      }
+      resolve(Buffer.concat(out));
+    });
+  });
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Split concatenated PNGs (image2pipe output) by walking chunks up to each IEND. */
+export function splitPngStream(stream: Buffer): Buffer[] {
+  const frames: Buffer[] = [];
+  let at = 0;
+  while (at < stream.length) {
+    if (stream.length - at < 8 || !stream.subarray(at, at + 8).equals(PNG_SIGNATURE)) {
+      throw new MediaDecodeError('ffmpeg-failed', `ffmpeg output is not a PNG stream at byte ${at}`);
+    }
+    let p = at + 8;
+    for (;;) {
+      if (p + 12 > stream.length) throw new MediaDecodeError('ffmpeg-failed', 'ffmpeg PNG stream ends inside a frame');
+      const len = stream.readUInt32BE(p);
+      const type = stream.toString('latin1', p + 4, p + 8);
+      p += 12 + len;
+      if (type === 'IEND') break;
+    }
+    frames.push(stream.subarray(at, p));
+    at = p;
+  }
+  return frames;
+}
