@@ -1,0 +1,204 @@
+/**
+ * The face checks: 'face-present' (the output has a usable face) and 'face-match' (its calibrated match %
+ * against the reference meets the route's target). Bytes in, verdicts out: no client, no network.
+ */
+import { fail, pass, skip, type CheckResult } from '../checks/types.ts';
+import { embedImage, embedRgb, type FaceEmbedding } from './analyze.ts';
+import { loadCalibration, matchPercent, median, type Calibration } from './calibration.ts';
+import { decodeRgb, FaceError } from './detect.ts';
+import { cosine, DEFAULT_EMBEDDER, getEmbedder, type Embedder, type EmbedderName } from './embedders.ts';
+import { sampleAnimatedFrames, sampleMp4Frames, type SampledFrame } from './frames.ts';
+
+export type FaceOutputKind = 'png' | 'jpeg' | 'webp' | 'webp-animated' | 'mp4';
+export const DEFAULT_SAMPLE_FRAMES = 9;
+
+export interface FaceMatchOptions {
+  output: Buffer;
+  outputKind: FaceOutputKind;
+  reference: Buffer;
+  /** The route's promised match, in calibrated percent (e.g. 85 for InstantID). */
+  targetPct: number;
+  /** Video only: frames to sample, spread evenly (default 9, i.e. every ~4th of 33). */
+  sampleFrames?: number;
+  /** Video only: share of sampled frames that must have a face (default 1: faceswap promises every frame). */
+  minFaceShare?: number;
+  /** Video only: which statistic of the per-frame match % is judged against the target (default 'min'). */
+  judge?: 'min' | 'median';
+  embedder?: EmbedderName;
+  /** Override the checked-in calibration (tests, custom calibrations). */
+  calibration?: Calibration;
+}
+
+export interface FrameScore {
+  index: number;
+  face: boolean;
+  percent?: number;
+  cosine?: number;
+  reason?: string;
+}
+
+/** Everything measured for one output; the 'face-match' result carries it as `measured`, metrics read it. */
+export interface FaceScores {
+  embedder: EmbedderName;
+  embedderVersion: string;
+  kind: 'image' | 'video';
+  /** Image: the one score. Video: the judged statistic (min or median over frames with a face). */
+  percent: number | null;
+  cosine: number | null;
+  minPct: number | null;
+  medianPct: number | null;
+  framesTotal: number;
+  framesSampled: number;
+  framesWithFace: number;
+  faceShare: number;
+  /** Per-frame (video) or single (image) scores with a face, for the histogram metric. */
+  percents: number[];
+  frames: FrameScore[];
+  notes: string[];
+}
+
+const r2 = (x: number): number => Math.round(x * 100) / 100;
+const r4 = (x: number): number => Math.round(x * 10000) / 10000;
+
+function isVideo(kind: FaceOutputKind): boolean {
+  return kind === 'mp4' || kind === 'webp-animated';
+}
+
+async function sampleFrames(opts: FaceMatchOptions): Promise<{ total: number; frames: SampledFrame[] }> {
+  const n = opts.sampleFrames ?? DEFAULT_SAMPLE_FRAMES;
+  return opts.outputKind === 'mp4' ? sampleMp4Frames(opts.output, n) : sampleAnimatedFrames(opts.output, n);
+}
+
+function scoreOf(ref: FaceEmbedding, out: FaceEmbedding, cal: Calibration): { percent: number; cosine: number } {
+  const cos = cosine(ref.embedding, out.embedding);
+  return { percent: r2(matchPercent(cos, cal)), cosine: r4(cos) };
+}
+
+/**
+ * Run the face checks. Throws only for harness problems (unknown embedder, model or calibration missing);
+ * everything about the bytes becomes a verdict.
+ */
+export async function faceMatchCheck(opts: FaceMatchOptions): Promise<CheckResult[]> {
+  if (!(opts.targetPct > 0 && opts.targetPct <= 100)) throw new Error(`targetPct must be in (0, 100], got ${opts.targetPct}`);
+  const embedder = await getEmbedder(opts.embedder ?? DEFAULT_EMBEDDER);
+  const cal = opts.calibration ?? (await loadCalibration(embedder));
+  const ruler = `${embedder.name} ${embedder.version}`;
+
+  let ref: FaceEmbedding;
+  try {
+    ref = await embedImage(opts.reference, embedder, 'the reference image');
+  } catch (err) {
+    if (!(err instanceof FaceError)) throw err;
+    return [
+      fail('face-present', `reference image unusable (${err.code}): ${err.message}; cannot judge the output's identity`, { subject: 'reference', code: err.code }),
+      skip('face-match', 'no usable face in the reference image'),
+    ];
+  }
+  return isVideo(opts.outputKind) ? checkVideo(opts, embedder, cal, ref, ruler) : checkImage(opts, embedder, cal, ref, ruler);
+}
+
+async function checkImage(opts: FaceMatchOptions, embedder: Embedder, cal: Calibration, ref: FaceEmbedding, ruler: string): Promise<CheckResult[]> {
+  let out: FaceEmbedding;
+  try {
+    out = await embedImage(opts.output, embedder, 'the output image');
+  } catch (err) {
+    if (!(err instanceof FaceError)) throw err;
+    return [fail('face-present', `${err.code}: ${err.message}`, { subject: 'output', code: err.code }, { face: true }), skip('face-match', `no usable face in the output (${err.code})`)];
+  }
+  const { percent, cosine: cos } = scoreOf(ref, out, cal);
+  const notes = [ref.selection.note, out.selection.note].filter((n): n is string => Boolean(n));
+  const scores: FaceScores = {
+    embedder: embedder.name,
+    embedderVersion: embedder.version,
+    kind: 'image',
+    percent,
+    cosine: cos,
+    minPct: percent,
+    medianPct: percent,
+    framesTotal: 1,
+    framesSampled: 1,
+    framesWithFace: 1,
+    faceShare: 1,
+    percents: [percent],
+    frames: [{ index: 0, face: true, percent, cosine: cos }],
+    notes,
+  };
+  const present = pass('face-present', `face found in the output${out.selection.note ? ` (${out.selection.note})` : ''}`, { faces: out.selection.faceCount });
+  const verdict = percent >= opts.targetPct ? pass : fail;
+  return [
+    present,
+    verdict('face-match', `face match ${percent} % (cos ${cos}) vs target ≥ ${opts.targetPct} % [${ruler}]`, scores, { minPct: opts.targetPct }),
+  ];
+}
+
+async function checkVideo(opts: FaceMatchOptions, embedder: Embedder, cal: Calibration, ref: FaceEmbedding, ruler: string): Promise<CheckResult[]> {
+  let sampled: { total: number; frames: SampledFrame[] };
+  try {
+    sampled = await sampleFrames(opts);
+  } catch (err) {
+    return [fail('face-present', `could not sample frames of the ${opts.outputKind} output: ${(err as Error).message}`, { subject: 'output', code: 'undecodable' }), skip('face-match', 'no frames')];
+  }
+  if (sampled.frames.length === 0) {
+    return [fail('face-present', `the ${opts.outputKind} output has no frames`, { subject: 'output', framesTotal: sampled.total }), skip('face-match', 'no frames')];
+  }
+  const frames: FrameScore[] = [];
+  const notes = new Set<string>(ref.selection.note ? [ref.selection.note] : []);
+  for (const f of sampled.frames) {
+    try {
+      const out = await embedRgb(await decodeRgb(f.png), embedder, `frame ${f.index}`);
+      if (out.selection.note) notes.add(out.selection.note);
+      frames.push({ index: f.index, face: true, ...scoreOf(ref, out, cal) });
+    } catch (err) {
+      if (!(err instanceof FaceError)) throw err;
+      frames.push({ index: f.index, face: false, reason: `${err.code}: ${err.message}` });
+    }
+  }
+  const withFace = frames.filter((f) => f.face);
+  const percents = withFace.map((f) => f.percent!);
+  const cosines = withFace.map((f) => f.cosine!);
+  const faceShare = r4(withFace.length / frames.length);
+  const minPct = percents.length ? Math.min(...percents) : null;
+  const medianPct = percents.length ? r2(median(percents)) : null;
+  const judge = opts.judge ?? 'min';
+  const judged = judge === 'min' ? minPct : medianPct;
+  const judgedCos = cosines.length ? r4(judge === 'min' ? Math.min(...cosines) : median(cosines)) : null;
+  const scores: FaceScores = {
+    embedder: embedder.name,
+    embedderVersion: embedder.version,
+    kind: 'video',
+    percent: judged,
+    cosine: judgedCos,
+    minPct,
+    medianPct,
+    framesTotal: sampled.total,
+    framesSampled: frames.length,
+    framesWithFace: withFace.length,
+    faceShare,
+    percents,
+    frames,
+    notes: [...notes],
+  };
+  const minShare = opts.minFaceShare ?? 1;
+  const missing = frames.filter((f) => !f.face).map((f) => f.index);
+  const shareMsg = `${withFace.length}/${frames.length} sampled frames have a face (${r2(faceShare * 100)} %, need ≥ ${r2(minShare * 100)} %)`;
+  const present =
+    faceShare >= minShare && withFace.length > 0
+      ? pass('face-present', shareMsg, { faceShare, framesWithFace: withFace.length, framesSampled: frames.length }, { minFaceShare: minShare })
+      : fail('face-present', `${shareMsg}; no face in frames ${missing.join(', ')}`, { faceShare, framesWithFace: withFace.length, framesSampled: frames.length, missing }, { minFaceShare: minShare });
+  if (judged === null) return [present, skip('face-match', 'no sampled frame has a usable face')];
+  const verdict = judged >= opts.targetPct ? pass : fail;
+  const match = verdict(
+    'face-match',
+    `face match ${judge} ${judged} % (min ${minPct} %, median ${medianPct} %, cos ${judgedCos}) over ${withFace.length} frames vs target ≥ ${opts.targetPct} % [${ruler}]`,
+    scores,
+    { [`${judge}Pct`]: opts.targetPct },
+  );
+  return [present, match];
+}
+
+/** The FaceScores a face-match result carries, if any (for metrics and reports). */
+export function faceScoresOf(results: CheckResult[]): FaceScores | undefined {
+  const r = results.find((x) => x.check === 'face-match' && x.verdict !== 'skip');
+  const m = r?.measured as FaceScores | undefined;
+  return m && typeof m === 'object' && 'embedder' in m && 'percents' in m ? m : undefined;
+}

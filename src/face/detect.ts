@@ -1,0 +1,135 @@
+/**
+ * Face detection with Human (BlazeFace + FaceMesh) on decoded RGB pixels, and the choice of the one face
+ * a check compares. Errors name their cause with a stable code so reports can tell "no face" from
+ * "undecodable" from "too small".
+ */
+import sharp from 'sharp';
+import { getHuman } from './human-runtime.ts';
+
+/** Smallest face (shorter side of the detector box, px) whose identity we are willing to judge. */
+export const MIN_FACE_PX = 48;
+
+export type FaceErrorCode = 'undecodable' | 'no-face' | 'face-too-small' | 'embedder-unavailable';
+
+export class FaceError extends Error {
+  readonly code: FaceErrorCode;
+  constructor(code: FaceErrorCode, message: string) {
+    super(message);
+    this.name = 'FaceError';
+    this.code = code;
+  }
+}
+
+/** Interleaved 8-bit RGB pixels. */
+export interface RgbImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+export interface FaceBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface DetectedFace {
+  box: FaceBox;
+  /** Human's combined detector + mesh confidence, 0..1. */
+  score: number;
+  /** 468 FaceMesh points in image pixels ([x, y]). */
+  mesh: Array<[number, number]>;
+  /** The decoded image the face was found in (embedders that align their own crop need it). */
+  image: RgbImage;
+  /** Human FaceRes descriptor, present when detection ran with the description model. */
+  faceresEmbedding?: number[];
+}
+
+/** Decode any format sharp reads (first frame of animations, EXIF orientation applied) to RGB. */
+export async function decodeRgb(bytes: Buffer | Uint8Array): Promise<RgbImage> {
+  if (bytes.length === 0) throw new FaceError('undecodable', 'image is empty (0 bytes)');
+  try {
+    const { data, info } = await sharp(bytes).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    return { data: toRgb(new Uint8Array(data.buffer, data.byteOffset, data.length), info.channels), width: info.width, height: info.height };
+  } catch (err) {
+    throw new FaceError('undecodable', `image could not be decoded: ${(err as Error).message}`);
+  }
+}
+
+/** Grey (1 channel) → RGB by replication; 3 channels pass through. */
+function toRgb(data: Uint8Array, channels: number): Uint8Array {
+  if (channels === 3) return data;
+  if (channels !== 1) throw new FaceError('undecodable', `unexpected channel count ${channels} after decoding`);
+  const out = new Uint8Array(data.length * 3);
+  for (let i = 0; i < data.length; i++) out[i * 3] = out[i * 3 + 1] = out[i * 3 + 2] = data[i];
+  return out;
+}
+
+/** All faces Human finds, largest first. `withDescription` also runs FaceRes (the default embedder). */
+export async function detectFaces(image: RgbImage, withDescription: boolean): Promise<DetectedFace[]> {
+  const human = await getHuman();
+  const square = padToSquare(image);
+  const tensor = human.tf.tensor(square.data, [1, square.height, square.width, 3], 'int32');
+  try {
+    const result = await human.detect(tensor as never, { face: { description: { enabled: withDescription } } } as never);
+    const faces = result.face.map((f): DetectedFace => ({
+      box: { x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] },
+      score: f.score,
+      mesh: f.mesh.map((p) => [p[0], p[1]] as [number, number]),
+      image,
+      faceresEmbedding: withDescription && f.embedding && f.embedding.length > 0 ? Array.from(f.embedding) : undefined,
+    }));
+    return faces.sort((a, b) => boxArea(b.box) - boxArea(a.box));
+  } finally {
+    human.tf.dispose(tensor);
+  }
+}
+
+/**
+ * Pad right/bottom with black to a square (coordinates stay the same). BlazeFace squashes its input to
+ * 256×256; on a 1024×600 image the box came out 40 % too large and FaceRes of the very same face dropped
+ * to cos 0.78 (measured), so the detector must see undistorted proportions.
+ */
+export function padToSquare(img: RgbImage): RgbImage {
+  if (img.width === img.height) return img;
+  const side = Math.max(img.width, img.height);
+  const data = new Uint8Array(side * side * 3);
+  const row = img.width * 3;
+  for (let y = 0; y < img.height; y++) data.set(img.data.subarray(y * row, (y + 1) * row), y * side * 3);
+  return { data, width: side, height: side };
+}
+
+export function boxArea(b: FaceBox): number {
+  return b.width * b.height;
+}
+
+export interface FaceSelection {
+  face: DetectedFace;
+  /** How many faces the detector found (≥ 1). */
+  faceCount: number;
+  /** Set when several faces were found: which one was used and why. */
+  note?: string;
+}
+
+/**
+ * The face to compare: the largest one. A generated portrait's subject is the biggest face; smaller ones are
+ * background people or reflections, so the largest is the one the route's identity promise is about.
+ */
+export function selectFace(faces: DetectedFace[], label: string): FaceSelection {
+  if (faces.length === 0) throw new FaceError('no-face', `no face detected in ${label}`);
+  const face = faces[0];
+  const side = Math.min(face.box.width, face.box.height);
+  if (side < MIN_FACE_PX) {
+    throw new FaceError(
+      'face-too-small',
+      `face in ${label} is too small to judge identity: ${Math.round(face.box.width)}×${Math.round(face.box.height)} px, need ≥ ${MIN_FACE_PX} px`,
+    );
+  }
+  if (faces.length === 1) return { face, faceCount: 1 };
+  const b = face.box;
+  const note =
+    `several faces (${faces.length}) in ${label}; using the largest at (${Math.round(b.x)},${Math.round(b.y)}) ` +
+    `${Math.round(b.width)}×${Math.round(b.height)} px because the subject of a portrait is its biggest face`;
+  return { face, faceCount: faces.length, note };
+}

@@ -1,0 +1,113 @@
+/**
+ * One @vladmandic/human instance per process, on the tfjs WASM backend, models read from node_modules.
+ *
+ * Two shims (feasibility.md §2.1, both measured on this machine):
+ *  1. Human's package `exports` keys lack the leading "./", so `@vladmandic/human/dist/human.node-wasm.js`
+ *     cannot be imported by name; it is loaded by file path. The default entry needs tfjs-node, which
+ *     cannot install here.
+ *  2. Human fetches models with the global `fetch`, and Node's fetch rejects file:// URLs; file:// is
+ *     answered from disk, every other URL goes to the real fetch untouched.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Human, Config } from '@vladmandic/human';
+
+const require = createRequire(import.meta.url);
+
+export type HumanInstance = Human;
+
+/** Minimum face confidence (Human's detector score) for a face to count. */
+export const DETECTOR_MIN_CONFIDENCE = 0.5;
+
+/** The Human package version, reported with every score (the detector and FaceRes ship inside it). */
+export function humanVersion(): string {
+  const pkgPath = path.join(humanDistDir(), '..', 'package.json');
+  return (require(pkgPath) as { version: string }).version;
+}
+
+function humanDistDir(): string {
+  // require.resolve gives .../@vladmandic/human/dist/human.node.js (the "require" condition).
+  return path.dirname(require.resolve('@vladmandic/human'));
+}
+
+let fetchShimInstalled = false;
+function installFileFetchShim(): void {
+  if (fetchShimInstalled) return;
+  const realFetch = globalThis.fetch;
+  const shim: typeof fetch = async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (url.startsWith('file://')) {
+      const bytes = await readFile(fileURLToPath(url));
+      return new Response(new Uint8Array(bytes), { status: 200 });
+    }
+    return realFetch(input, init);
+  };
+  globalThis.fetch = shim;
+  fetchShimInstalled = true;
+}
+
+/** Detection config: everything but the face pipeline is off; description (FaceRes) is toggled per call. */
+function humanConfig(): Partial<Config> {
+  const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+  return {
+    backend: 'wasm',
+    wasmPath: wasmDir + path.sep,
+    modelBasePath: pathToFileURL(path.join(humanDistDir(), '..', 'models') + path.sep).href,
+    debug: false,
+    // No frame-to-frame caching: every call is an independent image (video frames too).
+    cacheSensitivity: 0,
+    filter: { enabled: false },
+    face: {
+      enabled: true,
+      // 0.5 instead of Human's 0.2: at 0.2 the cat in fixtures/scenes/chelsea.png is a "face"; the cost is that
+      // strong profiles (fixtures/faces/camera.png scores 0.55) drop out under some augmentations.
+      // Not Human's own `square` option: its pad offsets are off (a face pasted into 1024×600 came back 70 px too
+      // high); detectFaces pads to a square itself.
+      detector: { rotation: true, square: false, maxDetected: 10, minConfidence: DETECTOR_MIN_CONFIDENCE, iouThreshold: 0.1, return: false },
+      mesh: { enabled: true },
+      attention: { enabled: false },
+      iris: { enabled: false },
+      description: { enabled: true },
+      emotion: { enabled: false },
+      antispoof: { enabled: false },
+      liveness: { enabled: false },
+      gear: { enabled: false },
+    },
+    body: { enabled: false },
+    hand: { enabled: false },
+    object: { enabled: false },
+    gesture: { enabled: false },
+    segmentation: { enabled: false },
+  } as Partial<Config>;
+}
+
+let loading: Promise<Human> | undefined;
+
+/**
+ * The shared Human instance. Concurrent first callers share one promise, so models load once; a failed
+ * load is forgotten so the next call retries instead of caching the error forever.
+ */
+export function getHuman(): Promise<Human> {
+  if (!loading) {
+    loading = loadHuman().catch((err: unknown) => {
+      loading = undefined;
+      throw err;
+    });
+  }
+  return loading;
+}
+
+async function loadHuman(): Promise<Human> {
+  installFileFetchShim();
+  require('@tensorflow/tfjs-backend-wasm');
+  const mod = require(path.join(humanDistDir(), 'human.node-wasm.js')) as { Human: new (cfg: Partial<Config>) => Human };
+  const human = new mod.Human(humanConfig());
+  await human.init();
+  await human.load();
+  if (human.tf.getBackend() !== 'wasm') {
+    throw new Error(`face: expected the tfjs wasm backend, got "${human.tf.getBackend()}"`);
+  }
+  return human;
+}
