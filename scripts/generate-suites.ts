@@ -45,7 +45,7 @@ export function suiteSource(e: EndpointEntry): string {
 }
 
 export function suiteFiles(): Record<string, string> {
-  return Object.fromEntries(CATALOG.map((e) => [`${e.id}.contract.test.ts`, suiteSource(e)]));
+  return Object.fromEntries(CATALOG.map((e) => [`${e.id.replace(/\//g, "-")}.contract.test.ts`, suiteSource(e)]));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -7,20 +7,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { FIXTURES, isFixtureRef } from '../catalog/index.ts';
 import type { FixtureName, FixtureRef, SampleRequest, SampleValue } from '../catalog/types.ts';
 import { probeMp4 } from '../media/mp4.ts';
 import { probeAnimatedWebp } from '../media/webp.ts';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-const FIXTURE_FILES: Record<FixtureName, { file: string; mime: string }> = {
-  'face:astronaut': { file: 'fixtures/faces/astronaut.png', mime: 'image/png' },
-  'face:grace_hopper': { file: 'fixtures/faces/grace_hopper.jpg', mime: 'image/jpeg' },
-  'scene:coffee': { file: 'fixtures/scenes/coffee.png', mime: 'image/png' },
-  'mask:center': { file: 'fixtures/media/mask-center.png', mime: 'image/png' },
-  'video:portrait': { file: 'fixtures/media/portrait.mp4', mime: 'video/mp4' },
-  'video:portrait-webp': { file: 'fixtures/media/portrait.webp', mime: 'image/webp' },
-};
 
 export interface MediaInfo {
   width: number;
@@ -39,10 +31,6 @@ export interface SentMedia {
 
 const cache = new Map<FixtureName, Promise<SentMedia>>();
 
-export function isFixtureRef(v: unknown): v is FixtureRef {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as FixtureRef).$fixture === 'string';
-}
-
 export function loadFixture(name: FixtureName): Promise<SentMedia> {
   let p = cache.get(name);
   if (!p) {
@@ -53,11 +41,11 @@ export function loadFixture(name: FixtureName): Promise<SentMedia> {
 }
 
 async function readFixture(name: FixtureName): Promise<SentMedia> {
-  const spec = FIXTURE_FILES[name];
-  if (!spec) throw new Error(`unknown fixture "${name}" (known: ${Object.keys(FIXTURE_FILES).join(', ')})`);
-  const bytes = readFileSync(path.join(PROJECT_ROOT, spec.file));
+  const spec = FIXTURES[name];
+  if (!spec) throw new Error(`unknown fixture "${name}" (known: ${Object.keys(FIXTURES).join(', ')})`);
+  const bytes = readFileSync(path.join(PROJECT_ROOT, spec.path));
   let info: MediaInfo;
-  if (spec.mime === 'video/mp4') {
+  if (spec.mediaType === 'video/mp4') {
     const m = await probeMp4(bytes);
     info = { width: m.width, height: m.height, frames: m.frames, durationSec: m.durationSec, fps: m.fps };
   } else if (name === 'video:portrait-webp') {
@@ -67,7 +55,7 @@ async function readFixture(name: FixtureName): Promise<SentMedia> {
     const meta = await sharp(bytes).metadata();
     info = { width: meta.width ?? 0, height: meta.height ?? 0 };
   }
-  return { fixture: name, bytes, mime: spec.mime, info };
+  return { fixture: name, bytes, mime: spec.mediaType, info };
 }
 
 export interface ResolvedRequest {
