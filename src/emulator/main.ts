@@ -1,0 +1,54 @@
+/**
+ * Runs the fleet emulator standalone:
+ *   npx tsx src/emulator/main.ts --port 8787 --time-scale 0.01
+ * Options: --host, --http-limit <s>, --scaledown-window <s>, --no-cold-start, --seed <n>,
+ * --lora <stem> (repeatable; replaces the default trained LoRAs), --deploy <app>, --undeploy <app>.
+ */
+import { parseArgs } from 'node:util';
+import { createEmulator, type AppName } from './index.ts';
+
+function num(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8787' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'time-scale': { type: 'string' },
+      'http-limit': { type: 'string' },
+      'scaledown-window': { type: 'string' },
+      'no-cold-start': { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      lora: { type: 'string', multiple: true },
+      deploy: { type: 'string', multiple: true },
+      undeploy: { type: 'string', multiple: true },
+    },
+  });
+  const deployed: Partial<Record<AppName, boolean>> = {};
+  for (const a of values.deploy ?? []) deployed[a as AppName] = true;
+  for (const a of values.undeploy ?? []) deployed[a as AppName] = false;
+  const emu = createEmulator({
+    timeScale: num('time-scale', values['time-scale']),
+    httpLimitSec: num('http-limit', values['http-limit']),
+    scaledownWindowSec: num('scaledown-window', values['scaledown-window']),
+    coldStart: !values['no-cold-start'],
+    seed: num('seed', values.seed),
+    loras: values.lora,
+    deployed,
+  });
+  const server = await emu.listen(num('port', values.port), values.host);
+  console.log(`genprobe fleet emulator listening on ${server.url} (apps at ${server.url}/<app>/<path>, control at ${server.url}/__emulator/state)`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  console.error(`emulator: ${(e as Error).message}`);
+  process.exit(1);
+});
