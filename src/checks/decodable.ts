@@ -1,0 +1,73 @@
+import type { OutputKind } from '../catalog/types.ts';
+import { describeError, MediaDecodeError } from '../media/errors.ts';
+import { probeImage, type ImageInfo } from '../media/image.ts';
+import { probeMp4, type Mp4Info } from '../media/mp4.ts';
+import { probeAnimatedWebp, type AnimatedWebpInfo } from '../media/webp.ts';
+import { fail, pass, type CheckResult } from './types.ts';
+
+export type DecodedMedia =
+  | { kind: 'png' | 'jpeg'; image: ImageInfo }
+  | { kind: 'webp-animated'; webp: AnimatedWebpInfo }
+  | { kind: 'mp4'; mp4: Mp4Info }
+  | { kind: 'json'; json: unknown };
+
+export type DecodeOutcome = { ok: true; media: DecodedMedia } | { ok: false; code: string; reason: string };
+
+/**
+ * Parse the body as the kind the catalog expects. Never throws: every parser or library error
+ * becomes `{ ok: false, reason }` so a hostile or broken body is a finding, not a crash.
+ */
+export async function decodeOutput(kind: OutputKind, body: Uint8Array): Promise<DecodeOutcome> {
+  try {
+    switch (kind) {
+      case 'png':
+      case 'jpeg': {
+        const image = await probeImage(body);
+        if (image.format !== kind) return { ok: false, code: 'undecodable', reason: `decoder sees ${image.format}, expected ${kind}` };
+        return { ok: true, media: { kind, image } };
+      }
+      case 'webp-animated':
+        return { ok: true, media: { kind, webp: await probeAnimatedWebp(body) } };
+      case 'mp4':
+        return { ok: true, media: { kind, mp4: await probeMp4(body) } };
+      case 'json':
+        return { ok: true, media: { kind, json: JSON.parse(Buffer.from(body).toString('utf8')) } };
+    }
+  } catch (err) {
+    const code = err instanceof MediaDecodeError ? err.code : err instanceof SyntaxError ? 'invalid-json' : 'undecodable';
+    return { ok: false, code, reason: describeError(err) };
+  }
+}
+
+export function checkDecodable(kind: OutputKind, outcome: DecodeOutcome): CheckResult {
+  if (!outcome.ok) return fail('decodable', `${kind} does not decode: ${outcome.reason}`, { code: outcome.code, reason: outcome.reason }, kind);
+  return pass('decodable', `decodes as ${kind}${describe(outcome.media)}`, summary(outcome.media), kind);
+}
+
+function describe(m: DecodedMedia): string {
+  switch (m.kind) {
+    case 'png':
+    case 'jpeg':
+      return ` ${m.image.width}×${m.image.height}`;
+    case 'webp-animated':
+      return ` ${m.webp.width}×${m.webp.height}, ${m.webp.frames} frames`;
+    case 'mp4':
+      return ` ${m.mp4.codec} ${m.mp4.width}×${m.mp4.height}, ${m.mp4.frames} frames${m.mp4.fragmented ? ' (fragmented)' : ''}`;
+    case 'json':
+      return '';
+  }
+}
+
+function summary(m: DecodedMedia): unknown {
+  switch (m.kind) {
+    case 'png':
+    case 'jpeg':
+      return m.image;
+    case 'webp-animated':
+      return m.webp;
+    case 'mp4':
+      return m.mp4;
+    case 'json':
+      return { json: true };
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The check registry: given one response (plain data, no client) and the catalog's expectation,
+ * run the applicable output checks in a fixed order. Decoding happens once, here; when it fails,
+ * the checks that need decoded media are reported as 'skip' with the reason, never thrown.
+ */
+import type { ErrorCase, HeaderSpec, OutputSpec } from '../catalog/types.ts';
+import { describeError } from '../media/errors.ts';
+import { sniffMediaType } from '../media/sniff.ts';
+import type { SniffedType } from '../media/types.ts';
+import { checkBlankOutput, type BlankThresholds, type SampleOptions } from './blank.ts';
+import { checkCodec } from './codec.ts';
+import { checkCostHeaders, checkSurvivingHeaders } from './cost-headers.ts';
+import { checkDecodable, decodeOutput, type DecodedMedia } from './decodable.ts';
+import { checkDuration } from './duration.ts';
+import { checkErrorBody } from './error-body.ts';
+import { expectedOutput, type ExpectedOutput, type InputMediaInfo } from './expected.ts';
+import { checkFileSize } from './file-size.ts';
+import { checkFrameCount, checkMp4Timing, checkWebpTiming } from './frames.ts';
+import { checkImageSize } from './image-size.ts';
+import { checkDeclaredType, checkMediaType } from './media-type.ts';
+import { checkStatus } from './status.ts';
+import { fail, skip, type CheckName, type CheckResult } from './types.ts';
+
+export { expectedOutput, type ExpectedOutput, type InputMediaInfo } from './expected.ts';
+export type { DecodedMedia, DecodeOutcome } from './decodable.ts';
+
+/** What the checks need from a response; the client's CallResult satisfies it. */
+export interface CheckedResponse {
+  status: number | null;
+  /** Lower-cased header names (any case is tolerated). */
+  headers: Record<string, string>;
+  body: Uint8Array;
+  declaredType: string | null;
+  /** Sniffed from the body when absent. */
+  sniffedType?: SniffedType;
+}
+
+export interface OutputCheckOptions {
+  /** Frame sampling for the blank-output check, or false to skip it (e.g. no ffmpeg wanted). */
+  blank?: false | (SampleOptions & { thresholds?: BlankThresholds });
+}
+
+export interface OutputCheckInput {
+  output: OutputSpec;
+  headers: HeaderSpec;
+  /** The request as sent, parsed with the schema's defaults. */
+  request: Record<string, unknown>;
+  inputs?: InputMediaInfo;
+  response: CheckedResponse;
+  /** Statuses of a healthy answer (default [200]). */
+  expectedStatuses?: number[];
+  options?: OutputCheckOptions;
+}
+
+/** Checks that need decoded media, per output kind, in report order. */
+const DECODED_CHECKS: Record<OutputSpec['kind'], CheckName[]> = {
+  png: ['image-size', 'blank-output'],
+  jpeg: ['image-size', 'blank-output'],
+  'webp-animated': ['image-size', 'frame-count', 'frame-timing', 'blank-output'],
+  mp4: ['image-size', 'frame-count', 'frame-timing', 'duration', 'codec', 'blank-output'],
+  json: [],
+};
+
+export async function runOutputChecks(input: OutputCheckInput): Promise<CheckResult[]> {
+  const { output, response } = input;
+  const results: CheckResult[] = [];
+  const status = checkStatus(response.status, input.expectedStatuses ?? [200]);
+  results.push(status);
+  if (status.verdict !== 'pass') {
+    const why = `no output to judge: status ${response.status ?? 'none'}`;
+    for (const name of ['media-type', 'declared-type', 'decodable', ...DECODED_CHECKS[output.kind], 'file-size', 'cost-headers'] as CheckName[]) {
+      results.push(skip(name, why));
+    }
+    return results;
+  }
+
+  const body = response.body;
+  const sniffed = response.sniffedType ?? sniffMediaType(body);
+  const mediaType = checkMediaType(sniffed, output.kind);
+  results.push(mediaType);
+  results.push(checkDeclaredType(response.declaredType, sniffed, output.declaredType));
+
+  const expected = safely('image-size', () => expectedOutput(output, input.request, input.inputs ?? {}));
+  let media: DecodedMedia | null = null;
+  if (mediaType.verdict !== 'pass') {
+    const why = `not decoded: bytes are ${sniffed}, expected ${output.kind}`;
+    results.push(skip('decodable', why), ...DECODED_CHECKS[output.kind].map((n) => skip(n, why)));
+  } else {
+    const outcome = await decodeOutput(output.kind, body);
+    results.push(checkDecodable(output.kind, outcome));
+    if (outcome.ok) media = outcome.media;
+    else results.push(...DECODED_CHECKS[output.kind].map((n) => skip(n, `not decodable: ${outcome.reason}`)));
+  }
+
+  if (media) {
+    if (!('verdict' in expected)) results.push(...decodedChecks(media, expected, input));
+    else results.push(expected, ...DECODED_CHECKS[output.kind].filter((n) => n !== 'image-size' && n !== 'blank-output').map((n) => skip(n, expected.message)));
+    if (media.kind !== 'json') {
+      const blank = input.options?.blank;
+      results.push(blank === false ? skip('blank-output', 'disabled by options') : await checkBlankOutput(body, media, blank ?? {}));
+    }
+  }
+
+  results.push(checkFileSize(body.length, output.minBytes));
+  results.push(checkCostHeaders(response.headers, input.headers.cost));
+  if (input.headers.surviving && Object.keys(input.headers.surviving).length) {
+    results.push(checkSurvivingHeaders(response.headers, input.headers.surviving));
+  }
+  return results;
+}
+
+/** Size, frames, timing, duration, codec — by kind, from the decoded headers. */
+function decodedChecks(media: DecodedMedia, expected: ExpectedOutput, input: OutputCheckInput): CheckResult[] {
+  switch (media.kind) {
+    case 'png':
+    case 'jpeg':
+      return [checkImageSize(media.image, expected)];
+    case 'webp-animated':
+      return [checkImageSize(media.webp, expected), checkFrameCount(media.webp.frames, expected), checkWebpTiming(media.webp.delaysMs, expected)];
+    case 'mp4': {
+      const videoInput = Object.values(input.inputs ?? {}).find((i) => i.audioTracks !== undefined);
+      return [
+        checkImageSize(media.mp4, expected),
+        checkFrameCount(media.mp4.frames, expected),
+        checkMp4Timing(media.mp4.fps, expected),
+        checkDuration(media.mp4, expected),
+        ...checkCodec(media.mp4, input.output, videoInput?.audioTracks),
+      ];
+    }
+    case 'json':
+      return [];
+  }
+}
+
+/** A bad catalog value (e.g. an unparseable rule) becomes a failing result, not an exception. */
+function safely<T>(name: CheckName, fn: () => T): T | CheckResult {
+  try {
+    return fn();
+  } catch (err) {
+    return fail(name, `could not derive the expected output: ${describeError(err)}`);
+  }
+}
+
+/** A negative case: status among the documented ones and the documented body shape/message. */
+export function runErrorCaseChecks(errorCase: ErrorCase, response: Pick<CheckedResponse, 'status' | 'body'>): CheckResult[] {
+  return checkErrorBody(response.status, response.body, errorCase.expect);
+}

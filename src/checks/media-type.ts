@@ -1,0 +1,48 @@
+import type { OutputKind } from '../catalog/types.ts';
+import { MIME_OF } from '../media/sniff.ts';
+import type { SniffedType } from '../media/types.ts';
+import { fail, pass, skip, warn, type CheckResult } from './types.ts';
+
+/** The real format of the bytes (magic-number sniff) against the catalog's output kind. */
+export function checkMediaType(sniffed: SniffedType, expectedKind: OutputKind): CheckResult {
+  if (sniffed === expectedKind) return pass('media-type', `bytes are ${sniffed}`, sniffed, expectedKind);
+  if (expectedKind === 'webp-animated' && sniffed === 'webp') {
+    return fail('media-type', 'still WebP (no animation) where an animated WebP was expected', sniffed, expectedKind);
+  }
+  if (expectedKind === 'webp-animated' && sniffed === 'mp4') {
+    return fail('media-type', 'MP4 bytes where an animated WebP was expected', sniffed, expectedKind);
+  }
+  if (sniffed === 'empty') return fail('media-type', `empty body, expected ${expectedKind}`, sniffed, expectedKind);
+  return fail('media-type', `bytes are ${sniffed}, expected ${expectedKind}`, sniffed, expectedKind);
+}
+
+/** `type/subtype` of a Content-Type, lower-cased, parameters dropped. */
+export function essenceOf(contentType: string | null | undefined): string | null {
+  if (!contentType) return null;
+  const essence = contentType.split(';')[0].trim().toLowerCase();
+  return essence || null;
+}
+
+export const KNOWN_PNG_AS_JPEG = 'PNG bytes served as image/jpeg (known fleet defect, contracts.md §0.2)';
+
+/**
+ * Content-Type against the sniffed bytes. The documented lie (PNG under image/jpeg, exactly as the
+ * catalog records it) is a warning; any other disagreement with the bytes is a failure.
+ */
+export function checkDeclaredType(declared: string | null | undefined, sniffed: SniffedType, catalogDeclared: string): CheckResult {
+  const got = essenceOf(declared);
+  const documented = essenceOf(catalogDeclared);
+  const actual = MIME_OF[sniffed];
+  const measured = { declared: got, sniffed };
+  if (actual === null) return skip('declared-type', `bytes are ${sniffed}; nothing to compare Content-Type with`);
+  if (got === null) return fail('declared-type', `no Content-Type; bytes are ${actual}`, measured, documented);
+  if (got === actual) {
+    if (documented !== null && documented !== actual) {
+      return pass('declared-type', `Content-Type ${got} matches the bytes; the catalog documents ${documented} — update the catalog`, measured, documented);
+    }
+    return pass('declared-type', `Content-Type ${got} matches the bytes`, measured, actual);
+  }
+  if (got === documented && got === 'image/jpeg' && sniffed === 'png') return warn('declared-type', KNOWN_PNG_AS_JPEG, measured, documented);
+  if (got === documented) return fail('declared-type', `Content-Type ${got} (as catalogued) but the bytes are ${actual}`, measured, actual);
+  return fail('declared-type', `Content-Type ${got} contradicts both the bytes (${actual}) and the catalog (${documented})`, measured, documented);
+}
