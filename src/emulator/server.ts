@@ -346,7 +346,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     call.record.retrieved = true;
     const out = call.result;
     const headers: Record<string, string> = { ...out.headers, 'x-emulator-call-id': call.record.id, 'x-emulator-server-ms': (call.record.serverMs ?? 0).toFixed(1) };
-    if (app.cors && corsOrigin && !out.platform) {
+    if (app.cors && corsOrigin && !out.platform && !headers['access-control-allow-origin']) {
       headers['access-control-allow-origin'] = '*';
       headers['access-control-allow-credentials'] = 'true';
     }
