@@ -276,3 +276,16 @@ describe('extractFrames', () => {
     expect(() => splitPngStream(two.subarray(0, two.length - 5))).toThrow(/ends inside a frame/);
   });
 });
+
+describe('probeMp4 sample-data bounds', () => {
+  it('catches media data cut off behind an mdat that claims "to the end of the file"', async () => {
+    // moov first, then an mdat with size 0 (= extends to EOF), then cut the file short.
+    const patched = Buffer.from(media.faststart);
+    const mdat = findBox(patched, 'mdat');
+    patched.writeUInt32BE(0, mdat);
+    expect(await probeMp4(patched)).toMatchObject({ frames: 33 });
+    const err = await decodeError(probeMp4(patched.subarray(0, mdat + 5000)));
+    expect(err.code).toBe('truncated');
+    expect(err.message).toMatch(/track 1 sample data ends at byte \d+, the file has \d+/);
+  });
+});

@@ -66,7 +66,9 @@ async function probeSource(src: ByteSource, options: Mp4ProbeOptions): Promise<M
     at += k.bytes.length;
   }
   const info = parseWithMp4box(compact);
-  return summarise(info.movie, info.samplesOf, scan.fileSize, scan.kept.some((k) => k.header.type === 'moof'));
+  const hasMoof = scan.kept.some((k) => k.header.type === 'moof');
+  if (!hasMoof) assertSampleDataPresent(info.movie, info.samplesOf, scan.fileSize);
+  return summarise(info.movie, info.samplesOf, scan.fileSize, hasMoof);
 }
 
 function parseWithMp4box(bytes: Uint8Array): { movie: Movie; samplesOf: (track: Track) => Sample[] } {
@@ -90,6 +92,20 @@ function parseWithMp4box(bytes: Uint8Array): { movie: Movie; samplesOf: (track: 
   if (!movie) throw new MediaDecodeError('no-moov', 'mp4box found no complete moov box');
   // getInfo() after flush includes samples from every moof (onReady may fire before the moofs).
   return { movie: file.getInfo(), samplesOf: (track) => file.getTrackSamplesInfo(track.id) };
+}
+
+/**
+ * In a non-fragmented file the chunk offsets are absolute, so a sample ending past the end of the
+ * file means the media data was cut off even when every box header looked whole (mdat size 0).
+ */
+function assertSampleDataPresent(movie: Movie, samplesOf: (t: Track) => Sample[], fileSize: number): void {
+  for (const track of movie.tracks) {
+    let end = 0;
+    for (const s of samplesOf(track)) end = Math.max(end, s.offset + s.size);
+    if (end > fileSize) {
+      throw new MediaDecodeError('truncated', `file truncated: track ${track.id} sample data ends at byte ${end}, the file has ${fileSize}`);
+    }
+  }
 }
 
 function summarise(movie: Movie, samplesOf: (t: Track) => Sample[], fileSize: number, hasMoof: boolean): Mp4Info {
