@@ -1,0 +1,117 @@
+import { parseArgs } from 'node:util';
+import { Pushgateway } from 'prom-client';
+import { ConfigError, loadConfig, type ProbeKind } from '../config/index.ts';
+import { selectEndpoints } from '../runner/gate.ts';
+import { createProbeService } from '../probes/service.ts';
+import { lazyFaceCheck } from './serve.ts';
+import { withTarget } from './target.ts';
+
+export const PROBE_HELP = `genprobe probe --once [options]
+  Run probes once (for an external cron: Kubernetes CronJob, CI schedule) and exit.
+  --once                   required: run the selected probes one time
+  --only ID[,ID…]          only these endpoints (repeatable; default every live endpoint)
+  --tag TAG                only endpoints with this tag (repeatable)
+  --kind KIND              health | smoke | full (default smoke)
+  --pushgateway URL        push the genprobe_* metrics to this Prometheus Pushgateway
+  --job NAME               Pushgateway job name (default genprobe)
+  --grouping K=V[,K=V…]    Pushgateway grouping key labels, e.g. env=prod,region=eu
+  --push-add               merge into the group (POST) instead of replacing it (PUT)
+  --config FILE            config file (default genprobe.config.ts if present)
+  --emulator               probe the bundled fleet emulator
+  --time-scale N           emulator time scale (default 0.01)
+  --fault NAME             with --emulator: inject a fault into every call (x-genprobe-fault)
+  --target TEMPLATE        URL template, e.g. http://127.0.0.1:8787/{app}
+  --budget-state FILE      GPU spend state file shared with other runs (or $GENPROBE_BUDGET_STATE)
+  --no-face                skip face identity checks
+Exit codes: 0 all probes passed or were skipped, 1 a probe failed, 2 tool or config error (push failed included).`;
+
+const KINDS: readonly ProbeKind[] = ['health', 'smoke', 'full'];
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** `env=prod,region=eu` → { env: 'prod', region: 'eu' }; names follow Prometheus label rules. */
+export function parseGrouping(spec: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!spec) return out;
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    const value = eq < 0 ? '' : part.slice(eq + 1);
+    if (!LABEL_NAME.test(key) || key.startsWith('__')) throw new ConfigError(`--grouping: "${key}" is not a valid label name`);
+    if (!value) throw new ConfigError(`--grouping: label ${key} needs a value (k=v)`);
+    if (key === 'job') throw new ConfigError('--grouping: use --job for the job label');
+    out[key] = value;
+  }
+  return out;
+}
+
+export async function probeCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      once: { type: 'boolean', default: false },
+      only: { type: 'string', multiple: true },
+      tag: { type: 'string', multiple: true },
+      kind: { type: 'string', default: 'smoke' },
+      pushgateway: { type: 'string' },
+      job: { type: 'string', default: 'genprobe' },
+      grouping: { type: 'string' },
+      'push-add': { type: 'boolean', default: false },
+      config: { type: 'string' },
+      emulator: { type: 'boolean', default: false },
+      'time-scale': { type: 'string' },
+      fault: { type: 'string' },
+      target: { type: 'string' },
+      'budget-state': { type: 'string' },
+      'no-face': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(PROBE_HELP);
+    return 0;
+  }
+  if (!values.once) throw new ConfigError('genprobe probe needs --once (scheduled probing is `genprobe serve`)');
+  const kind = values.kind as ProbeKind;
+  if (!KINDS.includes(kind)) throw new ConfigError(`--kind must be one of ${KINDS.join(', ')}, got "${values.kind}"`);
+  if (values.fault && !values.emulator) throw new ConfigError('--fault needs --emulator (faults are injected by the bundled emulator)');
+  if (values.pushgateway && !/^https?:\/\//.test(values.pushgateway)) throw new ConfigError(`--pushgateway must be an http(s) URL, got "${values.pushgateway}"`);
+  const grouping = parseGrouping(values.grouping);
+  const only = (values.only ?? []).flatMap((s) => s.split(',')).filter(Boolean);
+  const tags = (values.tag ?? []).flatMap((s) => s.split(',')).filter(Boolean);
+  const selected = selectEndpoints(only, tags);
+  // Without a filter, only live routes: a blanket run never spends on routes known to be gone.
+  const entries = only.length || tags.length ? selected : selected.filter((e) => e.lifecycle === 'live');
+  const { config } = await loadConfig(values.config);
+
+  return withTarget(config, { emulator: values.emulator, timeScale: values['time-scale'], target: values.target }, async (cfg) => {
+    // One-shot runs ignore the configured schedules; what runs is what the flags select.
+    const runCfg = { ...cfg, probes: { ...cfg.probes, schedules: [] } };
+    const service = await createProbeService({
+      config: runCfg,
+      entries,
+      faceCheck: values['no-face'] ? undefined : lazyFaceCheck,
+      headers: values.fault ? { 'x-genprobe-fault': values.fault } : undefined,
+      budgetStateFile: values['budget-state'] ?? process.env.GENPROBE_BUDGET_STATE,
+      defaultMetrics: false,
+      env: {},
+    });
+    const outcomes = await Promise.all(entries.map((e) => service.runner.probe(e, kind)));
+    const failed = outcomes.filter((o) => o.result === 'fail');
+    const skipped = outcomes.filter((o) => o.result === 'skipped');
+    console.log(
+      JSON.stringify({ event: 'summary', probes: outcomes.length, passed: outcomes.length - failed.length - skipped.length, failed: failed.length, skipped: skipped.length, kind, failedEndpoints: failed.map((o) => o.endpoint) }),
+    );
+    if (values.pushgateway) {
+      const gateway = new Pushgateway(values.pushgateway, { timeout: 10_000 }, service.metrics.registry);
+      const params = { jobName: values.job, groupings: grouping };
+      try {
+        await (values['push-add'] ? gateway.pushAdd(params) : gateway.push(params));
+      } catch (err) {
+        throw new Error(`push to the Pushgateway failed: ${(err as Error).message}`);
+      }
+      console.log(JSON.stringify({ event: 'pushed', job: values.job, grouping, mode: values['push-add'] ? 'add' : 'replace' }));
+    }
+    return failed.length ? 1 : 0;
+  });
+}

@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import { loadConfig, parseConfig } from '../config/index.ts';
+import type { FaceCheck } from '../runner/run-endpoint.ts';
+import { jsonLineLogger } from '../probes/probe-runner.ts';
+import { createProbeService } from '../probes/service.ts';
+import { createServer, listen } from '../server/app.ts';
+import { withTarget } from './target.ts';
+
+export const SERVE_HELP = `genprobe serve [options]
+  Run the scheduled probes from config (probes.schedules) and serve /metrics, /healthz, /api/status.
+  --config FILE            config file (default genprobe.config.ts if present)
+  --emulator               start the bundled fleet emulator and probe it
+  --time-scale N           emulator time scale (default 0.01)
+  --target TEMPLATE        URL template, e.g. http://127.0.0.1:8787/{app}
+  --host HOST              listen address (default server.host, 127.0.0.1)
+  --port N                 listen port (default server.port, 9464; 0 = any free port)
+  --budget-state FILE      keep GPU spend across restarts in this JSON file (or $GENPROBE_BUDGET_STATE)
+  --no-face                skip face identity checks
+Runs until SIGINT/SIGTERM. One JSON line per probe on stdout.`;
+
+/** A face check that loads the face model only when a face route is first probed (~1 s init). */
+export const lazyFaceCheck: FaceCheck = async (input) => (await import('../face/check.ts')).faceMatchCheck(input);
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (sig: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      emulator: { type: 'boolean', default: false },
+      'time-scale': { type: 'string' },
+      target: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'budget-state': { type: 'string' },
+      'no-face': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(SERVE_HELP);
+    return 0;
+  }
+  const { config: loaded } = await loadConfig(values.config);
+  let config = loaded;
+  if (values.host !== undefined || values.port !== undefined) {
+    const port = values.port === undefined ? config.server.port : Number(values.port);
+    config = parseConfig({ ...config, server: { ...config.server, host: values.host ?? config.server.host, port } }, '--host/--port');
+  }
+  return withTarget(config, { emulator: values.emulator, timeScale: values['time-scale'], target: values.target }, async (cfg) => {
+    const log = jsonLineLogger;
+    const service = await createProbeService({
+      config: cfg,
+      faceCheck: values['no-face'] ? undefined : lazyFaceCheck,
+      budgetStateFile: values['budget-state'] ?? process.env.GENPROBE_BUDGET_STATE,
+      log,
+    });
+    const app = await createServer({ config: cfg, registry: service.metrics.registry, extraRegistries: [service.metrics.defaults], statusSource: service.status });
+    const server = await listen(app, cfg.server.host, cfg.server.port);
+    log({ event: 'listening', url: server.url, target: values.emulator ? 'emulator' : 'configured', timeScale: cfg.target.timeScale });
+    service.start();
+    const signal = await waitForSignal();
+    log({ event: 'stopping', signal });
+    await service.stop(false);
+    await server.close();
+    return 0;
+  });
+}

@@ -1,0 +1,145 @@
+/**
+ * The probe service's Prometheus metrics (names, labels and buckets from src/metrics/names.ts).
+ *
+ * Two registries: the project's own (every genprobe_* metric; this is what `promtool check metrics`
+ * is run on and what a Pushgateway receives) and one for prom-client's default Node process metrics,
+ * merged only when /metrics is rendered.
+ *
+ * Series are pre-initialised for every live endpoint so that "never happened" reads as 0, not as a
+ * missing series (anchors.md §4): counters at 0, timestamps at 0 (= never), verdict gauges at 0 for
+ * every verdict (= no verdict yet), budgets at their catalog values. Deliberately NOT pre-set:
+ * genprobe_probe_success and genprobe_last_face_match_percent, where a 0 would read as "failed" /
+ * "no match" for an endpoint nobody probed yet — their absence means "not probed".
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { APPS, latencyBudgetSec } from '../catalog/index.ts';
+import type { AppName, EndpointEntry } from '../catalog/types.ts';
+import type { CheckName } from '../checks/types.ts';
+import type { ProbeKind } from '../config/index.ts';
+import { METRICS, type MetricDef } from '../metrics/names.ts';
+import { BUDGET_PERIODS, type Budget } from './budget.ts';
+import { appsToWarmFor } from './warmer.ts';
+
+export const PROBE_KINDS: readonly ProbeKind[] = ['health', 'smoke', 'full'];
+export const PROBE_RESULTS = ['pass', 'warn', 'fail'] as const;
+export type ProbeResult = (typeof PROBE_RESULTS)[number];
+export const SKIP_REASONS = ['budget', 'busy', 'maintenance', 'disabled', 'unsupported'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+export const LATENCY_VERDICTS = ['ok', 'degraded', 'failed'] as const;
+
+type Labels<D extends MetricDef> = D['labels'][number];
+
+function counter<D extends MetricDef>(def: D, registry: Registry): Counter<Labels<D>> {
+  return new Counter({ name: def.name, help: def.help, labelNames: [...def.labels] as Labels<D>[], registers: [registry] });
+}
+function gauge<D extends MetricDef>(def: D, registry: Registry, collect?: () => void): Gauge<Labels<D>> {
+  return new Gauge({ name: def.name, help: def.help, labelNames: [...def.labels] as Labels<D>[], registers: [registry], ...(collect ? { collect } : {}) });
+}
+function histogram<D extends MetricDef>(def: D, registry: Registry): Histogram<Labels<D>> {
+  return new Histogram({ name: def.name, help: def.help, labelNames: [...def.labels] as Labels<D>[], buckets: [...(def.buckets ?? [])], registers: [registry] });
+}
+
+/** The checks a probe of this entry can report, for pre-initialised failure counters. */
+export function checksFor(entry: EndpointEntry): CheckName[] {
+  const checks: CheckName[] = ['transport', 'status', 'health'];
+  if (entry.lifecycle !== 'live') return [...checks, 'error-body'];
+  checks.push('latency');
+  if (entry.errors.length) checks.push('error-body');
+  if (entry.output.kind !== 'json') checks.push('media-type', 'declared-type', 'decodable', 'file-size', 'blank-output', 'cost-headers');
+  if (entry.output.size.kind !== 'none') checks.push('image-size');
+  if (entry.output.kind === 'webp-animated' || entry.output.kind === 'mp4') checks.push('frame-count', 'frame-timing');
+  if (entry.output.kind === 'mp4') checks.push('duration', 'codec');
+  if (entry.headers.surviving) checks.push('surviving-headers');
+  if (entry.face) checks.push('face-present', 'face-match');
+  return checks;
+}
+
+export interface ProbeMetricsOptions {
+  /** Endpoints whose series are pre-initialised (usually the live catalog). */
+  entries: readonly EndpointEntry[];
+  version: string;
+  /** Effective budgets are exported at the target's scale, like the durations they are compared with. */
+  timeScale: number;
+  overheadMs: number;
+  /** Kinds that will be run per endpoint (pre-initialised probe counters); default all three. */
+  kindsFor?: (entry: EndpointEntry) => readonly ProbeKind[];
+  /** Exports remaining/limit per period at every scrape. */
+  budget?: Budget;
+  /** Collect prom-client's default Node metrics in the separate defaults registry. Default true. */
+  defaultMetrics?: boolean;
+}
+
+export function createProbeMetrics(opts: ProbeMetricsOptions) {
+  const registry = new Registry();
+  const defaults = new Registry();
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: defaults });
+  const budget = opts.budget;
+
+  const m = {
+    probeSuccess: gauge(METRICS.probeSuccess, registry),
+    probeVerdict: gauge(METRICS.probeVerdict, registry),
+    probesTotal: counter(METRICS.probesTotal, registry),
+    requestDuration: histogram(METRICS.requestDuration, registry),
+    latencyBudget: gauge(METRICS.latencyBudget, registry),
+    lastDuration: gauge(METRICS.lastDuration, registry),
+    warmupDuration: histogram(METRICS.warmupDuration, registry),
+    redirects: gauge(METRICS.redirects, registry),
+    redirectsTotal: counter(METRICS.redirectsTotal, registry),
+    checkFailures: counter(METRICS.checkFailures, registry),
+    faceMatch: histogram(METRICS.faceMatch, registry),
+    lastFaceMatch: gauge(METRICS.lastFaceMatch, registry),
+    gpuCost: counter(METRICS.gpuCost, registry),
+    budgetRemaining: gauge(METRICS.budgetRemaining, registry, function (this: Gauge<'period'>) {
+      if (budget) for (const p of BUDGET_PERIODS) this.set({ period: p }, budget.remaining(p));
+    }),
+    budgetLimit: gauge(METRICS.budgetLimit, registry, function (this: Gauge<'period'>) {
+      if (budget) for (const p of BUDGET_PERIODS) this.set({ period: p }, budget.limits[p]);
+    }),
+    probesSkipped: counter(METRICS.probesSkipped, registry),
+    lastSuccess: gauge(METRICS.lastSuccess, registry),
+    lastProbe: gauge(METRICS.lastProbe, registry),
+    buildInfo: gauge(METRICS.buildInfo, registry),
+  };
+
+  m.buildInfo.set({ version: opts.version, node_version: process.version }, 1);
+  const warmedApps = new Set<AppName>();
+  for (const entry of opts.entries) {
+    const e = { endpoint: entry.id, app: entry.app };
+    for (const kind of opts.kindsFor?.(entry) ?? PROBE_KINDS) for (const result of PROBE_RESULTS) m.probesTotal.inc({ ...e, kind, result }, 0);
+    for (const reason of SKIP_REASONS) m.probesSkipped.inc({ ...e, reason }, 0);
+    for (const verdict of LATENCY_VERDICTS) m.probeVerdict.set({ ...e, verdict }, 0);
+    for (const check of checksFor(entry)) m.checkFailures.inc({ ...e, check }, 0);
+    m.redirectsTotal.inc(e, 0);
+    m.redirects.set(e, 0);
+    m.lastSuccess.set(e, 0);
+    m.lastProbe.set(e, 0);
+    for (const start of ['warm', 'cold'] as const) {
+      m.latencyBudget.set({ ...e, start }, (latencyBudgetSec(entry, start) * 1000 * opts.timeScale + opts.overheadMs) / 1000);
+      m.requestDuration.zero({ ...e, gpu: entry.gpu, start });
+    }
+    for (const app of appsToWarmFor(entry)) {
+      warmedApps.add(app);
+      // Warm-ups of delegated apps are charged to the endpoint whose probe needed them.
+      m.gpuCost.inc({ ...e, app, gpu: app === entry.app ? entry.gpu : APPS[app].gpu }, 0);
+    }
+    m.gpuCost.inc({ ...e, gpu: entry.gpu }, 0);
+    if (entry.face) m.faceMatch.zero(e);
+  }
+  for (const app of warmedApps) for (const start of ['warm', 'cold'] as const) m.warmupDuration.zero({ app, start });
+  if (budget) for (const p of BUDGET_PERIODS) m.budgetLimit.set({ period: p }, budget.limits[p]);
+
+  return {
+    ...m,
+    /** genprobe_* only: promtool-clean, and what gets pushed to a Pushgateway. */
+    registry,
+    /** prom-client's default process/Node metrics. */
+    defaults,
+    contentType: registry.contentType,
+    /** Text for /metrics: the project's registry merged with the default metrics. */
+    async exposition(extra: Registry[] = []): Promise<string> {
+      return Registry.merge([registry, defaults, ...extra]).metrics();
+    },
+  };
+}
+
+export type ProbeMetrics = ReturnType<typeof createProbeMetrics>;

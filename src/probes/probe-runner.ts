@@ -1,0 +1,382 @@
+/**
+ * One probe of one endpoint, of kind
+ *   health — warm-up only: GET /health on its app and the apps it delegates to;
+ *   smoke  — warm-up, then the happy path only (the catalog sample: fixed seed, small size);
+ *   full   — warm-up, then the whole contract (happy path and negative cases) via runEndpoint.
+ *
+ * Around the contract run it adds what a long-running prober needs: never two probes of one
+ * endpoint at once, per-app input limits shared by every probe, maintenance windows, the GPU
+ * budget, cold/warm classification after the fact, the latency verdict for the classified start
+ * type, metrics, the status store and one JSON log line per probe.
+ */
+import { APPS, GPU_PRICE_USD_PER_SEC, hardLimitSec, latencyBudgetSec } from '../catalog/index.ts';
+import type { AppName, EndpointEntry } from '../catalog/types.ts';
+import { checkLatency, latencyVerdict, type LatencyBudget, type StartType } from '../checks/latency.ts';
+import { fail, type CheckResult } from '../checks/types.ts';
+import type { ModalClient } from '../client/index.ts';
+import type { CallRequest } from '../client/modal-client.ts';
+import type { CallResult } from '../client/types.ts';
+import { inMaintenance, type GenprobeConfig, type ProbeKind } from '../config/index.ts';
+import type { EndpointReport, ReportedCheck, Waiver } from '../runner/report.ts';
+import { RetryBudget } from '../runner/retry.ts';
+import { runEndpoint, type EndpointRun, type FaceCheck, type RunContext } from '../runner/run-endpoint.ts';
+import { Semaphore } from '../runner/semaphore.ts';
+import { settleVerdicts } from '../runner/verdict.ts';
+import { applyWaivers } from '../waivers/index.ts';
+import { Budget, callCostUsd } from './budget.ts';
+import { classifyCall, WarmBaseline, type StartClassification } from './cold-start.ts';
+import type { ProbeMetrics, ProbeResult, SkipReason } from './metrics.ts';
+import { ProbeStatusStore, shortMessage, type LatencyVerdictLabel, type ProbeOutcome, type StartLabel, type WarmUpSummary } from './status.ts';
+import { appsToWarmFor, Warmer, type WarmUpResult } from './warmer.ts';
+
+export type ProbeLogger = (line: Record<string, unknown>) => void;
+
+/** One JSON line per event on stdout; callers pass their own in tests. */
+export const jsonLineLogger: ProbeLogger = (line) => process.stdout.write(`${JSON.stringify({ ts: new Date().toISOString(), ...line })}\n`);
+
+export interface ProbeRunnerOptions {
+  config: GenprobeConfig;
+  client: ModalClient;
+  metrics: ProbeMetrics;
+  budget: Budget;
+  status?: ProbeStatusStore;
+  faceCheck?: FaceCheck;
+  waivers?: Waiver[];
+  /** Extra headers on every generation call (fault injection against the emulator). */
+  headers?: Record<string, string>;
+  log?: ProbeLogger;
+  now?: () => number;
+}
+
+/**
+ * GET /health is static JSON (contracts.md §2.7), so a warm answer is expected well within the 10 s
+ * the fleet's own API allows it at boot (§0.11); a cold one within a documented container start
+ * and that much again; the warm-up deadline (three container starts) is the hard limit.
+ */
+export function healthLatencyBudget(app: AppName): LatencyBudget {
+  const cold = APPS[app].coldStartSec;
+  return { warmSec: 10, coldSec: cold * 2, hardSec: cold * 3 };
+}
+
+export function contractLatencyBudget(entry: EndpointEntry): LatencyBudget {
+  return { warmSec: latencyBudgetSec(entry, 'warm'), coldSec: latencyBudgetSec(entry, 'cold'), hardSec: hardLimitSec(entry) };
+}
+
+/**
+ * What a probe is expected to cost before it runs: a container start for every app to warm that
+ * genprobe has not used within its scaledown window (Modal bills the container from boot), plus
+ * the endpoint's documented cost per call for the happy path (ENDPOINTS-REFERENCE.md; documented
+ * or budgeted time × GPU price when no cost is documented). Negative cases are answered by
+ * validation before any GPU work in the fleet (contracts.md §0.8), so they are not estimated —
+ * but their real cost, like every retry's, is charged afterwards.
+ */
+export function estimateProbeCostUsd(entry: EndpointEntry, kind: ProbeKind, warmUp: boolean, idleMs: (app: AppName) => number | null, priceOf: (app: AppName) => number): number {
+  let usd = 0;
+  if (kind === 'health' || warmUp) {
+    for (const app of appsToWarmFor(entry)) {
+      const idle = idleMs(app);
+      if (idle === null || idle > APPS[app].scaledownWindowSec * 1000) usd += APPS[app].coldStartSec * priceOf(app);
+    }
+  }
+  if (kind !== 'health' && entry.lifecycle === 'live') {
+    usd += entry.documentedCostUsd ?? (entry.timing.documentedSec ?? latencyBudgetSec(entry, 'warm')) * priceOf(entry.app);
+  }
+  return usd;
+}
+
+/** A proxy of the client that reports every call it makes (retries included) before returning it. */
+function meteredClient(client: ModalClient, onCall: (req: CallRequest, call: CallResult) => void): ModalClient {
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop === 'call') {
+        return async (req: CallRequest) => {
+          const call = await target.call(req);
+          onCall(req, call);
+          return call;
+        };
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+function faceMatchOf(checks: readonly CheckResult[]): { percent: number | null; percents: number[] } | undefined {
+  const r = checks.find((c) => c.check === 'face-match' && c.verdict !== 'skip');
+  const m = r?.measured as { percent?: unknown; percents?: unknown } | undefined;
+  if (!m || typeof m !== 'object') return undefined;
+  const percent = typeof m.percent === 'number' && Number.isFinite(m.percent) ? m.percent : null;
+  const percents = Array.isArray(m.percents) ? m.percents.filter((p): p is number => typeof p === 'number' && Number.isFinite(p)) : percent === null ? [] : [percent];
+  return { percent, percents };
+}
+
+const unwaivedFailures = (checks: readonly ReportedCheck[]) => checks.filter((c) => c.verdict === 'fail' && !c.waived);
+
+export class ProbeRunner {
+  readonly status: ProbeStatusStore;
+  readonly warmer: Warmer;
+  readonly baseline = new WarmBaseline();
+  readonly #opts: ProbeRunnerOptions;
+  readonly #busy = new Set<string>();
+  readonly #appLimits = new Map<string, Semaphore>();
+  readonly #global: Semaphore;
+  readonly #log: ProbeLogger;
+  readonly #now: () => number;
+
+  constructor(opts: ProbeRunnerOptions) {
+    this.#opts = opts;
+    this.#log = opts.log ?? jsonLineLogger;
+    this.#now = opts.now ?? Date.now;
+    this.status = opts.status ?? new ProbeStatusStore();
+    this.#global = new Semaphore(opts.config.gate.concurrency);
+    this.warmer = new Warmer({ client: opts.client, timeScale: opts.config.target.timeScale, overheadMs: opts.config.target.overheadMs, appLimit: (a) => this.appLimit(a), now: this.#now });
+    this.status.setBudgetSource(() => opts.budget.snapshot());
+  }
+
+  /** Per-app input limit (max_inputs), shared by every probe and warm-up of the service. */
+  appLimit(app: string): Semaphore {
+    let s = this.#appLimits.get(app);
+    if (!s) this.#appLimits.set(app, (s = new Semaphore(APPS[app as AppName]?.maxInputs ?? 1)));
+    return s;
+  }
+
+  /** Whether a probe of the endpoint is running now. */
+  isBusy(endpoint: string): boolean {
+    return this.#busy.has(endpoint);
+  }
+
+  /** Run one probe. Never rejects: every failure, including genprobe's own, becomes the outcome. */
+  async probe(entry: EndpointEntry, kind: ProbeKind): Promise<ProbeOutcome> {
+    if (this.#busy.has(entry.id)) return this.#skip(entry, kind, 'busy', 'a probe of this endpoint is still running');
+    this.#busy.add(entry.id);
+    try {
+      return await this.#probeGuarded(entry, kind);
+    } catch (err) {
+      // A bug or an unexpected throw must not take the service down; it is a failed probe.
+      const t = this.#now();
+      const message = shortMessage(this.#opts.client.redact(`genprobe error: ${(err as Error)?.message ?? String(err)}`));
+      const outcome = this.#baseOutcome(entry, kind, t);
+      Object.assign(outcome, { result: 'fail', finishedAt: t, error: message, latencyVerdict: 'failed', failedChecks: [{ check: 'transport', message }] });
+      this.#export(entry, outcome, undefined);
+      return outcome;
+    } finally {
+      this.#busy.delete(entry.id);
+    }
+  }
+
+  #baseOutcome(entry: EndpointEntry, kind: ProbeKind, startedAt: number): ProbeOutcome {
+    return { endpoint: entry.id, app: entry.app, gpu: entry.gpu, kind, startedAt, finishedAt: startedAt, result: 'skipped', latencyMs: null, costUsd: 0, redirects: 0, failedChecks: [], warmUps: [] };
+  }
+
+  #skip(entry: EndpointEntry, kind: ProbeKind, reason: SkipReason, detail: string, fields: Record<string, unknown> = {}): ProbeOutcome {
+    const t = this.#now();
+    const outcome: ProbeOutcome = { ...this.#baseOutcome(entry, kind, t), skip: { reason, detail } };
+    this.#opts.metrics.probesSkipped.inc({ endpoint: entry.id, app: entry.app, reason });
+    this.status.record(outcome);
+    this.#log({ event: 'probe-skipped', endpoint: entry.id, app: entry.app, kind, reason, detail, ...fields });
+    return outcome;
+  }
+
+  async #probeGuarded(entry: EndpointEntry, kind: ProbeKind): Promise<ProbeOutcome> {
+    const { config, budget } = this.#opts;
+    const override = config.endpoints[entry.id] ?? {};
+    if (override.skip) return this.#skip(entry, kind, 'disabled', override.skip);
+    for (const app of [entry.app, ...(entry.delegatesTo ?? [])]) {
+      const w = inMaintenance(config.maintenance, app, this.#now());
+      if (w) return this.#skip(entry, kind, 'maintenance', `${app} in maintenance until ${w.end}: ${w.reason}`);
+    }
+    const toWarm = appsToWarmFor(entry);
+    if (kind === 'health' && toWarm.length === 0) return this.#skip(entry, kind, 'unsupported', `${entry.app} has no GET /health route`);
+
+    const ts = config.target.timeScale;
+    const priceOf = (app: AppName) => GPU_PRICE_USD_PER_SEC[app === entry.app ? entry.gpu : APPS[app].gpu];
+    const estimate = estimateProbeCostUsd(entry, kind, config.probes.warmUp, (a) => this.#realIdleMs(a), priceOf);
+    const afford = budget.canAfford(estimate);
+    if (!afford.ok) {
+      return this.#skip(entry, kind, 'budget', `the ${afford.period} GPU budget $${afford.limitUsd.toFixed(2)} has $${Math.max(0, afford.limitUsd - afford.spentUsd).toFixed(4)} left, the probe is estimated at $${afford.estimateUsd.toFixed(4)}`, {
+        period: afford.period,
+        spentUsd: round6(afford.spentUsd),
+        limitUsd: afford.limitUsd,
+        estimateUsd: round6(afford.estimateUsd),
+      });
+    }
+
+    const startedAt = this.#now();
+    const outcome = this.#baseOutcome(entry, kind, startedAt);
+    const idleBefore = this.warmer.idleMs(entry.app);
+    const charge = (app: AppName, gpu: EndpointEntry['gpu'], call: CallResult) => {
+      const usd = callCostUsd(call, gpu, ts);
+      budget.charge(usd);
+      outcome.costUsd += usd;
+      this.#opts.metrics.gpuCost.inc({ endpoint: entry.id, app, gpu }, usd);
+    };
+
+    let warmUps: WarmUpResult[] = [];
+    if (kind === 'health' || config.probes.warmUp) {
+      warmUps = await this.warmer.warm(toWarm);
+      for (const w of warmUps) {
+        charge(w.app, w.app === entry.app ? entry.gpu : APPS[w.app].gpu, w.call);
+        this.#opts.metrics.warmupDuration.observe({ app: w.app, start: w.start }, w.durationMs / 1000);
+      }
+      outcome.warmUps = warmUps.map(({ call: _call, startedAt: _s, ...w }): WarmUpSummary => w);
+    }
+
+    if (kind === 'health') return this.#finishHealth(entry, outcome, warmUps);
+
+    const warmed = new Map(warmUps.map((w) => [w.app, w]));
+    const client = meteredClient(this.#opts.client, (req, call) => {
+      this.warmer.markUsed(req.app);
+      charge(req.app as AppName, req.app === entry.app ? entry.gpu : APPS[req.app as AppName]?.gpu ?? entry.gpu, call);
+    });
+    const ctx: RunContext = {
+      client,
+      target: config.target,
+      gate: { ...config.gate, negativeCases: kind === 'full' && config.gate.negativeCases },
+      face: config.face,
+      retry: new RetryBudget(config.gate.retryBudget, config.gate.retriesPerCall),
+      appLimit: (a) => this.appLimit(a),
+      global: this.#global,
+      startTypeFor: (app): StartType => (warmed.get(app as AppName)?.ok ? 'warm' : 'unknown'),
+      faceCheck: this.#opts.faceCheck,
+      headers: this.#opts.headers,
+    };
+    const run = await runEndpoint(entry, ctx, override);
+    return this.#finishContract(entry, outcome, run, idleBefore, warmed.get(entry.app));
+  }
+
+  /** Idle time of an app in real-fleet seconds' terms (what the budget estimate compares). */
+  #realIdleMs(app: AppName): number | null {
+    const idle = this.warmer.idleMs(app);
+    return idle === null ? null : idle / this.#opts.config.target.timeScale;
+  }
+
+  #finishHealth(entry: EndpointEntry, outcome: ProbeOutcome, warmUps: WarmUpResult[]): ProbeOutcome {
+    const { target } = this.#opts.config;
+    const own = warmUps.find((w) => w.app === entry.app) ?? warmUps[0];
+    const failures: CheckResult[] = warmUps
+      .filter((w) => !w.ok)
+      .map((w) => fail(w.call.failure && w.call.failure.class !== 'app-error' ? 'transport' : 'health', `${w.app}: ${w.error ?? 'unhealthy'}`));
+    outcome.latencyMs = Math.round(own.durationMs);
+    outcome.start = own.start;
+    outcome.startReason = own.reason;
+    outcome.latencyVerdict = failures.length ? 'failed' : latencyVerdict(own.durationMs, healthLatencyBudget(own.app), own.start, target.timeScale, target.overheadMs);
+    outcome.failedChecks = failures.map((c) => ({ check: c.check, message: shortMessage(c.message) }));
+    outcome.result = failures.length ? 'fail' : outcome.latencyVerdict === 'degraded' ? 'warn' : 'pass';
+    outcome.error = failures[0] ? shortMessage(failures[0].message) : undefined;
+    outcome.finishedAt = this.#now();
+    this.#export(entry, outcome, undefined);
+    return outcome;
+  }
+
+  #finishContract(entry: EndpointEntry, outcome: ProbeOutcome, run: EndpointRun, idleBefore: number | null, warmUp: WarmUpResult | undefined): ProbeOutcome {
+    const { config } = this.#opts;
+    const { timeScale, overheadMs } = config.target;
+    const report = run.report;
+    const happy = report.cases.find((c) => c.kind === 'happy');
+
+    let start: StartLabel | undefined;
+    let startReason: string | undefined;
+    if (happy) {
+      if (happy.status === null) {
+        start = 'unknown';
+        startReason = `no response (${happy.failure?.class ?? 'no status'}): a call that never answered says nothing about the container`;
+      } else {
+        const c: StartClassification = classifyCall({
+          callMs: happy.latencyMs,
+          warmBaselineMs: this.baseline.median(entry.id),
+          fallbackBaselineMs: latencyBudgetSec(entry, 'warm') * 1000 * timeScale,
+          idleMs: idleBefore,
+          ...this.warmer.scaled(entry.app),
+          warmUp: warmUp?.ok ? { durationMs: warmUp.durationMs, start: warmUp.start } : null,
+        });
+        start = c.start;
+        startReason = c.reason;
+      }
+      // The runner judged latency with the start type known before the call; re-judge it with
+      // the classification made after it, so the report, the verdict and the metrics agree.
+      const idx = happy.checks.findIndex((c) => c.check === 'latency');
+      if (idx >= 0) happy.checks[idx] = { ...checkLatency(happy.latencyMs, contractLatencyBudget(entry), start, timeScale, overheadMs), case: happy.name };
+      report.checks = report.cases.flatMap((c) => c.checks);
+    }
+    const waivers = this.#opts.waivers ?? [];
+    if (waivers.length) applyWaivers([report], waivers, config.target.url, new Date(this.#now()));
+    settleVerdicts(report);
+
+    const contractFailed = report.verdict === 'fail';
+    let verdict: LatencyVerdictLabel;
+    if (happy && start) verdict = contractFailed ? 'failed' : latencyVerdict(happy.latencyMs, contractLatencyBudget(entry), start, timeScale, overheadMs);
+    else verdict = contractFailed ? 'failed' : 'ok';
+    if (happy && start === 'warm' && happy.status !== null && happy.status < 300 && !contractFailed) this.baseline.add(entry.id, happy.latencyMs);
+
+    const failures = unwaivedFailures(report.checks);
+    const face = faceMatchOf(report.checks);
+    Object.assign(outcome, {
+      // Contract warnings are mostly known fleet defects (PNG under image/jpeg, dropped cost
+      // headers) and would mark every probe; they are listed, while the result says whether the
+      // contract held (fail) and whether the call was slower than its budget (warn).
+      result: contractFailed ? 'fail' : verdict === 'degraded' ? 'warn' : 'pass',
+      warnings: report.checks.filter((c) => c.verdict === 'warn').map((c) => ({ check: c.check, message: shortMessage(this.#opts.client.redact(c.message)) })),
+      latencyMs: report.latencyMs,
+      start,
+      startReason,
+      latencyVerdict: verdict,
+      faceMatchPct: face ? face.percent : undefined,
+      redirects: report.redirects,
+      failedChecks: failures.map((c) => ({ check: c.check, message: shortMessage(this.#opts.client.redact(c.message)) })),
+      error: failures[0] ? shortMessage(this.#opts.client.redact(`${failures[0].case}: ${failures[0].check}: ${failures[0].message}`)) : undefined,
+      finishedAt: this.#now(),
+    } satisfies Partial<ProbeOutcome>);
+    this.#export(entry, outcome, report, run, face?.percents);
+    return outcome;
+  }
+
+  #export(entry: EndpointEntry, outcome: ProbeOutcome, report: EndpointReport | undefined, run?: EndpointRun, facePercents: number[] = []): void {
+    const m = this.#opts.metrics;
+    const e = { endpoint: entry.id, app: entry.app };
+    const result = outcome.result as ProbeResult;
+    const finishedSec = outcome.finishedAt / 1000;
+    m.probesTotal.inc({ ...e, kind: outcome.kind, result });
+    m.probeSuccess.set({ ...e, gpu: entry.gpu, kind: outcome.kind }, result === 'fail' ? 0 : 1);
+    m.lastProbe.set(e, finishedSec);
+    if (result !== 'fail') m.lastSuccess.set(e, finishedSec);
+    for (const v of ['ok', 'degraded', 'failed'] as const) m.probeVerdict.set({ ...e, verdict: v }, outcome.latencyVerdict === v ? 1 : 0);
+    for (const f of outcome.failedChecks) m.checkFailures.inc({ ...e, check: f.check });
+    if (outcome.latencyMs !== null && outcome.kind !== 'health') {
+      const start = outcome.start ?? 'unknown';
+      m.requestDuration.observe({ ...e, gpu: entry.gpu, start }, outcome.latencyMs / 1000);
+      m.lastDuration.set({ ...e, start }, outcome.latencyMs / 1000);
+    }
+    if (report) {
+      m.redirects.set(e, report.redirects);
+      if (report.redirects) m.redirectsTotal.inc(e, report.redirects);
+    }
+    for (const p of facePercents) m.faceMatch.observe(e, p);
+    if (outcome.faceMatchPct != null) m.lastFaceMatch.set(e, outcome.faceMatchPct);
+
+    const ok = result !== 'fail';
+    this.status.record(outcome, { output: ok ? run?.output : undefined, reference: run?.reference });
+    this.#log({
+      event: 'probe',
+      endpoint: entry.id,
+      app: entry.app,
+      kind: outcome.kind,
+      result,
+      latencyMs: outcome.latencyMs,
+      latencyVerdict: outcome.latencyVerdict,
+      start: outcome.start,
+      startReason: outcome.startReason,
+      costUsd: round6(outcome.costUsd),
+      faceMatchPct: outcome.faceMatchPct ?? undefined,
+      redirects: outcome.redirects,
+      warmUps: outcome.warmUps.map((w) => ({ app: w.app, ms: Math.round(w.durationMs), start: w.start, ok: w.ok })),
+      failedChecks: outcome.failedChecks.map((f) => f.check),
+      error: outcome.error,
+      durationMs: outcome.finishedAt - outcome.startedAt,
+    });
+  }
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+

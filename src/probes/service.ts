@@ -1,0 +1,130 @@
+/**
+ * The probing service assembled from config: client, budget, metrics, status store, probe runner,
+ * scheduler and (when a database URL is configured) the usage collector. `genprobe serve` runs it
+ * behind the HTTP server; `genprobe probe --once` uses the same pieces without the scheduler.
+ */
+import { CATALOG, liveEndpoints } from '../catalog/index.ts';
+import type { EndpointEntry } from '../catalog/types.ts';
+import { ModalClient } from '../client/index.ts';
+import type { GenprobeConfig, ProbeKind } from '../config/index.ts';
+import type { Waiver } from '../runner/report.ts';
+import type { FaceCheck } from '../runner/run-endpoint.ts';
+import { GENPROBE_VERSION } from '../runner/gate.ts';
+import type { UsageCollector } from '../usage/collector.ts';
+import { loadWaivers } from '../waivers/index.ts';
+import { Budget } from './budget.ts';
+import { createProbeMetrics, PROBE_KINDS, type ProbeMetrics } from './metrics.ts';
+import { jsonLineLogger, ProbeRunner, type ProbeLogger } from './probe-runner.ts';
+import { kindsByEndpoint, resolveSchedules, Scheduler } from './scheduler.ts';
+import { ProbeStatusStore } from './status.ts';
+
+export interface ProbeServiceOptions {
+  config: GenprobeConfig;
+  client?: ModalClient;
+  faceCheck?: FaceCheck;
+  waivers?: Waiver[];
+  headers?: Record<string, string>;
+  log?: ProbeLogger;
+  /** JSON file keeping the budget's spend across restarts. */
+  budgetStateFile?: string;
+  /** Endpoints whose series are pre-initialised; default every live endpoint plus the scheduled ones. */
+  entries?: readonly EndpointEntry[];
+  defaultMetrics?: boolean;
+  /** Environment the database URL is read from (by the name in config.usage.databaseUrlEnv). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ProbeService {
+  config: GenprobeConfig;
+  client: ModalClient;
+  budget: Budget;
+  metrics: ProbeMetrics;
+  status: ProbeStatusStore;
+  runner: ProbeRunner;
+  scheduler: Scheduler;
+  usage?: UsageCollector;
+  /** Start the cron schedules and the usage collector. */
+  start(): void;
+  /** Stop schedules (waiting for running probes when `drain`) and the usage collector. */
+  stop(drain?: boolean): Promise<void>;
+}
+
+export function clientFor(config: GenprobeConfig): ModalClient {
+  return new ModalClient({ targetTemplate: config.target.url, workspace: config.target.workspace, maxBodyBytes: config.target.maxBodyBytes, auth: ModalClient.authFromEnv() });
+}
+
+export async function createProbeService(opts: ProbeServiceOptions): Promise<ProbeService> {
+  const { config } = opts;
+  const log = opts.log ?? jsonLineLogger;
+  const client = opts.client ?? clientFor(config);
+  const budget = new Budget({ dailyUsd: config.probes.budget.dailyUsd, monthlyUsd: config.probes.budget.monthlyUsd, stateFile: opts.budgetStateFile });
+  const resolved = resolveSchedules(config.probes.schedules);
+  const kinds = kindsByEndpoint(resolved);
+  const scheduledIds = new Set(kinds.keys());
+  const entries = opts.entries ?? [...liveEndpoints(), ...CATALOG.filter((e) => e.lifecycle !== 'live' && scheduledIds.has(e.id))];
+  const metrics = createProbeMetrics({
+    entries,
+    version: GENPROBE_VERSION,
+    timeScale: config.target.timeScale,
+    overheadMs: config.target.overheadMs,
+    budget,
+    defaultMetrics: opts.defaultMetrics,
+    // Without schedules (one-shot runs), every kind may be asked for.
+    kindsFor: (e) => (kinds.size ? [...(kinds.get(e.id) ?? [])] : PROBE_KINDS),
+  });
+  const status = new ProbeStatusStore();
+  for (const e of entries) status.ensure(e.id, e.app, e.gpu);
+  const runner = new ProbeRunner({
+    config,
+    client,
+    metrics,
+    budget,
+    status,
+    faceCheck: opts.faceCheck,
+    waivers: opts.waivers ?? loadWaivers(config.gate.waivers),
+    headers: opts.headers,
+    log,
+  });
+  const scheduler = new Scheduler({
+    schedules: config.probes.schedules,
+    timezone: config.probes.timezone,
+    probe: (entry, kind: ProbeKind) => runner.probe(entry, kind),
+    onError: (err, s) => log({ event: 'schedule-error', schedule: s.index, message: client.redact((err as Error)?.message ?? String(err)) }),
+  });
+
+  let usage: UsageCollector | undefined;
+  const env = opts.env ?? process.env;
+  const databaseUrl = env[config.usage.databaseUrlEnv];
+  if (databaseUrl) {
+    const { createUsageCollector } = await import('../usage/collector.ts');
+    usage = createUsageCollector({
+      connectionString: databaseUrl,
+      registry: metrics.registry,
+      windowSec: config.usage.windowSec,
+      intervalMs: config.usage.intervalSec * 1000,
+      statementTimeoutMs: config.usage.statementTimeoutMs,
+    });
+    const u = usage;
+    status.setUsageSource(() => u.snapshot());
+  }
+
+  return {
+    config,
+    client,
+    budget,
+    metrics,
+    status,
+    runner,
+    scheduler,
+    usage,
+    start() {
+      scheduler.start();
+      usage?.start();
+      log({ event: 'service-started', schedules: scheduler.schedules.map((s) => ({ match: s.match, cron: s.cron, kind: s.kind, endpoints: s.endpoints.length })), usage: usage ? 'on' : 'off' });
+    },
+    async stop(drain = false) {
+      await scheduler.stop(drain);
+      await usage?.stop();
+    },
+  };
+}
