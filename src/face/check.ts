@@ -2,6 +2,7 @@
  * The face checks: 'face-present' (the output has a usable face) and 'face-match' (its calibrated match %
  * against the reference meets the route's target). Bytes in, verdicts out: no client, no network.
  */
+import { createHash } from 'node:crypto';
 import { fail, pass, skip, type CheckResult } from '../checks/types.ts';
 import { embedImage, embedRgb, type FaceEmbedding } from './analyze.ts';
 import { loadCalibration, matchPercent, median, type Calibration } from './calibration.ts';
@@ -86,7 +87,7 @@ export async function faceMatchCheck(opts: FaceMatchOptions): Promise<CheckResul
 
   let ref: FaceEmbedding;
   try {
-    ref = await embedImage(opts.reference, embedder, 'the reference image');
+    ref = await referenceEmbedding(opts.reference, embedder);
   } catch (err) {
     if (!(err instanceof FaceError)) throw err;
     return [
@@ -194,6 +195,22 @@ async function checkVideo(opts: FaceMatchOptions, embedder: Embedder, cal: Calib
     { [`${judge}Pct`]: opts.targetPct },
   );
   return [present, match];
+}
+
+// Probes and suites compare many outputs against the same few references: embed each reference once.
+const REFERENCE_CACHE_MAX = 32;
+const referenceCache = new Map<string, Promise<FaceEmbedding>>();
+
+function referenceEmbedding(bytes: Buffer, embedder: Embedder): Promise<FaceEmbedding> {
+  const key = `${embedder.name}|${embedder.version}|${createHash('sha256').update(bytes).digest('hex')}`;
+  let p = referenceCache.get(key);
+  if (!p) {
+    p = embedImage(bytes, embedder, 'the reference image');
+    p.catch(() => referenceCache.delete(key)); // failures are cheap to recompute and must not pin memory
+    referenceCache.set(key, p);
+    if (referenceCache.size > REFERENCE_CACHE_MAX) referenceCache.delete(referenceCache.keys().next().value!);
+  }
+  return p;
 }
 
 /** The FaceScores a face-match result carries, if any (for metrics and reports). */
