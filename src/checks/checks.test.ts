@@ -107,7 +107,7 @@ describe('status / media-type / declared-type', () => {
   });
 
   it('declared-type: the documented PNG-under-jpeg is a warning, other lies fail', () => {
-    expect(checkDeclaredType('image/jpeg', 'png', 'image/jpeg')).toMatchObject({ verdict: 'warn', message: KNOWN_PNG_AS_JPEG });
+    expect(checkDeclaredType('image/jpeg', 'png', 'image/jpeg')).toMatchObject({ verdict: 'fail', message: KNOWN_PNG_AS_JPEG });
     expect(checkDeclaredType('image/png', 'png', 'image/png').verdict).toBe('pass');
     expect(checkDeclaredType('image/webp; charset=binary', 'webp-animated', 'image/webp').verdict).toBe('pass');
     const fixed = checkDeclaredType('image/png', 'png', 'image/jpeg');
@@ -201,7 +201,7 @@ describe('cost and surviving headers', () => {
   });
 
   it("'dropped': absent warns (known), present passes with an update note, malformed fails", () => {
-    expect(checkCostHeaders({ 'content-type': 'image/jpeg' }, 'dropped')).toMatchObject({ verdict: 'warn', message: KNOWN_COST_HEADERS_DROPPED });
+    expect(checkCostHeaders({ 'content-type': 'image/jpeg' }, 'dropped')).toMatchObject({ verdict: 'fail', message: KNOWN_COST_HEADERS_DROPPED });
     expect(checkCostHeaders(good, 'dropped')).toMatchObject({ verdict: 'pass', message: expect.stringMatching(/^present: the copy-loop bug is fixed, update the catalog/) });
     expect(checkCostHeaders({ ...good, 'x-cost-usd': 'abc' }, 'dropped').verdict).toBe('fail');
   });

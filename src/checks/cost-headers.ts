@@ -1,5 +1,5 @@
 import type { HeaderSpec } from '../catalog/types.ts';
-import { fail, pass, skip, warn, type CheckResult } from './types.ts';
+import { fail, pass, skip, type CheckResult } from './types.ts';
 
 /** The handler-set cost headers and their wire formats (contracts.md §2.4). */
 export const COST_HEADER_FORMATS: Record<string, { pattern: RegExp; format: string }> = {
@@ -8,7 +8,7 @@ export const COST_HEADER_FORMATS: Record<string, { pattern: RegExp; format: stri
   'x-gpu-type': { pattern: /^(L40S|A100)$/, format: 'L40S or A100' },
 };
 
-export const KNOWN_COST_HEADERS_DROPPED = 'cost headers dropped (known, contracts.md §0.1)';
+export const KNOWN_COST_HEADERS_DROPPED = 'cost headers missing: X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type dropped by the copy loop (known fleet defect, contracts.md §0.1)';
 
 /** Header lookup by lower-cased name, whatever case the map uses. */
 export function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
@@ -18,9 +18,10 @@ export function headerValue(headers: Record<string, string | string[] | undefine
 }
 
 /**
- * X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type. 'present': all three must be there and well-formed.
- * 'dropped': absence is the known copy-loop bug (warn); presence means the bug is fixed (pass, with
- * a note to update the catalog); a partial or malformed set fails either way.
+ * X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type. The documented contract is that every route sends
+ * them, so absence fails. 'dropped' routes (the known copy-loop bug) fail with their own message,
+ * which waivers.yaml accepts until its expiry; presence there means the bug is fixed (pass, with a
+ * note to update the catalog). A partial or malformed set fails either way.
  */
 export function checkCostHeaders(headers: Record<string, string | string[] | undefined>, expectation: HeaderSpec['cost']): CheckResult {
   const names = Object.keys(COST_HEADER_FORMATS);
@@ -34,7 +35,7 @@ export function checkCostHeaders(headers: Record<string, string | string[] | und
   if (missing.length === names.length) {
     return expectation === 'present'
       ? fail('cost-headers', `missing: ${names.join(', ')}`, values, expected)
-      : warn('cost-headers', KNOWN_COST_HEADERS_DROPPED, values, expected);
+      : fail('cost-headers', KNOWN_COST_HEADERS_DROPPED, values, expected);
   }
   if (missing.length) return fail('cost-headers', `partial cost headers, missing: ${missing.join(', ')}`, values, expected);
   const text = `X-Cost-USD ${values['x-cost-usd']}, X-Execution-Time-Sec ${values['x-execution-time-sec']}, X-GPU-Type ${values['x-gpu-type']}`;

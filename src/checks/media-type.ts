@@ -1,7 +1,7 @@
 import type { OutputKind } from '../catalog/types.ts';
 import { MIME_OF } from '../media/sniff.ts';
 import type { SniffedType } from '../media/types.ts';
-import { fail, pass, skip, warn, type CheckResult } from './types.ts';
+import { fail, pass, skip, type CheckResult } from './types.ts';
 
 /** The real format of the bytes (magic-number sniff) against the catalog's output kind. */
 export function checkMediaType(sniffed: SniffedType, expectedKind: OutputKind): CheckResult {
@@ -26,8 +26,9 @@ export function essenceOf(contentType: string | null | undefined): string | null
 export const KNOWN_PNG_AS_JPEG = 'PNG bytes served as image/jpeg (known fleet defect, contracts.md §0.2)';
 
 /**
- * Content-Type against the sniffed bytes. The documented lie (PNG under image/jpeg, exactly as the
- * catalog records it) is a warning; any other disagreement with the bytes is a failure.
+ * Content-Type against the sniffed bytes. Any disagreement is a failure: a client that trusts the
+ * header mis-handles the body. The fleet's documented lie (PNG under image/jpeg, as the catalog
+ * records it) gets its own message so a checked-in waiver (waivers.yaml) can accept it until fixed.
  */
 export function checkDeclaredType(declared: string | null | undefined, sniffed: SniffedType, catalogDeclared: string): CheckResult {
   const got = essenceOf(declared);
@@ -42,7 +43,7 @@ export function checkDeclaredType(declared: string | null | undefined, sniffed: 
     }
     return pass('declared-type', `Content-Type ${got} matches the bytes`, measured, actual);
   }
-  if (got === documented && got === 'image/jpeg' && sniffed === 'png') return warn('declared-type', KNOWN_PNG_AS_JPEG, measured, documented);
+  if (got === documented && got === 'image/jpeg' && sniffed === 'png') return fail('declared-type', KNOWN_PNG_AS_JPEG, measured, documented);
   if (got === documented) return fail('declared-type', `Content-Type ${got} (as catalogued) but the bytes are ${actual}`, measured, actual);
   return fail('declared-type', `Content-Type ${got} contradicts both the bytes (${actual}) and the catalog (${documented})`, measured, documented);
 }
