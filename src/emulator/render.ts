@@ -157,7 +157,7 @@ export function faceSize(width: number, height: number): number {
 }
 
 async function toRawSquare(image: Buffer, size: number): Promise<Buffer> {
-  return sharp(image).rotate().resize(size, size, { fit: 'cover', position: 'attention' }).removeAlpha().raw().toBuffer();
+  return sharp(image).rotate().resize(size, size, { fit: 'cover' }).removeAlpha().raw().toBuffer();
 }
 
 /** Frames (raw RGB, plan dims) before encoding. */

@@ -95,7 +95,7 @@ export async function mp4FirstFrame(bytes: Buffer): Promise<Buffer> {
 async function grey64(img: Buffer, region?: { left: number; top: number; width: number; height: number }): Promise<Float64Array> {
   let s = sharp(img).rotate();
   if (region) s = s.extract(region);
-  const raw = await s.resize(64, 64, { fit: 'cover', position: 'attention' }).greyscale().raw().toBuffer();
+  const raw = await s.resize(64, 64, { fit: 'cover' }).greyscale().raw().toBuffer();
   return Float64Array.from(raw);
 }
 
