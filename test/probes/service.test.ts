@@ -78,6 +78,22 @@ describe('warm-up', () => {
   });
 });
 
+describe('probe kinds', () => {
+  it('health only warms; smoke sends the happy path once; full adds the negative cases', async () => {
+    const s = await service();
+    const posts = async () => (await emu.control('/state')).calls.filter((c: { path: string; method: string }) => c.path === '/flux' && c.method === 'POST').length;
+    const health = await s.service.runner.probe(flux, 'health');
+    expect(health).toMatchObject({ result: 'pass', start: 'cold', latencyVerdict: 'ok' });
+    expect(await posts()).toBe(0);
+    await s.service.runner.probe(flux, 'smoke');
+    expect(await posts()).toBe(1);
+    const full = await s.service.runner.probe(flux, 'full');
+    expect(full.result).toBe('pass');
+    expect(await posts()).toBe(2 + flux.errors.length);
+    expect(flux.errors.length).toBeGreaterThan(0);
+  });
+});
+
 describe('cold/warm classification', () => {
   it('labels a call after scale-down cold, agreeing with the emulator, and the next one warm', async () => {
     const s = await service({ probes: { warmUp: false } });
@@ -149,6 +165,26 @@ describe('GPU budget', () => {
     const { text } = await getText(`${s.url}/metrics`);
     expect(sample(text, 'genprobe_gpu_cost_usd_total', { endpoint: 'flux', app: 'ryla-flux', gpu: 'L40S' })).toBeCloseTo(o.costUsd, 6);
     expect(sample(text, 'genprobe_budget_remaining_usd', { period: 'daily' })).toBeCloseTo(5 - o.costUsd, 6);
+  });
+});
+
+describe('skips', () => {
+  it('maintenance windows and disabled endpoints skip without calling the fleet, counted by reason', async () => {
+    const now = Date.now();
+    const s = await service({
+      maintenance: [{ start: new Date(now - 60_000).toISOString(), end: new Date(now + 3_600_000).toISOString(), apps: ['ryla-qwen-image'], reason: 'deploy' }],
+      endpoints: { 'flux-dev': { skip: 'retired for this test' } },
+    });
+    // The delegated app is in maintenance, so the wan faceswap probe is skipped too.
+    const wan = await s.service.runner.probe(getEndpoint('wan2.6-i2v-faceswap'), 'smoke');
+    expect(wan.skip).toMatchObject({ reason: 'maintenance' });
+    expect(wan.skip?.detail).toMatch(/ryla-qwen-image in maintenance until .*: deploy/);
+    const dev = await s.service.runner.probe(getEndpoint('flux-dev'), 'full');
+    expect(dev.skip).toEqual({ reason: 'disabled', detail: 'retired for this test' });
+    expect((await emu.control('/state')).calls).toEqual([]);
+    const { text } = await getText(`${s.url}/metrics`);
+    expect(sample(text, 'genprobe_probes_skipped_total', { endpoint: 'wan2.6-i2v-faceswap', reason: 'maintenance' })).toBe(1);
+    expect(sample(text, 'genprobe_probes_skipped_total', { endpoint: 'flux-dev', reason: 'disabled' })).toBe(1);
   });
 });
 
