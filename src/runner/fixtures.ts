@@ -20,6 +20,8 @@ export interface MediaInfo {
   frames?: number;
   durationSec?: number;
   fps?: number;
+  /** Audio tracks of a video input (video-faceswap passes source audio through). */
+  audioTracks?: number;
 }
 
 export interface SentMedia {
@@ -47,7 +49,7 @@ async function readFixture(name: FixtureName): Promise<SentMedia> {
   let info: MediaInfo;
   if (spec.mediaType === 'video/mp4') {
     const m = await probeMp4(bytes);
-    info = { width: m.width, height: m.height, frames: m.frames, durationSec: m.durationSec, fps: m.fps };
+    info = { width: m.width, height: m.height, frames: m.frames, durationSec: m.durationSec, fps: m.fps, audioTracks: m.audioTracks };
   } else if (name === 'video:portrait-webp') {
     const w = await probeAnimatedWebp(bytes);
     info = { width: w.width, height: w.height, frames: w.frames, durationSec: w.durationMs / 1000 };

@@ -49,6 +49,7 @@ export type FaceCheck = (input: {
   reference: Buffer;
   targetPct: number;
   sampleFrames: number;
+  embedder: FaceConfig['embedder'];
 }) => Promise<CheckResult[]>;
 
 export interface EndpointRun {
@@ -115,7 +116,7 @@ async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunConte
       if (reference) {
         run.reference = reference;
         checks.push(
-          ...(await ctx.faceCheck({ output: call.body, outputKind: entry.output.kind, reference, targetPct: override.faceTargetPct ?? entry.face.target[0], sampleFrames: ctx.face.sampleFrames })),
+          ...(await ctx.faceCheck({ output: call.body, outputKind: entry.output.kind, reference, targetPct: override.faceTargetPct ?? entry.face.target[0], sampleFrames: ctx.face.sampleFrames, embedder: ctx.face.embedder })),
         );
       } else {
         checks.push(fail('face-present', `request has no reference media in field "${entry.face.referenceField}"`));
