@@ -161,6 +161,14 @@ describe('control API', () => {
     expect((await http(`${base}/ryla-flux/health`)).status).toBe(200);
     expect((await http(`${base}/__emulator/faults`, { body: { fault: 'nope' } })).status).toBe(400);
   });
+  it('reset clears fault rules and call records', async () => {
+    await http(`${base}/__emulator/faults`, { body: { fault: 'modal-404' } });
+    expect((await http(`${base}/__emulator/reset`, { body: {} })).status).toBe(200);
+    const state = emu.state.snapshot();
+    expect(state.faultRules).toEqual([]);
+    expect(state.calls).toEqual([]);
+    expect((await http(`${base}/ryla-flux/health`)).status).toBe(200);
+  });
   it('every fault in FAULTS is exercised by this file', () => {
     expect(FAULTS.map((f) => f.name).filter((n) => !covered.has(n))).toEqual([]);
   });

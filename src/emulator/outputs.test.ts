@@ -2,7 +2,10 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator } from './index.ts';
+import { runTool, withTempDir } from './media.ts';
 import { centreCorrelation, dataUrl, fixture, http, mp4FirstFrame, probeMp4 } from './testkit.ts';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 let base = '';
 let close: () => Promise<void>;
@@ -143,5 +146,20 @@ describe('video', () => {
     const bad = await http(`${base}/ryla-qwen-image/batch-video-faceswap`, { body: { source_video: 'data:video/mp4;base64,AAAAAAAA', reference_image: dataUrl('faces/astronaut.png') } });
     expect(bad.status).toBe(500);
     expect(String((bad.json() as { detail: string }).detail)).toMatch(/^Failed to extract frames/);
+  });
+  it('video-faceswap keeps the source audio and resamples to fps', async () => {
+    const source = await withTempDir(async (dir) => {
+      const out = join(dir, 'a.mp4');
+      const res = await runTool('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=128x96:rate=16', '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', out]);
+      expect(res.code, res.stderr).toBe(0);
+      return readFile(out);
+    });
+    const a = await http(`${base}/ryla-qwen-image/video-faceswap`, {
+      body: { source_video: `data:video/mp4;base64,${source.toString('base64')}`, reference_image: dataUrl('faces/astronaut.png'), fps: 10 },
+    });
+    expect(a.status).toBe(200);
+    const p = await probeMp4(a.body);
+    expect(p).toMatchObject({ width: 128, height: 96, fps: '10/1', hasAudio: true, profile: 'High' });
+    expect(p.frames).toBe(10);
   });
 });
