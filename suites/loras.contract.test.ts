@@ -3,7 +3,7 @@
  * Contract: GET /loras on ryla-flux (L40S) — List installed LoRAs
  * Lifecycle: live
  * Happy path: json bytes (declared application/json), no image size
- * Not blank, at least 10 bytes; cost headers dropped
+ * Not blank, at least 10 bytes; cost headers none
  * Latency: warm ≤ 225 s, cold ≤ 285 s (documented — s, cold start 60 s)
  */
 import { contract } from './support/contract.ts';

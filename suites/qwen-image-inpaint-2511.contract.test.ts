@@ -7,7 +7,7 @@
  * Latency: warm ≤ 80 s, cold ≤ 140 s (documented 53 s, cold start 60 s)
  * missing mask_image: → 500 error-details-type containing "mask_image"
  * missing prompt: → 500 error-details-type containing "prompt"
- * empty source_image: → 500 error-details-type containing "cannot identify image file"
+ * empty source_image: → 500 error-details-type containing "source_image is required"
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (serving app): docs say ryla-qwen-image (ENDPOINT-APP-MAPPING.md, ModalClient) vs ryla-qwen-edit (ENDPOINTS-REFERENCE.md, benchmark, tests/endpoint_urls.py, quality scripts); code does Both ryla-qwen-image and ryla-qwen-edit define the route; the catalog probes it on ryla-qwen-image (deployed) only
  */

@@ -152,8 +152,12 @@ export interface ErrorCase {
 }
 
 export interface HeaderSpec {
-  /** contracts.md §0.1: cost headers reach the client only on /flux-pulid. */
-  cost: 'present' | 'dropped';
+  /**
+   * contracts.md §0.1: cost headers reach the client only on /flux-pulid ('present'); every other
+   * generation route sets them but loses them ('dropped'); 'none' = the route never sets them
+   * (GET /loras, /debug/test).
+   */
+  cost: 'present' | 'dropped' | 'none';
   /** Headers set after the copy loop that do reach the client. */
   surviving?: Record<string, string>;
 }

@@ -102,7 +102,7 @@ export async function runOutputChecks(input: OutputCheckInput): Promise<CheckRes
   }
 
   results.push(checkFileSize(body.length, output.minBytes));
-  results.push(checkCostHeaders(response.headers, input.headers.cost));
+  if (input.headers.cost !== 'none') results.push(checkCostHeaders(response.headers, input.headers.cost));
   if (input.headers.surviving && Object.keys(input.headers.surviving).length) {
     results.push(checkSurvivingHeaders(response.headers, input.headers.surviving));
   }

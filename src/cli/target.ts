@@ -9,7 +9,7 @@ export interface TargetFlags {
 }
 
 /** Local rendering of the emulator (sharp, ffmpeg) is not time-scaled; give budgets this slack. */
-export const EMULATOR_OVERHEAD_MS = 15_000;
+export const EMULATOR_OVERHEAD_MS = 45_000;
 
 /**
  * Run `fn` against the configured target, or against a freshly started bundled emulator

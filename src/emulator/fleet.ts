@@ -611,8 +611,10 @@ const imageFaceswap: RouteSpec = {
   handlerFile: 'handlers/qwen_image.py',
   async handle(ctx) {
     const { item } = ctx;
-    if (!truthy(get(item, 'source_image', null))) throw new HttpErr(400, 'source_image is required (base64 data URL)');
-    if (!truthy(get(item, 'reference_image', null))) throw new HttpErr(400, 'reference_image is required (base64 data URL)');
+    // The handler tests key presence (`"source_image" not in item`), so an empty string gets past it
+    // and fails later as an unreadable image (handlers/qwen_image.py _image_faceswap_impl).
+    if (!('source_image' in item)) throw new HttpErr(400, 'source_image is required (base64 data URL)');
+    if (!('reference_image' in item)) throw new HttpErr(400, 'reference_image is required (base64 data URL)');
     const src = await inputImage(item, 'source_image', 'jpg');
     const ref = await inputImage(item, 'reference_image', 'jpg');
     return still('png', checkedDims(src.width, src.height), 0, 10, {
@@ -655,13 +657,15 @@ const batchVideoFaceswap: RouteSpec = {
   handlerFile: 'handlers/qwen_image.py',
   async handle(ctx) {
     const { item } = ctx;
-    if (!truthy(get(item, 'source_video', null))) throw new HttpErr(400, 'source_video is required (base64 data URL)');
-    if (!truthy(get(item, 'reference_image', null))) throw new HttpErr(400, 'reference_image is required (base64 data URL)');
+    // Key presence, as in _batch_video_faceswap_impl.
+    if (!('source_video' in item)) throw new HttpErr(400, 'source_video is required (base64 data URL)');
+    if (!('reference_image' in item)) throw new HttpErr(400, 'reference_image is required (base64 data URL)');
     const fps = fpsParam(item, 24, 'ffmpeg');
     const video = await inputVideo(item, 'source_video');
     const ref = await inputImage(item, 'reference_image', 'jpg');
     if ('error' in video) {
-      throw new HttpErr(500, `Failed to extract frames from video: ${video.error}`, 1);
+      // A bare `raise Exception(...)` inside try/finally: the app's global handler answers 500.
+      throw new PyErr('Exception', `Failed to extract frames. RC: 1. Err: ${video.error}`, 1, 'raise Exception(f"Failed to extract frames. RC: {result.returncode}. Err: {err_msg[-400:]}")');
     }
     // WebP: every frame via PIL (fps ignored for extraction); otherwise ffmpeg -vf fps=N.
     const frames = video.info.container === 'webp' ? video.info.frames : Math.max(1, Math.round(video.info.durationSec * fps) || 1);

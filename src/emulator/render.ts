@@ -152,8 +152,15 @@ function pasteCentre(frame: Buffer, w: number, h: number, face: Buffer, size: nu
   }
 }
 
+/** Share of the short side the pasted identity covers (the reference image, not just its face). */
+export const FACE_SHARE = 0.9;
+
+/**
+ * The reference is pasted whole, so its face must stay large enough for a face model to embed it:
+ * on 832×480 video a 0.62 share left a ~60 px face and identity scores collapsed.
+ */
 export function faceSize(width: number, height: number): number {
-  return Math.max(8, Math.round(Math.min(width, height) * 0.62));
+  return Math.max(8, Math.round(Math.min(width, height) * FACE_SHARE));
 }
 
 async function toRawSquare(image: Buffer, size: number): Promise<Buffer> {

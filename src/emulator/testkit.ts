@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { request } from 'undici';
 import { runTool, withTempDir } from './media.ts';
+import { FACE_SHARE } from './render.ts';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
@@ -125,7 +126,7 @@ export async function centreCorrelation(output: Buffer, reference: Buffer): Prom
   const meta = await sharp(output).metadata();
   const w = meta.width!;
   const h = meta.pageHeight ?? meta.height!;
-  const size = Math.round(Math.min(w, h) * 0.62);
+  const size = Math.round(Math.min(w, h) * FACE_SHARE);
   const region = { left: Math.round((w - size) / 2), top: Math.round((h - size) / 2), width: size, height: size };
   return pearson(await grey64(output, region), await grey64(reference));
 }

@@ -172,7 +172,7 @@ export const FLUX_ENDPOINTS: EndpointEntry[] = [
     // {"loras":[{"name","path"}],"count":n}
     output: JSON_OUTPUT,
     errors: [],
-    headers: { cost: 'dropped' },
+    headers: { cost: 'none' }, // no CostTracker on GET routes
     source: SOURCE,
   },
   {
@@ -190,7 +190,7 @@ export const FLUX_ENDPOINTS: EndpointEntry[] = [
     // {"status":"ok","handler_import":"success"} or {"status":"error",…}
     output: JSON_OUTPUT,
     errors: [],
-    headers: { cost: 'dropped' },
+    headers: { cost: 'none' }, // no CostTracker on GET routes
     source: SOURCE,
   },
 ];

@@ -84,7 +84,20 @@ function emptyMedia(field: string): ErrorCase {
     name: `empty ${field}`,
     override: { [field]: '' },
     expect: { status: [500], body: 'error-details-type', contains: 'cannot identify image file' },
-    note: 'observed in PLAYGROUND-ENDPOINT-AUDIT.md; that no presence check fires first here is inferred',
+    note: 'observed in PLAYGROUND-ENDPOINT-AUDIT.md; the handler checks key presence only (`"source_image" not in item`), so "" reaches LoadImage',
+  };
+}
+
+/**
+ * qwen_edit.py tests truthiness (`if not source_image_data: raise ValueError(...)`), so an empty
+ * string fails the same way as a missing one: 500 from the global handler, not a PIL error.
+ */
+function emptyRequired500(field: string): ErrorCase {
+  return {
+    name: `empty ${field}`,
+    override: { [field]: '' },
+    expect: { status: [500], body: 'error-details-type', contains: `${field} is required` },
+    note: 'handlers/qwen_edit.py raises ValueError("<field> is required …") for falsy values',
   };
 }
 
@@ -351,7 +364,7 @@ export const QWEN_IMAGE_ENDPOINTS: EndpointEntry[] = [
     sample: { source_image: COFFEE, instruction: 'make the coffee cup bright blue', seed: 42 },
     // Output via PreviewImage; dims ≈ source (inferred).
     output: pngUnderJpeg({ kind: 'same-as-input', inputField: 'source_image' }, 10_000),
-    errors: [missingField500('source_image'), missingField500('instruction'), emptyMedia('source_image')],
+    errors: [missingField500('source_image'), missingField500('instruction'), emptyRequired500('source_image')],
     headers: { cost: 'dropped' },
     drift: [
       DRIFT_COST_HEADERS,
@@ -397,7 +410,7 @@ export const QWEN_IMAGE_ENDPOINTS: EndpointEntry[] = [
       size: { kind: 'same-as-input', inputField: 'source_image' },
       minBytes: 10_000,
     },
-    errors: [missingField500('mask_image'), missingField500('prompt'), emptyMedia('source_image')],
+    errors: [missingField500('mask_image'), missingField500('prompt'), emptyRequired500('source_image')],
     headers: { cost: 'dropped' },
     drift: [DRIFT_COST_HEADERS, DRIFT_QWEN_EDIT_APP],
     source: EDIT_SOURCE,
