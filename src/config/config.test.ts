@@ -35,6 +35,7 @@ describe('config', () => {
     const { config, file } = await loadConfig(undefined, dir);
     expect(file).toBe(path.join(dir, 'genprobe.config.mjs'));
     expect(config.target.timeScale).toBe(0.01);
+    expect(config.gate.waivers).toBe(path.join(dir, 'waivers.yaml'));
   });
 
   it('rejects a missing explicit file with its path', async () => {

@@ -66,7 +66,12 @@ export async function loadConfig(explicit?: string, cwd = process.cwd()): Promis
     throw new ConfigError(`cannot load ${path.basename(file)}: ${(err as Error).message}`);
   }
   const value = mod.default ?? mod;
-  return { config: parseConfig(value, path.basename(file)), file };
+  const config = parseConfig(value, path.basename(file));
+  // Paths in a config file mean "next to the config file", wherever genprobe is run from.
+  const dir = path.dirname(file);
+  config.gate.waivers = path.resolve(dir, config.gate.waivers);
+  config.gate.goldenDir = path.resolve(dir, config.gate.goldenDir);
+  return { config, file };
 }
 
 export { inMaintenance } from './maintenance.ts';
