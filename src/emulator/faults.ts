@@ -55,6 +55,20 @@ export interface FaultRule {
   fault: FaultName;
   /** Remaining applications; undefined = until cleared. */
   times?: number;
+  /**
+   * app-5xx only: the app's error text instead of "ComfyUI server is not healthy…", so consumers can be
+   * shown an arbitrary (e.g. hostile HTML/script) error body and proven to treat it as untrusted text.
+   */
+  message?: string;
+}
+
+/** Longest custom app-5xx message the control API accepts. */
+export const MAX_FAULT_MESSAGE_CHARS = 2000;
+
+/** What one request draws from the rules: the faults, and a custom app-5xx message if a rule set one. */
+export interface TakenFaults {
+  faults: FaultName[];
+  appErrorMessage?: string;
 }
 
 /** Control-API fault rules, consumed per matching request. */
@@ -64,14 +78,19 @@ export class FaultRules {
 
   add(input: unknown): FaultRule {
     if (!input || typeof input !== 'object') throw new Error('fault rule must be a JSON object {match?, fault, times?}');
-    const { match = {}, fault, times } = input as { match?: unknown; fault?: unknown; times?: unknown };
+    const { match = {}, fault, times, message } = input as { match?: unknown; fault?: unknown; times?: unknown; message?: unknown };
     if (typeof fault !== 'string' || !isFaultName(fault)) throw new Error(`unknown fault ${JSON.stringify(fault)}; known: ${FAULT_NAMES.join(', ')}`);
     if (!match || typeof match !== 'object') throw new Error('match must be an object {app?, path?}');
     const m = match as { app?: unknown; path?: unknown };
     if (m.app !== undefined && typeof m.app !== 'string') throw new Error('match.app must be a string');
     if (m.path !== undefined && typeof m.path !== 'string') throw new Error('match.path must be a string');
     if (times !== undefined && (typeof times !== 'number' || !Number.isInteger(times) || times < 1)) throw new Error('times must be a positive integer');
+    if (message !== undefined) {
+      if (fault !== 'app-5xx') throw new Error(`message is only supported with fault app-5xx, not ${fault}`);
+      if (typeof message !== 'string' || message.length === 0 || message.length > MAX_FAULT_MESSAGE_CHARS) throw new Error(`message must be a non-empty string of at most ${MAX_FAULT_MESSAGE_CHARS} characters`);
+    }
     const rule: FaultRule = { id: this.nextId++, match: { app: m.app as string | undefined, path: m.path as string | undefined }, fault, times: times as number | undefined };
+    if (message !== undefined) rule.message = message as string;
     this.rules.push(rule);
     return rule;
   }
@@ -86,11 +105,17 @@ export class FaultRules {
 
   /** Faults for this request; rules with a `times` budget are decremented and dropped at zero. */
   take(app: string, path: string): FaultName[] {
-    const out: FaultName[] = [];
+    return this.takeWithMessage(app, path).faults;
+  }
+
+  /** Like take(), also returning the custom app-5xx message of the first matching rule that has one. */
+  takeWithMessage(app: string, path: string): TakenFaults {
+    const out: TakenFaults = { faults: [] };
     for (const rule of this.rules) {
       if (rule.match.app !== undefined && rule.match.app !== app) continue;
       if (rule.match.path !== undefined && rule.match.path !== path) continue;
-      out.push(rule.fault);
+      out.faults.push(rule.fault);
+      if (rule.message !== undefined && out.appErrorMessage === undefined) out.appErrorMessage = rule.message;
       if (rule.times !== undefined) rule.times--;
     }
     this.rules = this.rules.filter((r) => r.times === undefined || r.times > 0);

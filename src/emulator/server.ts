@@ -87,6 +87,8 @@ interface Call {
   /** redirect-loop fault: answer 303 forever. */
   loop: boolean;
   settledAt: number | null;
+  /** Custom app-5xx error text from a control-API fault rule. */
+  appErrorMessage?: string;
 }
 
 export interface EmulatorStateSnapshot {
@@ -180,7 +182,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
   // -------------------------------------------------------------------------------------------
   // one call inside an app container
 
-  async function execute(app: AppSpec, method: string, path: string, body: Buffer, req: IncomingMessage, faults: FaultName[]): Promise<EmuResponse> {
+  async function execute(app: AppSpec, method: string, path: string, body: Buffer, req: IncomingMessage, faults: FaultName[], appErrorMessage?: string): Promise<EmuResponse> {
     if (method === 'OPTIONS' && app.cors && req.headers.origin && req.headers['access-control-request-method']) {
       const headers: Record<string, string> = {
         'content-type': MODAL_TEXT,
@@ -202,10 +204,10 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
       if (other.length > 0) return jsonResponse(405, { detail: 'Method Not Allowed' }, { allow: other.map((r) => r.method).join(', ') });
       return jsonResponse(404, { detail: 'Not Found' });
     }
-    return executeRoute(app, sameMethod, path, body, faults);
+    return executeRoute(app, sameMethod, path, body, faults, appErrorMessage);
   }
 
-  async function executeRoute(app: AppSpec, route: RouteSpec, path: string, body: Buffer, faults: FaultName[]): Promise<EmuResponse> {
+  async function executeRoute(app: AppSpec, route: RouteSpec, path: string, body: Buffer, faults: FaultName[], appErrorMessage?: string): Promise<EmuResponse> {
     const handlerStart = nowMs();
     const site = { style: route.errorStyle, handlerFile: route.handlerFile, func: path.slice(1).replace(/[^a-z0-9]/gi, '_'), globalAddsPath: app.globalErrorAddsPath, path };
     let plan: Plan;
@@ -248,7 +250,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     }
     if (faults.includes('app-5xx')) {
       await sleepMs(execMs);
-      return jsonResponse(500, globalBody(app, path, 'RuntimeError', 'ComfyUI server is not healthy, stopping container'));
+      return jsonResponse(500, globalBody(app, path, 'RuntimeError', appErrorMessage ?? 'ComfyUI server is not healthy, stopping container'));
     }
     const output = applyOutputFaults(plan.output, faults, fixtures);
     let bytes: Buffer;
@@ -287,7 +289,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
       rec.queueMs = await rt.acquire();
       const e0 = nowMs();
       try {
-        return await execute(app, method, path, body, req, faults);
+        return await execute(app, method, path, body, req, faults, call.appErrorMessage);
       } finally {
         rec.execMs = nowMs() - e0;
         rt.release();
@@ -457,7 +459,8 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
       await drain(req);
       return sendModal(res, 404, 'modal-http: invalid function call');
     }
-    const faults = [...header.faults, ...faultRules.take(appSpec.name, path)];
+    const taken = faultRules.takeWithMessage(appSpec.name, path);
+    const faults = [...header.faults, ...taken.faults];
     const method = req.method.toUpperCase();
     const corsOrigin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
 
@@ -480,6 +483,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
       return sendModal(res, 413, 'modal-http: request body too large');
     }
     const call = newCall(appSpec.name, path, method, faults);
+    call.appErrorMessage = taken.appErrorMessage;
     calls.set(call.record.id, call);
     if (faults.includes('redirect-loop')) {
       call.loop = true;
