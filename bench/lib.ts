@@ -1,0 +1,152 @@
+/**
+ * Shared pieces of the benchmarks: the result shape every benchmark returns, order statistics,
+ * the machine description, and a fleet emulator started in its own process (so its rendering and
+ * event loop do not share a thread with the genprobe code being measured).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** One benchmark's entry in bench/results.json. */
+export interface BenchResult {
+  /** What is measured, in one sentence. */
+  measures: string;
+  unit: string;
+  /** The numbers (medians, percentiles, counts), named. */
+  values: Record<string, unknown>;
+  /** What the numbers are compared to (a reference clock, another tool, a solo run…). */
+  comparedTo: string;
+  /** The goal in words, or null when the benchmark only reports. */
+  goal: string | null;
+  /** Whether the goal is met (null when there is no goal). */
+  met: boolean | null;
+  /** Parameters that shape the numbers (N, time scale, sizes). */
+  setup: Record<string, unknown>;
+  notes: string[];
+}
+
+export interface BenchContext {
+  /** Reduced counts for a smoke run. */
+  quick: boolean;
+  log: (msg: string) => void;
+}
+
+export interface Benchmark {
+  name: string;
+  title: string;
+  run(ctx: BenchContext): Promise<BenchResult>;
+}
+
+export const round = (x: number, dp = 1): number => Math.round(x * 10 ** dp) / 10 ** dp;
+
+/** Nearest-rank quantile of an unsorted sample. */
+export function quantile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) throw new Error('quantile of an empty sample');
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new Error('median of an empty sample');
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export interface Summary {
+  n: number;
+  median: number;
+  p95: number;
+  min: number;
+  max: number;
+}
+
+export function summarize(xs: readonly number[], dp = 2): Summary {
+  return { n: xs.length, median: round(median(xs), dp), p95: round(quantile(xs, 0.95), dp), min: round(Math.min(...xs), dp), max: round(Math.max(...xs), dp) };
+}
+
+export function machine(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return {
+    os: `${os.type()} ${os.release()} (${os.platform()}/${os.arch()})`,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version,
+  };
+}
+
+export const loadAvg = (): number[] => os.loadavg().map((x) => round(x, 2));
+
+/** A free loopback port (for tools that cannot be told to pick one, like blackbox_exporter). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface EmulatorProcess {
+  url: string;
+  child: ChildProcess;
+  /** GET a control-API path (`/state`, `/calls/:id`) as JSON. */
+  control<T>(p: string, method?: 'GET' | 'POST'): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** The bundled fleet emulator (src/emulator/main.ts) in a child process on an ephemeral port. */
+export async function startEmulatorProcess(args: string[]): Promise<EmulatorProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/emulator/main.ts'), '--port', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`emulator did not start within 30 s: ${stderr.trim()}`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`emulator exited (${code}) before listening: ${stderr.trim()}`));
+    });
+  });
+  return {
+    url,
+    child,
+    async control<T>(p: string, method: 'GET' | 'POST' = 'GET'): Promise<T> {
+      const res = await fetch(`${url}/__emulator${p}`, { method });
+      if (!res.ok) throw new Error(`emulator control ${method} ${p}: HTTP ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Run `fn` with a started emulator process, stopping it whatever happens. */
+export async function withEmulatorProcess<T>(args: string[], fn: (emu: EmulatorProcess) => Promise<T>): Promise<T> {
+  const emu = await startEmulatorProcess(args);
+  try {
+    return await fn(emu);
+  } finally {
+    await emu.stop();
+  }
+}
