@@ -92,7 +92,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
       entries,
       faceCheck: values['no-face'] ? undefined : lazyFaceCheck,
       headers: values.fault ? { 'x-genprobe-fault': values.fault } : undefined,
-      budgetStateFile: values['budget-state'] ?? process.env.GENPROBE_BUDGET_STATE,
+      budgetStateFile: values['budget-state'] ?? process.env.GENPROBE_BUDGET_STATE ?? config.probes.budget.stateFile,
       defaultMetrics: false,
       env: {},
     });

@@ -64,7 +64,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     const service = await createProbeService({
       config: cfg,
       faceCheck: values['no-face'] ? undefined : lazyFaceCheck,
-      budgetStateFile: values['budget-state'] ?? process.env.GENPROBE_BUDGET_STATE,
+      budgetStateFile: values['budget-state'] ?? process.env.GENPROBE_BUDGET_STATE ?? config.probes.budget.stateFile,
       log,
     });
     const app = await createServer({ config: cfg, registry: service.metrics.registry, extraRegistries: [service.metrics.defaults], statusSource: service.status });

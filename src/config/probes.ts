@@ -21,6 +21,8 @@ export const budgetSchema = z
   .object({
     dailyUsd: z.number().nonnegative().default(5),
     monthlyUsd: z.number().nonnegative().default(100),
+    /** JSON file keeping spend across restarts (and shared by `probe --once` runs). */
+    stateFile: z.string().min(1).optional(),
   })
   .strict();
 
