@@ -64,7 +64,7 @@ const DECODED_CHECKS: Record<OutputSpec['kind'], CheckName[]> = {
 export async function runOutputChecks(input: OutputCheckInput): Promise<CheckResult[]> {
   const { output, response } = input;
   const results: CheckResult[] = [];
-  const status = checkStatus(response.status, input.expectedStatuses ?? [200]);
+  const status = withBodyExcerpt(checkStatus(response.status, input.expectedStatuses ?? [200]), response.body);
   results.push(status);
   if (status.verdict !== 'pass') {
     const why = `no output to judge: status ${response.status ?? 'none'}`;
@@ -130,6 +130,21 @@ function decodedChecks(media: DecodedMedia, expected: ExpectedOutput, input: Out
     case 'json':
       return [];
   }
+}
+
+const STATUS_BODY_EXCERPT_CHARS = 200;
+
+/**
+ * A failed status says what came back instead: the start of the body (an HTML error page, a
+ * truncated `{"error":`), one line, control characters escaped, so the finding names the problem.
+ */
+function withBodyExcerpt(status: CheckResult, body: Uint8Array): CheckResult {
+  if (status.verdict !== 'fail' || body.length === 0) return status;
+  const text = Buffer.from(body.subarray(0, STATUS_BODY_EXCERPT_CHARS * 4)).toString('utf8');
+  const chars = [...text];
+  const excerpt = JSON.stringify(chars.slice(0, STATUS_BODY_EXCERPT_CHARS).join(''));
+  const more = body.length > STATUS_BODY_EXCERPT_CHARS || chars.length > STATUS_BODY_EXCERPT_CHARS ? ` (${body.length} bytes)` : '';
+  return { ...status, message: `${status.message}; body ${excerpt}${more}` };
 }
 
 /** A bad catalog value (e.g. an unparseable rule) becomes a failing result, not an exception. */

@@ -191,7 +191,8 @@ const TABLE_ENTRY_BYTES: Record<string, number> = { stts: 8, ctts: 8, stss: 4, s
 
 function validateSampleTables(b: Uint8Array, box: BoxHeader, counts: Map<number, number>, limits: ScanLimits): void {
   // `b` holds exactly this box; offsets below are relative to it.
-  const state = { trakId: 0, trafId: 0 };
+  // Per trak: samples claimed by stts (durations) and by stsz/stz2 (sizes); they must agree.
+  const state = { trakId: 0, trafId: 0, sttsSamples: -1, sizeSamples: -1 };
   const top = parseBoxHeader(b, 0, b.length);
   if (!top) throw new MediaDecodeError('undecodable', `corrupt ${box.type} box header`);
   walkRange(top, 0);
@@ -219,11 +220,22 @@ function validateSampleTables(b: Uint8Array, box: BoxHeader, counts: Map<number,
       }
       checkChild(grand);
       if (CONTAINERS.has(grand.type)) {
-        if (grand.type === 'trak') state.trakId = 0;
+        if (grand.type === 'trak') Object.assign(state, { trakId: 0, sttsSamples: -1, sizeSamples: -1 });
         if (grand.type === 'traf') state.trafId = 0;
         walkRange(grand, depth + 1);
+        if (grand.type === 'trak') checkTablesAgree();
       }
       at = grand.end;
+    }
+  }
+
+  /**
+   * mp4box sizes its sample list from stsz and walks stts alongside; an stts claiming a billion
+   * samples over a 33-entry stsz is a hostile or corrupt header, not a 33-frame video.
+   */
+  function checkTablesAgree(): void {
+    if (state.sttsSamples >= 0 && state.sizeSamples >= 0 && state.sttsSamples !== state.sizeSamples) {
+      fail('stts', `track ${state.trakId} durations cover ${state.sttsSamples} samples but stsz lists ${state.sizeSamples}`);
     }
   }
 
@@ -252,6 +264,7 @@ function validateSampleTables(b: Uint8Array, box: BoxHeader, counts: Map<number,
           fail('stsz', `claims ${n} sample sizes but the box holds ${Math.floor((payloadLen - 12) / 4)}`);
         }
         addSamples(state.trakId, n, 'stsz');
+        state.sizeSamples = n;
         return;
       }
       case 'stz2': {
@@ -260,6 +273,7 @@ function validateSampleTables(b: Uint8Array, box: BoxHeader, counts: Map<number,
         const n = u32(b, p + 8);
         if (12 + Math.ceil((n * fieldBits) / 8) > payloadLen) fail('stz2', `claims ${n} samples but the box is ${payloadLen} bytes`);
         addSamples(state.trakId, n, 'stz2');
+        state.sizeSamples = n;
         return;
       }
       case 'trun': {
@@ -270,6 +284,18 @@ function validateSampleTables(b: Uint8Array, box: BoxHeader, counts: Map<number,
         const perSample = [0x100, 0x200, 0x400, 0x800].filter((f) => flags & f).length * 4;
         if (fixed + perSample * n > payloadLen) fail('trun', `claims ${n} samples but the box is ${payloadLen} bytes`);
         addSamples(state.trafId, n, 'trun');
+        return;
+      }
+      case 'stts': {
+        need(8);
+        const n = u32(b, p + 4);
+        if (8 + n * 8 > payloadLen) fail('stts', `claims ${n} entries but the box holds ${Math.floor((payloadLen - 8) / 8)}`);
+        let samples = 0;
+        for (let i = 0; i < n; i++) {
+          samples += u32(b, p + 8 + i * 8);
+          if (samples > limits.maxSamplesPerTrack) fail('stts', `track ${state.trakId} claims ${samples}+ samples, above the cap of ${limits.maxSamplesPerTrack}`);
+        }
+        state.sttsSamples = samples;
         return;
       }
       case 'elst': {

@@ -71,8 +71,22 @@ export function costOf(entry: EndpointEntry, call: CallResult, timeScale: number
   return (call.totalMs / 1000 / timeScale) * GPU_PRICE_USD_PER_SEC[entry.gpu];
 }
 
-function tag(checks: CheckResult[], caseName: string): ReportedCheck[] {
-  return checks.map((c) => ({ ...c, case: caseName }));
+/**
+ * Check messages and measurements quote response bodies, and a hostile or misconfigured server can
+ * echo the request's Modal-Key/Modal-Secret back; every string is redacted before it can reach a
+ * console line, report, status page or log.
+ */
+function redactDeep(value: unknown, redact: (s: string) => string): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact));
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, redact)]));
+  }
+  return value;
+}
+
+function tag(checks: CheckResult[], caseName: string, redact: (s: string) => string): ReportedCheck[] {
+  return checks.map((c) => ({ ...c, message: redact(c.message), measured: redactDeep(c.measured, redact), case: caseName }));
 }
 
 function sha256(b: Buffer): string {
@@ -147,7 +161,7 @@ async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunConte
     if (call.status !== null && call.status < 300 && call.body.length) run.output = { body: call.body, sniffedType: call.sniffedType };
   }
 
-  const reported = tag(checks, planned.name);
+  const reported = tag(checks, planned.name, (text) => ctx.client.redact(text));
   const report: CaseReport = {
     name: planned.name,
     kind: planned.kind,
