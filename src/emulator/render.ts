@@ -170,13 +170,21 @@ async function toRawSquare(image: Buffer, size: number): Promise<Buffer> {
 /** Frames (raw RGB, plan dims) before encoding. */
 async function buildFrames(plan: OutputPlan, frameCount: number): Promise<Buffer[]> {
   const { width: w, height: h } = plan;
+  // Animated WebP frames must differ from their neighbours: libwebp's animation encoder merges
+  // identical frames (a 17-frame blank WebP came out as a 1-frame still) while the fault promises
+  // the right frame count. MP4 keeps every frame, so there the frames stay identical (and tiny).
+  const alternate = plan.kind === 'webp-anim';
   if (plan.quality === 'tiny') {
-    const grey = Buffer.alloc(w * h * 3, 0x80);
-    return Array.from({ length: frameCount }, () => grey);
+    const grey = (level: number) => Buffer.alloc(w * h * 3, level);
+    const greys = [grey(0x80), grey(alternate ? 0x88 : 0x80)];
+    return Array.from({ length: frameCount }, (_, i) => greys[i % 2]);
   }
   if (plan.quality === 'blank') {
+    // The mirror image (4 − v) differs by up to 4 levels, more than libwebp's lossy "similar
+    // pixel" tolerance (3 at quality 90), yet stays within the fault's 0–4 range.
     const dark = nearBlackFrame(w, h, plan.seed);
-    return Array.from({ length: frameCount }, () => dark);
+    const darks = [dark, alternate ? Buffer.from(dark.map((v) => 4 - v)) : dark];
+    return Array.from({ length: frameCount }, (_, i) => darks[i % 2]);
   }
   const motion = frameCount > 1;
   let frames: Buffer[];

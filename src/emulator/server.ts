@@ -395,8 +395,21 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
       sent += piece.length;
       const ok = res.write(piece);
       if (delayMs > 0) await sleepMs(delayMs);
-      else if (!ok) await new Promise<void>((r) => (res.once('drain', r), res.once('close', r)));
+      else if (!ok) await drainOrClose(res);
     }
+  }
+
+  /** Waits for 'drain' or 'close', removing both listeners (an endless body waits thousands of times). */
+  function drainOrClose(res: ServerResponse): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.once('drain', done);
+      res.once('close', done);
+    });
   }
 
   // -------------------------------------------------------------------------------------------
