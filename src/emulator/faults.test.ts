@@ -96,6 +96,12 @@ describe('error faults', () => {
     const m404 = await flux('modal-404');
     expect([m404.status, m404.text]).toEqual([404, 'modal-http: invalid function call']);
   });
+  it('app-5xx, modal-5xx and slow strike JSON routes too (GET /loras)', async () => {
+    const loras = (f: FaultName) => http(`${base}/ryla-flux/loras`, { method: 'GET', headers: withFault(f) });
+    expect((await loras('app-5xx')).status).toBe(500);
+    expect(await loras('modal-5xx')).toMatchObject({ status: 500, text: 'modal-http: internal error: function execution timed out' });
+    expect(await loras('slow')).toMatchObject({ status: 500, text: 'modal-http: internal error: function execution timed out' });
+  });
   it('slow runs to the function timeout', async () => {
     const a = await flux('slow');
     expect([a.status, a.text]).toEqual([500, 'modal-http: internal error: function execution timed out']);

@@ -236,8 +236,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
       const msg = (e as Error).message ?? String(e);
       return jsonResponse(500, globalBody(app, path, 'Exception', msg));
     }
-    if (plan.type === 'json') return jsonResponse(plan.status, plan.json);
-
+    // Platform and app failures strike JSON routes (GET /loras) as well as generations.
     const execMs = scaledMs(plan.execSec, timeScale);
     const execStart = nowMs();
     if (faults.includes('slow')) {
@@ -252,6 +251,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
       await sleepMs(execMs);
       return jsonResponse(500, globalBody(app, path, 'RuntimeError', appErrorMessage ?? 'ComfyUI server is not healthy, stopping container'));
     }
+    if (plan.type === 'json') return jsonResponse(plan.status, plan.json);
     const output = applyOutputFaults(plan.output, faults, fixtures);
     let bytes: Buffer;
     try {
