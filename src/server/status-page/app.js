@@ -121,7 +121,7 @@
   }
 
   function imageOrNote(src, alt, cls) {
-    const img = el('img', { src, alt, class: cls, loading: 'lazy', decoding: 'async' });
+    const img = el('img', { src, alt, class: cls, decoding: 'async' });
     img.addEventListener('error', () => img.replaceWith(el('div', { class: `${cls} img-missing` }, 'no image')));
     return img;
   }
