@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { fail, pass, skip, type CheckResult } from '../checks/types.ts';
 import { embedImage, embedRgb, type FaceEmbedding } from './analyze.ts';
 import { loadCalibration, matchPercent, median, type Calibration } from './calibration.ts';
-import { decodeRgb, FaceError } from './detect.ts';
+import { decodeRgb, FaceError, type RgbImage } from './detect.ts';
 import { cosine, DEFAULT_EMBEDDER, getEmbedder, type Embedder, type EmbedderName } from './embedders.ts';
-import { sampleAnimatedFrames, sampleMp4Frames, type SampledFrame } from './frames.ts';
+import { sampleAnimatedRgb, sampleMp4Frames } from './frames.ts';
 
 export type FaceOutputKind = 'png' | 'jpeg' | 'webp' | 'webp-animated' | 'mp4';
 export const DEFAULT_SAMPLE_FRAMES = 9;
@@ -65,9 +65,20 @@ function isVideo(kind: FaceOutputKind): boolean {
   return kind === 'mp4' || kind === 'webp-animated';
 }
 
-async function sampleFrames(opts: FaceMatchOptions): Promise<{ total: number; frames: SampledFrame[] }> {
+interface VideoFrame {
+  index: number;
+  /** Decoded lazily, so an undecodable frame is that frame's finding. */
+  rgb(): Promise<RgbImage>;
+}
+
+async function sampleFrames(opts: FaceMatchOptions): Promise<{ total: number; frames: VideoFrame[] }> {
   const n = opts.sampleFrames ?? DEFAULT_SAMPLE_FRAMES;
-  return opts.outputKind === 'mp4' ? sampleMp4Frames(opts.output, n) : sampleAnimatedFrames(opts.output, n);
+  if (opts.outputKind === 'mp4') {
+    const s = await sampleMp4Frames(opts.output, n);
+    return { total: s.total, frames: s.frames.map((f) => ({ index: f.index, rgb: () => decodeRgb(f.png) })) };
+  }
+  const s = await sampleAnimatedRgb(opts.output, n);
+  return { total: s.total, frames: s.frames.map((f) => ({ index: f.index, rgb: async () => f.rgb })) };
 }
 
 function scoreOf(ref: FaceEmbedding, out: FaceEmbedding, cal: Calibration): { percent: number; cosine: number } {
@@ -133,7 +144,7 @@ async function checkImage(opts: FaceMatchOptions, embedder: Embedder, cal: Calib
 }
 
 async function checkVideo(opts: FaceMatchOptions, embedder: Embedder, cal: Calibration, ref: FaceEmbedding, ruler: string): Promise<CheckResult[]> {
-  let sampled: { total: number; frames: SampledFrame[] };
+  let sampled: { total: number; frames: VideoFrame[] };
   try {
     sampled = await sampleFrames(opts);
   } catch (err) {
@@ -146,7 +157,7 @@ async function checkVideo(opts: FaceMatchOptions, embedder: Embedder, cal: Calib
   const notes = new Set<string>(ref.selection.note ? [ref.selection.note] : []);
   for (const f of sampled.frames) {
     try {
-      const out = await embedRgb(await decodeRgb(f.png), embedder, `frame ${f.index}`);
+      const out = await embedRgb(await f.rgb(), embedder, `frame ${f.index}`);
       if (out.selection.note) notes.add(out.selection.note);
       frames.push({ index: f.index, face: true, ...scoreOf(ref, out, cal) });
     } catch (err) {
