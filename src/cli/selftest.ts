@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import { getEndpoint } from '../catalog/index.ts';
+import { loadConfig } from '../config/index.ts';
+import { FAULTS, type FaultName } from '../emulator/faults.ts';
+import { defaultMatrixEndpoints, formatMatrix, matrixMisses, planMatrix, runFaultMatrix } from '../selftest/matrix.ts';
+
+export const SELFTEST_HELP = `genprobe selftest [options]
+  Start the bundled emulator, inject every fault into every live endpoint where it applies (each
+  cell a gate of that endpoint), and print which check caught it.
+  --only ID[,ID…]          only these endpoints (repeatable; default every live endpoint)
+  --fault NAME[,NAME…]     only these faults (repeatable; default all ${FAULTS.length})
+  --time-scale N           emulator time scale (default 0.01: a 425 s call takes 4.25 s)
+  --overhead-ms N          slack on every deadline for local rendering (default 10000)
+  --concurrency N          cells rendering at once (default 2; deadline-bound cells get twice as many)
+  --no-baseline            skip the healthy row (each endpoint without a fault must not fail)
+  --config FILE            config file (waivers, face settings, endpoint overrides)
+Exit codes: 0 every applicable cell caught by its expected check, 1 a miss, 2 tool or config error.`;
+
+function positiveNumber(flag: string, raw: string | undefined, fallback: number, integer = false): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`--${flag}: "${raw}" must be a positive ${integer ? 'integer' : 'number'}`);
+  return n;
+}
+
+const list = (values: string[] | undefined) => (values ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+
+export async function selftestCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: 'string', multiple: true },
+      fault: { type: 'string', multiple: true },
+      'time-scale': { type: 'string' },
+      'overhead-ms': { type: 'string' },
+      concurrency: { type: 'string' },
+      'no-baseline': { type: 'boolean', default: false },
+      config: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(SELFTEST_HELP);
+    return 0;
+  }
+  const timeScale = positiveNumber('time-scale', values['time-scale'], 0.01);
+  if (timeScale > 1) throw new Error(`--time-scale: "${values['time-scale']}" must be in (0, 1]`);
+  const overheadMs = positiveNumber('overhead-ms', values['overhead-ms'], 10_000, true);
+  const concurrency = positiveNumber('concurrency', values.concurrency, 2, true);
+  const only = list(values.only);
+  const faults = list(values.fault);
+  const knownFaults = new Set<string>(FAULTS.map((f) => f.name));
+  const unknownFaults = faults.filter((f) => !knownFaults.has(f));
+  if (unknownFaults.length) throw new Error(`--fault: unknown fault(s) ${unknownFaults.join(', ')}; known: ${[...knownFaults].join(', ')}`);
+  const endpoints = only.length ? only.map((id) => getEndpoint(id)) : defaultMatrixEndpoints();
+  const { config } = await loadConfig(values.config);
+  const baseline = !values['no-baseline'];
+
+  const planned = planMatrix(endpoints, faults.length ? (faults as FaultName[]) : FAULTS.map((f) => f.name), baseline);
+  if (planned.length === 0) throw new Error('no applicable cells: none of the chosen faults applies to the chosen endpoints');
+  console.log(`genprobe selftest: ${planned.length} cells (${endpoints.length} endpoints × ${faults.length || FAULTS.length} faults where they apply${baseline ? ', plus a healthy row' : ''}), time scale ${timeScale}`);
+  let done = 0;
+  const step = Math.max(1, Math.ceil(planned.length / 10));
+  const cells = await runFaultMatrix({
+    endpoints: endpoints.map((e) => e.id),
+    faults: faults as FaultName[],
+    timeScale,
+    overheadMs,
+    concurrency,
+    baseline,
+    config,
+    onCell: (cell) => {
+      done++;
+      if (!cell.detected) console.log(`  ✗ ${cell.fault} × ${cell.endpoint}: ${cell.detail.replace(/\s+/g, ' ').slice(0, 160)}`);
+      if (done % step === 0 || done === planned.length) console.log(`  ${done}/${planned.length} cells`);
+    },
+  });
+  console.log(`\n${formatMatrix(cells)}`);
+  const misses = matrixMisses(cells);
+  console.log(misses.length ? `\nselftest FAILED: ${misses.length} cell(s) missed` : '\nselftest passed: every applicable fault was caught by its expected check');
+  return misses.length ? 1 : 0;
+}
