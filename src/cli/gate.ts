@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.ts';
 import { formatEndpointLine, formatSummary, parseReportSpec, writeReports } from '../reporters/index.ts';
@@ -54,6 +55,8 @@ export async function gateCommand(argv: string[]): Promise<number> {
   return withTarget(config, { emulator: values.emulator, timeScale: values['time-scale'], target: values.target, workspace: values.workspace }, async (cfg) => {
     const faceCheck = values['no-face'] ? undefined : (await import('../face/check.ts')).faceMatchCheck;
     console.log(`genprobe gate → ${cfg.target.url} (time scale ${cfg.target.timeScale})`);
+    // Say which waivers apply: a missing file silently waiving nothing would surprise.
+    console.log(existsSync(cfg.gate.waivers) ? `waivers: ${cfg.gate.waivers}` : `waivers: none (no file at ${cfg.gate.waivers})`);
     const { report } = await runGate({
       config: cfg,
       only,
