@@ -145,7 +145,8 @@ describe('video', () => {
     expect((await probeMp4(still.body)).frames).toBe(1);
     const bad = await http(`${base}/ryla-qwen-image/batch-video-faceswap`, { body: { source_video: 'data:video/mp4;base64,AAAAAAAA', reference_image: dataUrl('faces/astronaut.png') } });
     expect(bad.status).toBe(500);
-    expect(String((bad.json() as { detail: string }).detail)).toMatch(/^Failed to extract frames/);
+    // A bare `raise Exception` in the handler: the global handler's body, not FastAPI's {"detail"}.
+    expect(bad.json()).toMatchObject({ type: 'Exception', error: expect.stringMatching(/^Failed to extract frames/) });
   });
   it('video-faceswap keeps the source audio and resamples to fps', async () => {
     const source = await withTempDir(async (dir) => {
