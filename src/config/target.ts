@@ -20,8 +20,12 @@ export const targetSchema = z
     timeScale: z.number().positive().max(1).default(1),
     /** Fixed slack added to every budget and deadline, for local rendering cost of an emulator. */
     overheadMs: z.number().int().min(0).default(0),
-    /** Bodies above this size are cut and reported as too-large. */
-    maxBodyBytes: z.number().int().positive().default(512 * 1024 * 1024),
+    /**
+     * Bodies above this size are cut and reported as too-large. The fleet's largest outputs are a few
+     * MB (a 1440-px SeedVR2 PNG is 3.5 MB), so 128 MiB is generous and bounds memory for a body
+     * that never ends.
+     */
+    maxBodyBytes: z.number().int().positive().default(128 * 1024 * 1024),
   })
   .strict();
 
