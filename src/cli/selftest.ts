@@ -10,7 +10,9 @@ export const SELFTEST_HELP = `genprobe selftest [options]
   --only ID[,ID…]          only these endpoints (repeatable; default every live endpoint)
   --fault NAME[,NAME…]     only these faults (repeatable; default all ${FAULTS.length})
   --time-scale N           emulator time scale (default 0.01: a 425 s call takes 4.25 s)
-  --overhead-ms N          slack on every deadline for local rendering (default 10000)
+  --overhead-ms N          slack on deadlines and budgets for the emulator's local rendering (default 30000)
+  --deadline-overhead-ms N that slack for faults that end only at the deadline: slow, slow-drip,
+                           oversized, redirect-loop (default 8000; it decides how long they take)
   --concurrency N          cells rendering at once (default 2; deadline-bound cells get twice as many)
   --no-baseline            skip the healthy row (each endpoint without a fault must not fail)
   --config FILE            config file (waivers, face settings, endpoint overrides)
@@ -33,6 +35,7 @@ export async function selftestCommand(argv: string[]): Promise<number> {
       fault: { type: 'string', multiple: true },
       'time-scale': { type: 'string' },
       'overhead-ms': { type: 'string' },
+      'deadline-overhead-ms': { type: 'string' },
       concurrency: { type: 'string' },
       'no-baseline': { type: 'boolean', default: false },
       config: { type: 'string' },
@@ -46,7 +49,8 @@ export async function selftestCommand(argv: string[]): Promise<number> {
   }
   const timeScale = positiveNumber('time-scale', values['time-scale'], 0.01);
   if (timeScale > 1) throw new Error(`--time-scale: "${values['time-scale']}" must be in (0, 1]`);
-  const overheadMs = positiveNumber('overhead-ms', values['overhead-ms'], 10_000, true);
+  const overheadMs = positiveNumber('overhead-ms', values['overhead-ms'], 30_000, true);
+  const deadlineOverheadMs = positiveNumber('deadline-overhead-ms', values['deadline-overhead-ms'], 8_000, true);
   const concurrency = positiveNumber('concurrency', values.concurrency, 2, true);
   const only = list(values.only);
   const faults = list(values.fault);
@@ -67,6 +71,7 @@ export async function selftestCommand(argv: string[]): Promise<number> {
     faults: faults as FaultName[],
     timeScale,
     overheadMs,
+    deadlineOverheadMs,
     concurrency,
     baseline,
     config,

@@ -116,8 +116,17 @@ export interface FaultMatrixOptions {
   faults?: FaultName[];
   /** Emulator and budget time scale (0.01: a 425 s call takes 4.25 s). */
   timeScale: number;
-  /** Slack added to every deadline and budget for local rendering (ms). */
+  /**
+   * Slack added to every deadline and budget for the emulator's local rendering (ms): its sharp and
+   * ffmpeg work is not time-scaled, and on a loaded 2-core box an MP4 face swap can take 20 s.
+   */
   overheadMs: number;
+  /**
+   * The same slack for cells whose fault never lets the call finish in time (slow, slow-drip,
+   * oversized, redirect-loop): it only decides how long those cells wait for their timeout, so it
+   * can be much smaller (default overheadMs).
+   */
+  deadlineOverheadMs?: number;
   /** Cells that render and check media at once (CPU-bound). Deadline-bound cells get twice as many. */
   concurrency: number;
   /** Run the healthy baseline row (default true). */
@@ -183,12 +192,15 @@ export async function runFaultMatrix(opts: FaultMatrixOptions): Promise<MatrixCe
   const server = await emulator.listen(0);
   try {
     const maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024 * 1024;
-    const config = parseConfig({
-      ...base,
-      target: { ...base.target, url: `${server.url}/{app}`, timeScale: opts.timeScale, overheadMs: opts.overheadMs, maxBodyBytes },
-      gate: { ...base.gate, negativeCases: false },
-    });
-    const client = new ModalClient({ targetTemplate: config.target.url, workspace: config.target.workspace, maxBodyBytes });
+    const configWith = (overheadMs: number) =>
+      parseConfig({
+        ...base,
+        target: { ...base.target, url: `${server.url}/{app}`, timeScale: opts.timeScale, overheadMs, maxBodyBytes },
+        gate: { ...base.gate, negativeCases: false },
+      });
+    const renderConfig = configWith(opts.overheadMs);
+    const deadlineConfig = configWith(opts.deadlineOverheadMs ?? opts.overheadMs);
+    const client = new ModalClient({ targetTemplate: renderConfig.target.url, workspace: renderConfig.target.workspace, maxBodyBytes });
     const appSlots = new Map<AppName, Semaphore>();
     const slot = (app: AppName) => {
       let s = appSlots.get(app);
@@ -199,14 +211,14 @@ export async function runFaultMatrix(opts: FaultMatrixOptions): Promise<MatrixCe
     const waiting = new Semaphore(opts.concurrency * 2);
 
     const runCell = async ({ fault, entry }: PlannedCell): Promise<MatrixCell> => {
-      const pool = fault !== HEALTHY && DEADLINE_FAULTS.has(fault) ? waiting : computing;
-      return pool.run(async () => {
+      const waits = fault !== HEALTHY && DEADLINE_FAULTS.has(fault);
+      return (waits ? waiting : computing).run(async () => {
         const releases: Array<() => void> = [];
         for (const app of appsOf(entry)) releases.push(await slot(app).acquire());
         const t0 = Date.now();
         try {
           const { report } = await runGate({
-            config,
+            config: waits ? deadlineConfig : renderConfig,
             only: [entry.id],
             waivers,
             client,
