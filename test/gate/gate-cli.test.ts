@@ -166,3 +166,17 @@ describe('genprobe gate: failures, filters, waivers, tool errors', () => {
     for (const r of runs) expect(r.stderr).not.toMatch(/\n\s+at /); // one clear line, no stack
   }, 180_000);
 });
+
+describe('xmlProblem (the well-formedness check used on the JUnit report)', () => {
+  it('accepts well-formed XML and names the problem in broken XML', () => {
+    expect(xmlProblem('<?xml version="1.0"?>\n<a x="1" y=\'2\'><b/><c>t &amp; &#38; &lt;</c><!-- c --></a>\n')).toBeNull();
+    expect(xmlProblem('<a><b></a></b>')).toMatch(/closes <b>/);
+    expect(xmlProblem('<a>')).toMatch(/unclosed <a>/);
+    expect(xmlProblem('<a>x & y</a>')).toMatch(/bad entity/);
+    expect(xmlProblem('<a x=1></a>')).toMatch(/malformed attributes/);
+    expect(xmlProblem('<a x="1" x="2"></a>')).toMatch(/duplicate attribute/);
+    expect(xmlProblem('<a x="<"></a>')).not.toBeNull();
+    expect(xmlProblem('<a></a><b></b>')).toMatch(/second root/);
+    expect(xmlProblem('text<a></a>')).toMatch(/outside the root/);
+  });
+});
