@@ -25,6 +25,7 @@ function positiveNumber(flag: string, raw: string | undefined, fallback: number,
   return n;
 }
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 const list = (values: string[] | undefined) => (values ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
 
 export async function selftestCommand(argv: string[]): Promise<number> {
@@ -63,7 +64,7 @@ export async function selftestCommand(argv: string[]): Promise<number> {
 
   const planned = planMatrix(endpoints, faults.length ? (faults as FaultName[]) : FAULTS.map((f) => f.name), baseline);
   if (planned.length === 0) throw new Error('no applicable cells: none of the chosen faults applies to the chosen endpoints');
-  console.log(`genprobe selftest: ${planned.length} cells (${endpoints.length} endpoints × ${faults.length || FAULTS.length} faults where they apply${baseline ? ', plus a healthy row' : ''}), time scale ${timeScale}`);
+  console.log(`genprobe selftest: ${planned.length} cells (${plural(endpoints.length, 'endpoint')} × ${plural(faults.length || FAULTS.length, 'fault')} where they apply${baseline ? ', plus a healthy row' : ''}), time scale ${timeScale}`);
   let done = 0;
   const step = Math.max(1, Math.ceil(planned.length / 10));
   const cells = await runFaultMatrix({

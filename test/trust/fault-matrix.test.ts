@@ -15,9 +15,13 @@
  *   flux-pulid               face generation, the one route whose cost headers reach the client
  *   loras                    JSON (GET)
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getEndpoint, liveEndpoints } from '../../src/catalog/index.ts';
 import { FAULTS } from '../../src/emulator/faults.ts';
+import { genprobe } from '../gate/helpers.ts';
 import { FAULT_EXPECTATIONS, faultApplies, formatMatrix, matrixMisses, planMatrix, runFaultMatrix, type MatrixCell } from '../../src/selftest/matrix.ts';
 
 const REPRESENTATIVE = ['flux', 'qwen-image-inpaint-2511', 'wan2.6', 'batch-video-faceswap', 'image-faceswap', 'flux-pulid', 'loras'];
@@ -65,4 +69,37 @@ describe('fault matrix', () => {
     },
     420_000,
   );
+});
+
+describe('genprobe selftest (CLI)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'genprobe-selftest-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints the grid and exits 0 when every cell is caught', async () => {
+    const run = await genprobe(['selftest', '--only', 'loras', '--fault', 'app-5xx,modal-404', '--no-baseline']);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^app-5xx\s+✓\s+status$/m);
+    expect(run.stdout).toMatch(/^modal-404\s+✓\s+transport$/m);
+    expect(run.stdout).toContain('2/2 fault cells caught');
+    expect(run.stdout).toContain('selftest passed');
+  }, 120_000);
+
+  it('exits 1 and lists the miss when a fault slips through (here: a waiver that accepts the failing check)', async () => {
+    const waivers = path.join(dir, 'waivers.yaml');
+    writeFileSync(waivers, 'waivers:\n  - endpoint: loras\n    check: status\n    reason: accepts every status failure on /loras\n    expires: "2099-12-31"\n');
+    const config = path.join(dir, 'genprobe.config.mjs');
+    writeFileSync(config, `export default { gate: { waivers: ${JSON.stringify(waivers)} } };\n`);
+    const run = await genprobe(['selftest', '--config', config, '--only', 'loras', '--fault', 'app-5xx,modal-404', '--no-baseline']);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/^app-5xx\s+✗\s+status$/m);
+    expect(run.stdout).toMatch(/✗ app-5xx × loras: not detected \(verdict waived\), expected status/);
+    expect(run.stdout).toContain('selftest FAILED: 1 cell(s) missed');
+  }, 120_000);
+
+  it('exits 2 for an unknown fault or endpoint', async () => {
+    const [fault, only] = await Promise.all([genprobe(['selftest', '--fault', 'no-such-fault']), genprobe(['selftest', '--only', 'no-such-endpoint'])]);
+    expect([fault.code, only.code]).toEqual([2, 2]);
+    expect(fault.stderr).toContain('unknown fault(s) no-such-fault');
+    expect(only.stderr).toContain('Unknown endpoint id "no-such-endpoint"');
+  }, 120_000);
 });
