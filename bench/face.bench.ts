@@ -15,6 +15,7 @@ import { makeAnimatedWebp, makeZoomPanFrames, makeZoomPanMp4 } from '../src/face
 import { faceMatchCheck } from '../src/face/check.ts';
 import { decodeRgb, detectFaces, padToSquare, selectFace } from '../src/face/detect.ts';
 import { getEmbedder } from '../src/face/embedders.ts';
+import { sampleAnimatedFrames, sampleAnimatedRgb } from '../src/face/frames.ts';
 import { getHuman } from '../src/face/human-runtime.ts';
 import { ROOT, round, summarize, type Benchmark, type BenchResult, type Summary } from './lib.ts';
 
@@ -71,6 +72,12 @@ export const faceBench: Benchmark = {
       const r = await faceMatchCheck({ output, outputKind, reference: astronaut, targetPct: 85, sampleFrames: 9 });
       if (r.some((c) => c.verdict === 'fail')) throw new Error(`face check failed on the benchmark's own ${outputKind}: ${r.map((c) => c.message).join('; ')}`);
     };
+    // Before/after of the WebP sampler (commit 7595bf4): each sampled page decoded on its own and round-tripped
+    // through PNG, vs one decode pass straight to RGB. Same pixels (src/face/frames.test.ts).
+    const webpPageByPagePng = await timeIt(async () => {
+      for (const f of (await sampleAnimatedFrames(webp, 9)).frames) await decodeRgb(f.png);
+    }, videoRuns, 1);
+    const webpOnePassRgb = await timeIt(() => sampleAnimatedRgb(webp, 9), videoRuns, 1);
     const videoMp4 = await timeIt(check(mp4, 'mp4'), videoRuns, 1);
     const videoWebp = await timeIt(check(webp, 'webp-animated'), videoRuns, 1);
 
@@ -84,6 +91,7 @@ export const faceBench: Benchmark = {
           phases: { decodeMs: decode, padToSquare1024x600Ms: pad, detectMeshMs: detectMesh, detectMeshEmbedMs: detectMeshEmbed },
         },
         videoMp4_33frames: { checkMs: videoMp4, perSampledFrameWallMs: round(videoMp4.wall.median / 9, 1), perSampledFrameCpuMs: round(videoMp4.cpu.median / 9, 1) },
+        webpSampling9Frames: { before_pageByPagePngMs: webpPageByPagePng, after_onePassRgbMs: webpOnePassRgb },
         videoWebp_33frames: { checkMs: videoWebp, perSampledFrameWallMs: round(videoWebp.wall.median / 9, 1), perSampledFrameCpuMs: round(videoWebp.cpu.median / 9, 1) },
         initMs: Math.round(initMs),
       },

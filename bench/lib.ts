@@ -106,6 +106,10 @@ export interface EmulatorProcess {
 /** The bundled fleet emulator (src/emulator/main.ts) in a child process on an ephemeral port. */
 export async function startEmulatorProcess(args: string[]): Promise<EmulatorProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/emulator/main.ts'), '--port', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // An interrupted benchmark must not leave its emulator behind (run.ts turns signals into exit).
+  const killChild = () => child.kill('SIGTERM');
+  process.once('exit', killChild);
+  child.once('exit', () => process.off('exit', killChild));
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {

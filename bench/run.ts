@@ -94,6 +94,9 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
+// Exit through process.exit so 'exit' handlers stop the emulator and exporter children.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
+
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {

@@ -57,15 +57,20 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
   const client = opts.client ?? new ModalClient({ targetTemplate: config.target.url, workspace: config.target.workspace, maxBodyBytes: config.target.maxBodyBytes, auth: ModalClient.authFromEnv() });
 
   // Warm-up: one GET /health per app (Modal runs @enter before answering it), so the contract
-  // calls that follow hit warm containers and can be held to the warm budget.
+  // calls that follow hit warm containers and can be held to the warm budget. Each endpoint waits
+  // only for its own apps' warm-ups, not for the slowest app of the whole fleet.
   const warm = new Set<string>();
-  await Promise.all(
-    appsToWarm(entries).map(async (app) => {
-      const deadline = (APPS[app].coldStartSec * 3 * 1000) * config.target.timeScale + config.target.overheadMs + 5000;
-      const r = await client.health(app, deadline);
-      if (r.status === 200) warm.add(app);
-    }),
+  const warmUps = new Map<string, Promise<void>>(
+    appsToWarm(entries).map((app) => [
+      app,
+      (async () => {
+        const deadline = (APPS[app].coldStartSec * 3 * 1000) * config.target.timeScale + config.target.overheadMs + 5000;
+        const r = await client.health(app, deadline);
+        if (r.status === 200) warm.add(app);
+      })(),
+    ]),
   );
+  const warmedUp = (entry: EndpointEntry) => Promise.all(appsToWarm([entry]).map((app) => warmUps.get(app)));
 
   const limits = new Map<string, Semaphore>();
   const appLimit = (app: string) => {
@@ -89,8 +94,8 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
 
   const runs = await Promise.all(
     entries.map(async (entry) => {
-      const run = await runEndpoint(entry, ctx, config.endpoints[entry.id]);
-      return run;
+      await warmedUp(entry);
+      return runEndpoint(entry, ctx, config.endpoints[entry.id]);
     }),
   );
   const endpoints = runs.map((r) => r.report);

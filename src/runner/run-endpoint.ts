@@ -122,10 +122,14 @@ export function isAppNotDeployed(call: CallResult): boolean {
   return call.status === 404 && call.failure?.class === 'modal-platform' && /invalid function call|app for invoked web endpoint is stopped/.test(call.failure.message);
 }
 
-async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunContext, override: EndpointOverride, run: EndpointRun): Promise<{ report: CaseReport; call: CallResult; costUsd: number }> {
+type CaseResult = { report: CaseReport; call: CallResult; costUsd: number };
+
+/** `afterCall` runs once the case's call has answered, before its output (and face) checks. */
+async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunContext, override: EndpointOverride, run: EndpointRun, afterCall?: (call: CallResult) => void): Promise<CaseResult> {
   const req = await resolveRequest(planned.sample);
   const start = ctx.startTypeFor(entry.app);
   const { call, attempts } = await callWithRetry(entry, req, ctx, deadlineMs(entry, ctx.target, override));
+  afterCall?.(call);
   const checks: CheckResult[] = [...transportCheck(call, planned.errorCase?.expect.status)];
   const response = { status: call.status, headers: call.headers, body: call.body, declaredType: call.declaredType, sniffedType: call.sniffedType };
 
@@ -189,16 +193,27 @@ export async function runEndpoint(entry: EndpointEntry, ctx: RunContext, overrid
     return run;
   }
   const planned = planContract(entry, override, { negativeCases: ctx.gate.negativeCases });
-  // The happy path goes first so that it (not a cheap negative case) pays a cold start.
+  // The happy path goes first so that it (not a cheap negative case) pays a cold start. The other
+  // cases start as soon as its call has answered: they need a warm container, not its verdict, so
+  // they overlap its output and face checks instead of queueing behind them.
   const [first, ...rest] = planned;
-  const results = first ? [await runCase(entry, first, ctx, override, run)] : [];
-  // An app whose deployment is unknown (contracts.md §1: ryla-lora, ryla-qwen-edit) and that Modal
-  // says is not deployed is reported as skipped with the reason, not as a contract failure.
-  if (results[0] && APPS[entry.app].deployed === 'unknown' && entry.lifecycle === 'live' && isAppNotDeployed(results[0].call)) {
+  let others: Promise<CaseResult[]> | null = null;
+  let notDeployed = false;
+  const startOthers = (call: CallResult) => {
+    // An app whose deployment is unknown (contracts.md §1: ryla-lora, ryla-qwen-edit) and that Modal
+    // says is not deployed is reported as skipped with the reason, not as a contract failure.
+    notDeployed = APPS[entry.app].deployed === 'unknown' && entry.lifecycle === 'live' && isAppNotDeployed(call);
+    if (notDeployed) return;
+    others = Promise.all(rest.map((p) => runCase(entry, p, ctx, override, run)));
+    // Awaited below; if the happy path's own checks throw first, this must not become an unhandled rejection.
+    others.catch(() => undefined);
+  };
+  const results = first ? [await runCase(entry, first, ctx, override, run, startOthers)] : [];
+  if (notDeployed) {
     run.report.skipReason = `app ${entry.app} is not deployed on this target (its deployment is unknown per contracts.md §1)`;
     return run;
   }
-  results.push(...(await Promise.all(rest.map((p) => runCase(entry, p, ctx, override, run)))));
+  results.push(...(await (others ?? Promise.all(rest.map((p) => runCase(entry, p, ctx, override, run))))));
   const cases = results.map((r) => r.report);
   const lead = results[0];
   run.report = {
