@@ -11,12 +11,12 @@ import type { CheckName } from '../checks/types.ts';
 import { ModalClient } from '../client/index.ts';
 import { parseConfig, type GenprobeConfig } from '../config/index.ts';
 import { FAULTS, FAULT_HEADER, type FaultName } from '../emulator/faults.ts';
-import { createEmulator } from '../emulator/index.ts';
 import { runGate } from '../runner/gate.ts';
 import type { EndpointVerdict, Waiver } from '../runner/report.ts';
 import type { FaceCheck } from '../runner/run-endpoint.ts';
 import { Semaphore } from '../runner/semaphore.ts';
 import { loadWaivers } from '../waivers/index.ts';
+import { startEmulatorProcess } from './emulator-process.ts';
 
 const isVideo = (e: EndpointEntry) => e.output.kind === 'webp-animated' || e.output.kind === 'mp4';
 const hasMedia = (e: EndpointEntry) => e.output.kind !== 'json';
@@ -65,8 +65,10 @@ export const FAULT_EXPECTATIONS: Readonly<Record<FaultName, FaultExpectation>> =
   'lying-length': { fault: 'lying-length', appliesTo: 'every endpoint', applies: everyEndpoint, expect: ['decodable', 'transport'] },
 };
 
-/** Faults whose cells end only at the call's deadline: they wait rather than compute. */
+/** Faults whose cells end only at the call's deadline. */
 const DEADLINE_FAULTS: ReadonlySet<FaultName> = new Set(['slow', 'slow-drip', 'oversized', 'redirect-loop']);
+/** Of those, the ones that mostly wait (an endless body, by contrast, is read as fast as it comes). */
+const IDLE_FAULTS: ReadonlySet<FaultName> = new Set(['slow', 'slow-drip', 'redirect-loop']);
 
 /** The baseline row: the endpoint without a fault must not fail (no false alarm). */
 export const HEALTHY = 'healthy' as const;
@@ -127,7 +129,7 @@ export interface FaultMatrixOptions {
    * can be much smaller (default overheadMs).
    */
   deadlineOverheadMs?: number;
-  /** Cells that render and check media at once (CPU-bound). Deadline-bound cells get twice as many. */
+  /** Cells that render and check media at once (CPU-bound). Cells that mostly wait get twice as many. */
   concurrency: number;
   /** Run the healthy baseline row (default true). */
   baseline?: boolean;
@@ -137,7 +139,7 @@ export interface FaultMatrixOptions {
   /** Face identity checks (default: the real face model, loaded once). */
   faceCheck?: FaceCheck;
   /**
-   * Body cap. The emulator's largest healthy output is a few MB, so 64 MiB still tells an endless
+   * Body cap. The emulator's largest healthy output is a few MB, so 16 MiB still tells an endless
    * body apart while keeping each `oversized` cell from streaming half a gigabyte.
    */
   maxBodyBytes?: number;
@@ -170,8 +172,8 @@ function appsOf(entry: EndpointEntry): AppName[] {
 }
 
 /**
- * Runs the matrix against one freshly started emulator. Each cell is a gate of one endpoint (happy
- * path only) with the fault in the `x-genprobe-fault` header.
+ * Runs the matrix against one freshly started emulator (in its own process). Each cell is a gate
+ * of one endpoint (happy path only) with the fault in the `x-genprobe-fault` header.
  *
  * Scheduling keeps cells from hurting each other: per app at most `max_inputs` cells in flight
  * (as the gate itself does), so no call waits in the emulator's queue past its deadline; and the
@@ -188,10 +190,9 @@ export async function runFaultMatrix(opts: FaultMatrixOptions): Promise<MatrixCe
   const faceCheck = opts.faceCheck ?? (await import('../face/check.ts')).faceMatchCheck;
   const planned = planMatrix(endpoints, faults, opts.baseline ?? true);
 
-  const emulator = createEmulator({ timeScale: opts.timeScale });
-  const server = await emulator.listen(0);
+  const server = await startEmulatorProcess({ timeScale: opts.timeScale });
   try {
-    const maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024 * 1024;
+    const maxBodyBytes = opts.maxBodyBytes ?? 16 * 1024 * 1024;
     const configWith = (overheadMs: number) =>
       parseConfig({
         ...base,
@@ -212,7 +213,8 @@ export async function runFaultMatrix(opts: FaultMatrixOptions): Promise<MatrixCe
 
     const runCell = async ({ fault, entry }: PlannedCell): Promise<MatrixCell> => {
       const waits = fault !== HEALTHY && DEADLINE_FAULTS.has(fault);
-      return (waits ? waiting : computing).run(async () => {
+      const idle = fault !== HEALTHY && IDLE_FAULTS.has(fault);
+      return (idle ? waiting : computing).run(async () => {
         const releases: Array<() => void> = [];
         for (const app of appsOf(entry)) releases.push(await slot(app).acquire());
         const t0 = Date.now();

@@ -10,8 +10,7 @@
  *   flux                     PNG image (text-to-image)
  *   qwen-image-inpaint-2511  JPEG image (same-as-input size)
  *   wan2.6                   animated WebP video
- *   batch-video-faceswap     MP4 video, face swap
- *   image-faceswap           PNG image, face swap
+ *   batch-video-faceswap     MP4 video, face swap (judged frame by frame)
  *   flux-pulid               face generation, the one route whose cost headers reach the client
  *   loras                    JSON (GET)
  */
@@ -24,7 +23,7 @@ import { FAULTS } from '../../src/emulator/faults.ts';
 import { genprobe } from '../gate/helpers.ts';
 import { FAULT_EXPECTATIONS, faultApplies, formatMatrix, matrixMisses, planMatrix, runFaultMatrix, type MatrixCell } from '../../src/selftest/matrix.ts';
 
-const REPRESENTATIVE = ['flux', 'qwen-image-inpaint-2511', 'wan2.6', 'batch-video-faceswap', 'image-faceswap', 'flux-pulid', 'loras'];
+const REPRESENTATIVE = ['flux', 'qwen-image-inpaint-2511', 'wan2.6', 'batch-video-faceswap', 'flux-pulid', 'loras'];
 
 describe('fault matrix', () => {
   const entries = REPRESENTATIVE.map((id) => getEndpoint(id));
@@ -39,8 +38,8 @@ describe('fault matrix', () => {
     expect(new Set(entries.map((e) => e.output.kind))).toEqual(new Set(live.map((e) => e.output.kind)));
     expect(new Set(entries.flatMap((e) => (e.face ? [e.face.mode] : [])))).toEqual(new Set(live.flatMap((e) => (e.face ? [e.face.mode] : []))));
     expect(new Set(entries.map((e) => e.headers.cost))).toEqual(new Set(live.map((e) => e.headers.cost)));
-    // Face swap both on a still and on a video, the two ways a face is judged.
-    expect(entries.filter((e) => e.face?.mode === 'swap').map((e) => e.output.kind).sort()).toEqual(['mp4', 'png']);
+    // A face judged on a still (generation) and across video frames (swap).
+    expect(entries.filter((e) => e.face).map((e) => `${e.face!.mode}:${e.output.kind}`).sort()).toEqual(['generation:png', 'swap:mp4']);
     for (const f of FAULTS) expect(entries.some((e) => faultApplies(f.name, e)), `${f.name} applies to none of the set`).toBe(true);
   });
 
