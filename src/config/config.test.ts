@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, parseConfig } from './index.ts';
+import { BUNDLED_WAIVERS, ConfigError, loadConfig, parseConfig } from './index.ts';
 import { inMaintenance } from './maintenance.ts';
 
 describe('config', () => {
@@ -35,7 +35,12 @@ describe('config', () => {
     const { config, file } = await loadConfig(undefined, dir);
     expect(file).toBe(path.join(dir, 'genprobe.config.mjs'));
     expect(config.target.timeScale).toBe(0.01);
-    expect(config.gate.waivers).toBe(path.join(dir, 'waivers.yaml'));
+    // no waivers.yaml next to it or in the cwd: the bundled list of the fleet's known defects
+    expect(config.gate.waivers).toBe(BUNDLED_WAIVERS);
+    writeFileSync(path.join(dir, 'waivers.yaml'), 'waivers: []\n');
+    expect((await loadConfig(undefined, dir)).config.gate.waivers).toBe(path.join(dir, 'waivers.yaml'));
+    writeFileSync(path.join(dir, 'explicit.config.mjs'), `export default { gate: { waivers: 'known.yaml' } };`);
+    expect((await loadConfig('explicit.config.mjs', dir)).config.gate.waivers).toBe(path.join(dir, 'known.yaml'));
   });
 
   it('rejects a missing explicit file with its path', async () => {

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { targetSchema } from './target.ts';
 import { endpointsSchema } from './endpoint.ts';
@@ -52,12 +52,28 @@ export function parseConfig(input: unknown, source = 'config'): GenprobeConfig {
   throw new ConfigError(`invalid ${source}:\n${lines.join('\n')}`);
 }
 
+/** The waivers shipped with genprobe: the known defects of the fleet it was built for. */
+export const BUNDLED_WAIVERS = fileURLToPath(new URL('../../waivers.yaml', import.meta.url));
+
+/**
+ * Without an explicit `gate.waivers`, the first `waivers.yaml` next to the config file or in the
+ * working directory applies, else the bundled one, so a config kept elsewhere does not silently
+ * lose the fleet's known-defect list.
+ */
+export function defaultWaiversPath(dirs: string[]): string {
+  return dirs.map((d) => path.join(d, 'waivers.yaml')).find((f) => existsSync(f)) ?? BUNDLED_WAIVERS;
+}
+
 export const CONFIG_FILES = ['genprobe.config.ts', 'genprobe.config.mts', 'genprobe.config.js', 'genprobe.config.mjs'];
 
 /** Find and load the config file (explicit path, else the first of CONFIG_FILES in cwd); none → defaults. */
 export async function loadConfig(explicit?: string, cwd = process.cwd()): Promise<{ config: GenprobeConfig; file: string | null }> {
   const file = explicit ? path.resolve(cwd, explicit) : CONFIG_FILES.map((f) => path.join(cwd, f)).find((f) => existsSync(f));
-  if (!file) return { config: parseConfig({}), file: null };
+  if (!file) {
+    const config = parseConfig({});
+    config.gate.waivers = defaultWaiversPath([cwd]);
+    return { config, file: null };
+  }
   if (!existsSync(file)) throw new ConfigError(`config file not found: ${file}`);
   let mod: { default?: unknown };
   try {
@@ -69,7 +85,8 @@ export async function loadConfig(explicit?: string, cwd = process.cwd()): Promis
   const config = parseConfig(value, path.basename(file));
   // Paths in a config file mean "next to the config file", wherever genprobe is run from.
   const dir = path.dirname(file);
-  config.gate.waivers = path.resolve(dir, config.gate.waivers);
+  const explicitWaivers = (value as { gate?: { waivers?: unknown } } | undefined)?.gate?.waivers !== undefined;
+  config.gate.waivers = explicitWaivers ? path.resolve(dir, config.gate.waivers) : defaultWaiversPath([dir, cwd]);
   config.gate.goldenDir = path.resolve(dir, config.gate.goldenDir);
   return { config, file };
 }
