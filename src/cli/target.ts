@@ -21,9 +21,11 @@ export async function withTarget<T>(config: GenprobeConfig, flags: TargetFlags, 
   if (flags.workspace) target.workspace = flags.workspace;
   if (!flags.emulator) return fn(parseConfig({ ...config, target }));
   const timeScale = flags.timeScale ? Number(flags.timeScale) : 0.01;
-  const { createEmulator } = await import('../emulator/index.ts');
-  const emulator = createEmulator({ timeScale });
-  const server = await emulator.listen(0);
+  if (!(timeScale > 0 && timeScale <= 1)) throw new Error(`--time-scale: "${flags.timeScale}" must be in (0, 1]`);
+  // Its own process: face inference and pixel checks here would otherwise delay the emulator's
+  // answers into false timeouts.
+  const { startEmulatorProcess } = await import('../emulator/process.ts');
+  const server = await startEmulatorProcess({ timeScale });
   try {
     const cfg = parseConfig({ ...config, target: { ...target, url: `${server.url}/{app}`, timeScale, overheadMs: Math.max(target.overheadMs, EMULATOR_OVERHEAD_MS) } });
     return await fn(cfg);

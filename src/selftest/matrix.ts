@@ -16,7 +16,7 @@ import type { EndpointVerdict, Waiver } from '../runner/report.ts';
 import type { FaceCheck } from '../runner/run-endpoint.ts';
 import { Semaphore } from '../runner/semaphore.ts';
 import { loadWaivers } from '../waivers/index.ts';
-import { startEmulatorProcess } from './emulator-process.ts';
+import { startEmulatorProcess } from '../emulator/process.ts';
 
 const isVideo = (e: EndpointEntry) => e.output.kind === 'webp-animated' || e.output.kind === 'mp4';
 const hasMedia = (e: EndpointEntry) => e.output.kind !== 'json';

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const EMULATOR_MAIN = fileURLToPath(new URL('../emulator/main.ts', import.meta.url));
+const EMULATOR_MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
 export interface EmulatorProcess {
