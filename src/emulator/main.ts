@@ -46,6 +46,14 @@ async function main(): Promise<void> {
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Started as a child (src/emulator/process.ts): if the parent dies without stopping us, we are
+  // re-parented; exit rather than linger on a port nobody uses.
+  if (process.env.GENPROBE_EMULATOR_CHILD) {
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) stop();
+    }, 2000).unref();
+  }
 }
 
 main().catch((e: unknown) => {

@@ -32,6 +32,7 @@ function stop(child: ChildProcess): Promise<void> {
 export function startEmulatorProcess(opts: { timeScale: number; startTimeoutMs?: number }): Promise<EmulatorProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', EMULATOR_MAIN, '--port', '0', '--host', '127.0.0.1', '--time-scale', String(opts.timeScale)], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, GENPROBE_EMULATOR_CHILD: '1' },
   });
   return new Promise((resolve, reject) => {
     let out = '';
