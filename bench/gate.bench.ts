@@ -13,7 +13,7 @@ import { parseConfig, type GenprobeConfig } from '../src/config/index.ts';
 import { faceMatchCheck } from '../src/face/check.ts';
 import type { EndpointReport, GateReport } from '../src/runner/report.ts';
 import { runGate } from '../src/runner/gate.ts';
-import { round, withEmulatorProcess, type BenchContext, type Benchmark, type BenchResult, type EmulatorProcess } from './lib.ts';
+import { round, withEmulatorProcess, type BenchContext, type Benchmark, type BenchResult, type BenchEmulator } from './lib.ts';
 
 /** Fleet seconds × 0.05: a 208 s upscale waits 10.4 s, well above the emulator's few-hundred-ms renders. */
 export const GATE_TIME_SCALE = 0.05;
@@ -26,7 +26,7 @@ function chainMs(ep: EndpointReport): number {
   return (happy?.latencyMs ?? 0) + (others.length ? Math.max(...others) : 0);
 }
 
-async function gate(emu: EmulatorProcess, config: GenprobeConfig, only?: string[]): Promise<GateReport> {
+async function gate(emu: BenchEmulator, config: GenprobeConfig, only?: string[]): Promise<GateReport> {
   await emu.control('/reset', 'POST'); // every app cold, as on a fleet that scaled to zero
   const { report } = await runGate({ config, only, faceCheck: faceMatchCheck });
   return report;

@@ -3,11 +3,11 @@
  * the machine description, and a fleet emulator started in its own process (so its rendering and
  * event loop do not share a thread with the genprobe code being measured).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startEmulatorProcess } from '../src/emulator/process.ts';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -95,59 +95,48 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface EmulatorProcess {
+export interface BenchEmulator {
   url: string;
-  child: ChildProcess;
   /** GET a control-API path (`/state`, `/calls/:id`) as JSON. */
   control<T>(p: string, method?: 'GET' | 'POST'): Promise<T>;
   stop(): Promise<void>;
 }
 
-/** The bundled fleet emulator (src/emulator/main.ts) in a child process on an ephemeral port. */
-export async function startEmulatorProcess(args: string[]): Promise<EmulatorProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/emulator/main.ts'), '--port', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * The bundled fleet emulator in a child process (src/emulator/process.ts) with its control API.
+ * `args` are src/emulator/main.ts flags; `--time-scale` among them is honoured.
+ */
+export async function startBenchEmulator(args: string[]): Promise<BenchEmulator> {
+  const i = args.indexOf('--time-scale');
+  const timeScale = i >= 0 ? Number(args[i + 1]) : 1;
+  const rest = i >= 0 ? [...args.slice(0, i), ...args.slice(i + 2)] : args;
+  const emu = await startEmulatorProcess({ timeScale, args: rest, startTimeoutMs: 30_000 });
   // An interrupted benchmark must not leave its emulator behind (run.ts turns signals into exit).
-  const killChild = () => child.kill('SIGTERM');
-  process.once('exit', killChild);
-  child.once('exit', () => process.off('exit', killChild));
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`emulator did not start within 30 s: ${stderr.trim()}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`emulator exited (${code}) before listening: ${stderr.trim()}`));
-    });
-  });
+  const kill = () => {
+    try {
+      process.kill(emu.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  };
+  process.once('exit', kill);
   return {
-    url,
-    child,
+    url: emu.url,
     async control<T>(p: string, method: 'GET' | 'POST' = 'GET'): Promise<T> {
-      const res = await fetch(`${url}/__emulator${p}`, { method });
+      const res = await fetch(`${emu.url}/__emulator${p}`, { method });
       if (!res.ok) throw new Error(`emulator control ${method} ${p}: HTTP ${res.status} ${await res.text()}`);
       return (await res.json()) as T;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: async () => {
+      process.off('exit', kill);
+      await emu.close();
+    },
   };
 }
 
 /** Run `fn` with a started emulator process, stopping it whatever happens. */
-export async function withEmulatorProcess<T>(args: string[], fn: (emu: EmulatorProcess) => Promise<T>): Promise<T> {
-  const emu = await startEmulatorProcess(args);
+export async function withEmulatorProcess<T>(args: string[], fn: (emu: BenchEmulator) => Promise<T>): Promise<T> {
+  const emu = await startBenchEmulator(args);
   try {
     return await fn(emu);
   } finally {

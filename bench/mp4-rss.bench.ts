@@ -33,7 +33,7 @@ function run(cmd: string, args: string[]): Promise<{ stdout: string; stderr: str
 
 /** Peak RSS of the child as /usr/bin/time -v reports it ("Maximum resident set size (kbytes)"). */
 async function measureChild(args: string[]): Promise<{ child: Record<string, unknown>; timeMaxRssKb: number }> {
-  const { stdout, stderr } = await run('/usr/bin/time', ['-v', process.execPath, '--import', 'tsx', path.join(ROOT, 'bench/mp4-rss.child.ts'), ...args]);
+  const { stdout, stderr } = await run('/usr/bin/time', ['-v', process.execPath, '--import', import.meta.resolve('tsx'), path.join(ROOT, 'bench/mp4-rss.child.ts'), ...args]);
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
   if (!m) throw new Error(`/usr/bin/time -v printed no maximum RSS: ${stderr.slice(-500)}`);
   const line = stdout.trim().split('\n').at(-1)!;

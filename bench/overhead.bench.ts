@@ -16,7 +16,7 @@ import { ModalClient, type CallRequest } from '../src/client/index.ts';
 import type { CallResult } from '../src/client/types.ts';
 import { parseConfig } from '../src/config/index.ts';
 import { runGate } from '../src/runner/gate.ts';
-import { freePort, round, summarize, withEmulatorProcess, type BenchContext, type Benchmark, type BenchResult, type EmulatorProcess } from './lib.ts';
+import { freePort, round, summarize, withEmulatorProcess, type BenchContext, type Benchmark, type BenchResult, type BenchEmulator } from './lib.ts';
 
 const ENDPOINT_ID = 'z-image-simple';
 /** 51 fleet-seconds of doc time × 0.002 = ~102 ms of modelled GPU work per call. */
@@ -49,7 +49,7 @@ interface Sample {
 
 const diffs = (xs: Sample[]) => summarize(xs.map((s) => s.measuredMs - s.serverMs), 2);
 
-async function directCalls(emu: EmulatorProcess, n: number, body: Record<string, unknown>): Promise<Sample[]> {
+async function directCalls(emu: BenchEmulator, n: number, body: Record<string, unknown>): Promise<Sample[]> {
   const entry = getEndpoint(ENDPOINT_ID);
   const client = new ModalClient({ targetTemplate: `${emu.url}/{app}` });
   const out: Sample[] = [];
@@ -61,7 +61,7 @@ async function directCalls(emu: EmulatorProcess, n: number, body: Record<string,
   return out;
 }
 
-async function gateCalls(emu: EmulatorProcess, n: number): Promise<Sample[]> {
+async function gateCalls(emu: BenchEmulator, n: number): Promise<Sample[]> {
   const config = parseConfig({ target: { url: `${emu.url}/{app}`, timeScale: TIME_SCALE, overheadMs: 10_000 }, gate: { negativeCases: false } });
   const out: Sample[] = [];
   for (let i = 0; i < n + 1; i++) {
@@ -140,7 +140,7 @@ interface CallRecord {
   status: number | null;
 }
 
-async function blackboxCalls(emu: EmulatorProcess, blackboxUrl: string, n: number): Promise<Sample[]> {
+async function blackboxCalls(emu: BenchEmulator, blackboxUrl: string, n: number): Promise<Sample[]> {
   const entry = getEndpoint(ENDPOINT_ID);
   const target = `${emu.url}/${entry.app}${entry.path}`;
   const out: Sample[] = [];

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const EMULATOR_MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+const TSX_LOADER = import.meta.resolve('tsx');
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
 export interface EmulatorProcess {
@@ -29,8 +30,9 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Starts `src/emulator/main.ts` on an ephemeral loopback port; rejects if it is not up in `startTimeoutMs`. */
-export function startEmulatorProcess(opts: { timeScale: number; startTimeoutMs?: number }): Promise<EmulatorProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', EMULATOR_MAIN, '--port', '0', '--host', '127.0.0.1', '--time-scale', String(opts.timeScale)], {
+export function startEmulatorProcess(opts: { timeScale: number; startTimeoutMs?: number; /** more src/emulator/main.ts flags */ args?: string[] }): Promise<EmulatorProcess> {
+  // tsx resolved from here, not from the caller's cwd (genprobe may run anywhere).
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, EMULATOR_MAIN, '--port', '0', '--host', '127.0.0.1', '--time-scale', String(opts.timeScale), ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, GENPROBE_EMULATOR_CHILD: '1' },
   });
