@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runFfmpeg } from '../src/face/frames.ts';
+import { runFfmpeg } from '../src/media/frames.ts';
 import { ROOT, round, type Benchmark, type BenchResult } from './lib.ts';
 
 const TARGET_BYTES = 500 * 1024 * 1024;

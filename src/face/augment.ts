@@ -4,7 +4,7 @@
  * like an image-to-video output that keeps the face).
  */
 import sharp from 'sharp';
-import { runFfmpeg, splitPngStream } from './frames.ts';
+import { runFfmpeg, splitPngStream } from '../media/frames.ts';
 
 export const AUGMENTATIONS = ['crop10', 'rescale50', 'jpeg-q30', 'rotate8', 'colour', 'flip', 'combined'] as const;
 export type Augmentation = (typeof AUGMENTATIONS)[number];
@@ -73,7 +73,7 @@ export async function makeZoomPanMp4(still: Buffer, opts: VideoOptions = {}): Pr
   return runFfmpeg(
     ['-f', 'png_pipe', '-i', 'pipe:0', '-vf', vf, '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
       '-movflags', 'frag_keyframe+empty_moov', '-f', 'mp4', 'pipe:1'],
-    png,
+    { input: png },
   );
 }
 
@@ -82,7 +82,7 @@ export async function makeZoomPanFrames(still: Buffer, opts: VideoOptions = {}):
   const { frames = 33, fps = 16, size = 512 } = opts;
   const png = await sharp(still).png().toBuffer();
   const vf = `zoompan=z='1+0.006*on':x='iw/2-(iw/zoom/2)+on*1.5':y='ih/2-(ih/zoom/2)':d=${frames}:s=${size}x${size}:fps=${fps}`;
-  const out = await runFfmpeg(['-f', 'png_pipe', '-i', 'pipe:0', '-vf', vf, '-frames:v', String(frames), '-f', 'image2pipe', '-vcodec', 'png', 'pipe:1'], png);
+  const out = await runFfmpeg(['-f', 'png_pipe', '-i', 'pipe:0', '-vf', vf, '-frames:v', String(frames), '-f', 'image2pipe', '-vcodec', 'png', 'pipe:1'], { input: png });
   return splitPngStream(out);
 }
 

@@ -7,7 +7,7 @@ import { ARCFACE_TEMPLATE_112, similarityTransform, type Point } from './align.t
 import { cosineHistogram, fitCalibration, fitLogisticRidge, matchPercent, summarize } from './calibration.ts';
 import { FaceError } from './detect.ts';
 import { cosine, getEmbedder } from './embedders.ts';
-import { frameIndices, mp4IsStreamable, splitPngStream, topLevelBoxes } from './frames.ts';
+import { frameIndices } from './frames.ts';
 
 describe('calibration maths', () => {
   it('maps cosine to percent with the logistic definition', () => {
@@ -86,28 +86,6 @@ describe('frame helpers', () => {
     expect(Math.max(...frameIndices(33, 9))).toBeLessThan(33);
     expect(frameIndices(0, 3)).toEqual([]);
     expect(() => frameIndices(3, 0)).toThrow(/sampleFrames/);
-  });
-
-  it('splitPngStream splits concatenated PNGs and rejects junk', async () => {
-    const mk = (v: number): Promise<Buffer> => sharp({ create: { width: 4, height: 3, channels: 3, background: { r: v, g: v, b: v } } }).png().toBuffer();
-    const parts = [await mk(0), await mk(128), await mk(255)];
-    const split = splitPngStream(Buffer.concat(parts));
-    expect(split.map((b) => b.length)).toEqual(parts.map((b) => b.length));
-    expect(() => splitPngStream(Buffer.from('nope nope nope'))).toThrow(/not a PNG stream/);
-  });
-
-  it('tells faststart/fragmented MP4 (pipe-able) from moov-at-end MP4', () => {
-    const box = (type: string, len = 16): Buffer => {
-      const b = Buffer.alloc(len);
-      b.writeUInt32BE(len, 0);
-      b.write(type, 4, 'latin1');
-      return b;
-    };
-    const plain = Buffer.concat([box('ftyp'), box('mdat', 64), box('moov')]);
-    const fast = Buffer.concat([box('ftyp'), box('moov'), box('mdat', 64)]);
-    expect(topLevelBoxes(plain)).toEqual(['ftyp', 'mdat', 'moov']);
-    expect(mp4IsStreamable(plain)).toBe(false);
-    expect(mp4IsStreamable(fast)).toBe(true);
   });
 });
 

@@ -10,6 +10,8 @@ import { webpFrame } from './webp.ts';
 export interface ExtractOptions {
   /** Keep every n-th frame, starting with frame 0 (default 1 = all). */
   every?: number;
+  /** Exactly these 0-based frames, in ascending order (instead of `every`). */
+  indices?: number[];
   /** Stop after this many frames (default 64). */
   max?: number;
   /** Kill ffmpeg after this long (default 30 s). */
@@ -28,19 +30,24 @@ const MAX_FFMPEG_OUTPUT_BYTES = 256 * 1024 * 1024;
 export async function extractFrames(buf: Uint8Array, kind: 'mp4' | 'webp-animated', options: ExtractOptions = {}): Promise<Buffer[]> {
   const every = Math.max(1, Math.floor(options.every ?? 1));
   const max = Math.max(1, Math.floor(options.max ?? DEFAULT_MAX_FRAMES));
-  if (kind === 'webp-animated') return extractWebpFrames(buf, every, max, options.maxPixels ?? MAX_INPUT_PIXELS);
-  return extractMp4Frames(buf, every, max, options);
+  const indices = options.indices?.slice(0, max);
+  if (indices && indices.some((n, i) => !Number.isInteger(n) || n < 0 || (i > 0 && n <= indices[i - 1]))) {
+    throw new RangeError(`frame indices must be ascending non-negative integers, got ${indices.join(',')}`);
+  }
+  if (kind === 'webp-animated') return extractWebpFrames(buf, every, max, indices, options.maxPixels ?? MAX_INPUT_PIXELS);
+  return extractMp4Frames(buf, every, max, indices, options);
 }
 
-async function extractWebpFrames(buf: Uint8Array, every: number, max: number, maxPixels: number): Promise<Buffer[]> {
+async function extractWebpFrames(buf: Uint8Array, every: number, max: number, indices: number[] | undefined, maxPixels: number): Promise<Buffer[]> {
   const head = await readImageHeader(buf, maxPixels);
   const pages = head.pages ?? 1;
+  const wanted = indices ?? Array.from({ length: Math.ceil(pages / every) }, (_, i) => i * every).slice(0, max);
   const frames: Buffer[] = [];
-  for (let n = 0; n < pages && frames.length < max; n += every) frames.push(await webpFrame(buf, n, maxPixels));
+  for (const n of wanted) if (n < pages) frames.push(await webpFrame(buf, n, maxPixels));
   return frames;
 }
 
-async function extractMp4Frames(buf: Uint8Array, every: number, max: number, options: ExtractOptions): Promise<Buffer[]> {
+async function extractMp4Frames(buf: Uint8Array, every: number, max: number, indices: number[] | undefined, options: ExtractOptions): Promise<Buffer[]> {
   const maxPixels = options.maxPixels ?? MAX_INPUT_PIXELS;
   // Headers first: garbage gets the parser's reason, and a huge frame size never reaches ffmpeg.
   const info = await probeMp4(buf);
@@ -52,10 +59,11 @@ async function extractMp4Frames(buf: Uint8Array, every: number, max: number, opt
   const input = join(dir, 'input.mp4');
   try {
     await writeFile(input, buf);
-    const args = ['-hide_banner', '-nostdin', '-v', 'error', '-i', input];
-    if (every > 1) args.push('-vf', `select=not(mod(n\\,${every}))`);
-    args.push('-vsync', '0', '-frames:v', String(max), '-f', 'image2pipe', '-c:v', 'png', '-compression_level', '1', 'pipe:1');
-    const stdout = await runFfmpeg(options.ffmpegPath ?? process.env.GENPROBE_FFMPEG ?? 'ffmpeg', args, options.timeoutMs ?? 30_000);
+    const args = ['-i', input];
+    if (indices) args.push('-vf', `select=${indices.map((n) => `eq(n\\,${n})`).join('+') || '0'}`);
+    else if (every > 1) args.push('-vf', `select=not(mod(n\\,${every}))`);
+    args.push('-vsync', '0', '-frames:v', String(indices ? indices.length || 1 : max), '-f', 'image2pipe', '-c:v', 'png', '-compression_level', '1', 'pipe:1');
+    const stdout = await runFfmpeg(args, { bin: options.ffmpegPath, timeoutMs: options.timeoutMs });
     const frames = splitPngStream(stdout);
     if (frames.length === 0) throw new MediaDecodeError('ffmpeg-failed', 'ffmpeg decoded no video frames');
     return frames;
@@ -64,10 +72,27 @@ async function extractMp4Frames(buf: Uint8Array, every: number, max: number, opt
   }
 }
 
+export interface FfmpegOptions {
+  /** Bytes for ffmpeg's stdin (`-i pipe:0`). */
+  input?: Buffer;
+  /** Kill ffmpeg after this long (default 30 s). */
+  timeoutMs?: number;
+  /** ffmpeg binary (default $GENPROBE_FFMPEG or `ffmpeg` on PATH). */
+  bin?: string;
+}
+
 /** ffmpeg's stdout, or a MediaDecodeError naming what went wrong (missing binary, exit code, timeout). */
-function runFfmpeg(bin: string, args: string[], timeoutMs: number): Promise<Buffer> {
+export function runFfmpeg(args: string[], opts: FfmpegOptions = {}): Promise<Buffer> {
+  const bin = opts.bin ?? process.env.GENPROBE_FFMPEG ?? 'ffmpeg';
+  const timeoutMs = opts.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const quiet = ['-hide_banner', '-loglevel', 'error', ...(opts.input === undefined ? ['-nostdin'] : [])];
+    const child = spawn(bin, [...quiet, ...args], { stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (opts.input !== undefined) {
+      // ffmpeg may stop reading early (it found what it needed); a broken pipe is not our error.
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(opts.input);
+    }
     const out: Buffer[] = [];
     let err = '';
     let timedOut = false;
@@ -77,14 +102,14 @@ function runFfmpeg(bin: string, args: string[], timeoutMs: number): Promise<Buff
       child.kill('SIGKILL');
     }, timeoutMs);
     let outBytes = 0;
-    child.stdout.on('data', (c: Buffer) => {
+    child.stdout!.on('data', (c: Buffer) => {
       outBytes += c.length;
       if (outBytes > MAX_FFMPEG_OUTPUT_BYTES) {
         overflow = true;
         child.kill('SIGKILL');
       } else out.push(c);
     });
-    child.stderr.on('data', (c: Buffer) => {
+    child.stderr!.on('data', (c: Buffer) => {
       if (err.length < 4000) err += c.toString('utf8');
     });
     child.on('error', (e: NodeJS.ErrnoException) => {

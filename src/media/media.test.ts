@@ -245,6 +245,16 @@ describe('extractFrames', () => {
     expect(await extractFrames(media.fragmented, 'mp4', { max: 3 })).toHaveLength(3);
   });
 
+  it('decodes exactly the requested frame indices (MP4 and WebP) and rejects unordered ones', async () => {
+    const mp4 = await extractFrames(media.mp4, 'mp4', { indices: [0, 16, 32] });
+    expect(mp4).toHaveLength(3);
+    const webp = await extractFrames(media.animated, 'webp-animated', { indices: [1, 5, 30] });
+    expect(webp).toHaveLength(3);
+    // frame 5 of the WebP is the same picture as decoding page 5 directly
+    expect((await sharp(webp[1]).raw().toBuffer()).equals(await sharp(media.animated, { page: 5 }).raw().toBuffer())).toBe(true);
+    await expect(extractFrames(media.mp4, 'mp4', { indices: [4, 2] })).rejects.toThrow(/ascending/);
+  });
+
   it('takes WebP frames from sharp pages', async () => {
     const frames = await extractFrames(media.animated, 'webp-animated', { every: 10 });
     expect(frames).toHaveLength(4); // 0, 10, 20, 30
