@@ -22,7 +22,7 @@ import { planContract, type PlannedCase } from './plan.ts';
 import type { CaseReport, EndpointReport, ReportedCheck } from './report.ts';
 import { RetryBudget } from './retry.ts';
 import type { Semaphore } from './semaphore.ts';
-import { verdictOfChecks } from './verdict.ts';
+import { verdictOfChecks, worstCaseVerdict } from './verdict.ts';
 
 export interface RunContext {
   client: ModalClient;
@@ -222,7 +222,7 @@ export async function runEndpoint(entry: EndpointEntry, ctx: RunContext, overrid
     path: entry.path,
     gpu: entry.gpu,
     lifecycle: entry.lifecycle,
-    verdict: 'pass',
+    verdict: worstCaseVerdict(cases),
     latencyMs: lead ? Math.round(lead.call.totalMs) : null,
     redirects: lead ? lead.call.hops.filter((h) => h.status !== null && h.status >= 300 && h.status < 400).length : 0,
     hops: lead?.call.hops ?? [],
@@ -230,9 +230,5 @@ export async function runEndpoint(entry: EndpointEntry, ctx: RunContext, overrid
     checks: cases.flatMap((c) => c.checks),
     cases,
   };
-  const order = { fail: 3, waived: 2, warn: 1, pass: 0 } as const;
-  run.report.verdict = cases.reduce<CaseReport['verdict']>((v, c) => (order[c.verdict] > order[v] ? c.verdict : v), 'pass');
   return run;
 }
-
-export { APPS };

@@ -8,10 +8,16 @@ export function verdictOfChecks(checks: ReportedCheck[]): Exclude<EndpointVerdic
   return 'pass';
 }
 
+const SEVERITY: Record<CaseReport['verdict'], number> = { fail: 3, waived: 2, warn: 1, pass: 0 };
+
+/** An endpoint's verdict is its worst case's (fail > waived > warn > pass). */
+export function worstCaseVerdict(cases: CaseReport[]): CaseReport['verdict'] {
+  return cases.reduce<CaseReport['verdict']>((v, c) => (SEVERITY[c.verdict] > SEVERITY[v] ? c.verdict : v), 'pass');
+}
+
 /** Recompute case and endpoint verdicts (after waivers were applied). */
 export function settleVerdicts(ep: EndpointReport): void {
   if (ep.verdict === 'skipped') return;
   for (const c of ep.cases) c.verdict = verdictOfChecks(c.checks);
-  const order: Record<string, number> = { fail: 3, waived: 2, warn: 1, pass: 0 };
-  ep.verdict = ep.cases.reduce<CaseReport['verdict']>((v, c) => (order[c.verdict] > order[v] ? c.verdict : v), 'pass');
+  ep.verdict = worstCaseVerdict(ep.cases);
 }
