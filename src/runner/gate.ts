@@ -95,15 +95,18 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
   const runs = await Promise.all(
     entries.map(async (entry) => {
       await warmedUp(entry);
-      return runEndpoint(entry, ctx, config.endpoints[entry.id]);
+      const run = await runEndpoint(entry, ctx, config.endpoints[entry.id]);
+      // Report each endpoint as it finishes (a real gate runs for minutes): its own waivers are
+      // known now; what the waivers say about the whole run is settled below.
+      applyWaivers([run.report], waivers, config.target.url, now());
+      settleVerdicts(run.report);
+      opts.onEndpoint?.(run.report);
+      return run;
     }),
   );
   const endpoints = runs.map((r) => r.report);
+  // Marking is idempotent; this pass finds expired and no-longer-needed waivers across the run.
   const waiverFindings = applyWaivers(endpoints, waivers, config.target.url, now());
-  for (const ep of endpoints) {
-    settleVerdicts(ep);
-    opts.onEndpoint?.(ep);
-  }
 
   const summary = { pass: 0, fail: 0, warn: 0, waived: 0, skipped: 0, total: endpoints.length } as Record<EndpointVerdict, number> & { total: number };
   for (const ep of endpoints) summary[ep.verdict]++;
