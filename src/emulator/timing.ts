@@ -21,8 +21,15 @@ export interface TimingOptions {
 
 export const nowMs = (): number => performance.now();
 
-export function sleepMs(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+/**
+ * At least `ms` of wall time. setTimeout can fire up to a millisecond early against
+ * performance.now() (libuv rounds its clock), and a modelled 1800 s timeout must not end at 1799.
+ */
+export async function sleepMs(ms: number): Promise<void> {
+  const end = nowMs() + ms;
+  for (let left = ms; left > 0; left = end - nowMs()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
+  }
 }
 
 /** Wall-clock ms for `sec` fleet seconds. */
