@@ -2,7 +2,7 @@
 /**
  * Contract: POST /sdxl-lightning on ryla-instantid (L40S) — SDXL Lightning 4-step (removed)
  * Lifecycle: removed — Deleted by e5a81e3 (2026-02-06); observed 404 {"detail":"Not Found"}
- * route removed: → 404 detail containing "Not Found"
+ * route removed: → 404 not-found
  * Drift (route exists): docs say Live (ENDPOINT-APP-MAPPING.md, ENDPOINTS-REFERENCE.md, BENCHMARK-RESULTS, ModalClient, playground constants); code does Deleted from handlers/instantid.py by e5a81e3 (2026-02-06) → 404 {"detail":"Not Found"}
  */
 import { contract } from './support/contract.ts';

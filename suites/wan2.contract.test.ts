@@ -2,7 +2,7 @@
 /**
  * Contract: POST /wan2 on ryla-wan2 (L40S) — Wan 2.1 text-to-video (removed)
  * Lifecycle: removed — App not deployed → 404 text "modal-http: invalid function call"
- * route removed: → 404 text containing "modal-http: invalid function call"
+ * route removed: → 404 not-found
  * Drift (route exists): docs say monitor-deployments*.sh and test scripts still poll ryla-wan2; code does documented removed; app not deployed
  */
 import { contract } from './support/contract.ts';

@@ -143,8 +143,13 @@ export interface ErrorCase {
   expect: {
     /** Acceptable statuses; the try/except routes pick 400/500/503 by substring (contracts.md §0.7). */
     status: number[];
-    /** FastAPI `{"detail": …}` or the try/except / global handler `{"error","details","type"}`. */
-    body: 'detail' | 'error-details-type' | 'detail-object' | 'text';
+    /**
+     * FastAPI `{"detail": …}` or the try/except / global handler `{"error","details","type"}`.
+     * 'not-found' is a removed route's 404 whichever layer answers: FastAPI's `{"detail":"Not Found"}`
+     * when the app still runs, or Modal's `modal-http: invalid function call` / `… app … is stopped`
+     * when the app itself is gone.
+     */
+    body: 'detail' | 'error-details-type' | 'detail-object' | 'text' | 'not-found';
     /** Substring the message must contain (case-sensitive), when the fleet has a stable one. */
     contains?: string;
   };

@@ -217,6 +217,16 @@ describe('cost and surviving headers', () => {
 describe('error bodies', () => {
   const body = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
 
+  it('not-found: a removed route answered by FastAPI or by Modal, nothing else', () => {
+    const removed = { status: [404], body: 'not-found' as const };
+    expect(checkErrorBody(404, body({ detail: 'Not Found' }), removed)[1].verdict).toBe('pass');
+    expect(checkErrorBody(404, body('modal-http: invalid function call'), removed)[1].verdict).toBe('pass');
+    expect(checkErrorBody(404, body('modal-http: app for invoked web endpoint is stopped'), removed)[1].verdict).toBe('pass');
+    expect(checkErrorBody(404, body({ detail: 'LoRA not found: x' }), removed)[1]).toMatchObject({ verdict: 'fail', message: expect.stringMatching(/neither/) });
+    expect(checkErrorBody(404, body('<html>404</html>'), removed)[1].verdict).toBe('fail');
+    expect(checkErrorBody(200, body({ detail: 'Not Found' }), removed)[0].verdict).toBe('fail');
+  });
+
   it('detail', () => {
     const expect400 = { status: [400], body: 'detail' as const, contains: 'lora_id or lora_name is required' };
     const ok = checkErrorBody(400, body({ detail: 'lora_id or lora_name is required' }), expect400);

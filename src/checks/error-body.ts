@@ -10,6 +10,12 @@ function parseShape(text: string, shape: BodyShape): { ok: true; message: string
     if (text.trim() === '') return { ok: false, why: 'empty body' };
     return { ok: true, message: text };
   }
+  if (shape === 'not-found') {
+    if (/^modal-http: (invalid function call|app for invoked web endpoint is stopped)/.test(text.trim())) return { ok: true, message: text.trim() };
+    const detail = parseShape(text, 'detail');
+    if (detail.ok && detail.message === 'Not Found') return detail;
+    return { ok: false, why: `neither {"detail":"Not Found"} nor a modal-http "invalid function call" / "app … stopped" answer: ${JSON.stringify(text.slice(0, 120))}` };
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -112,7 +112,7 @@ export const MISSING_PROMPT_KEYERROR: ErrorCase = {
 export function routeRemoved404(note: string): ErrorCase {
   return {
     name: 'route removed',
-    expect: { status: [404], body: 'detail', contains: 'Not Found' },
+    expect: { status: [404], body: 'not-found' },
     note,
   };
 }

@@ -37,7 +37,7 @@ export const WAN2_ENDPOINTS: EndpointEntry[] = [
     errors: [
       {
         name: 'route removed',
-        expect: { status: [404], body: 'text', contains: 'modal-http: invalid function call' },
+        expect: { status: [404], body: 'not-found' },
         note: 'Modal platform answer for an undeployed app (observed, SPLIT-APPS-TEST-RESULTS.json)',
       },
     ],
