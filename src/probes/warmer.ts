@@ -10,7 +10,10 @@ import type { AppName, EndpointEntry } from '../catalog/types.ts';
 import type { ModalClient } from '../client/index.ts';
 import type { CallResult } from '../client/types.ts';
 import type { Semaphore } from '../runner/semaphore.ts';
+import { appsToWarmFor, warmUpDeadlineMs } from '../runner/warm-up.ts';
 import { classifyWarmUp, type ClassifiedStart } from './cold-start.ts';
+
+export { appsToWarmFor, warmUpDeadlineMs };
 
 export interface WarmUpResult {
   app: AppName;
@@ -34,16 +37,6 @@ export interface WarmerOptions {
   /** Per-app input limit (max_inputs): a warm-up occupies an input slot like any request. */
   appLimit?: (app: string) => Semaphore;
   now?: () => number;
-}
-
-/** Apps a probe of `entry` needs warm: its own and those it delegates to, if they have /health. */
-export function appsToWarmFor(entry: EndpointEntry): AppName[] {
-  return [...new Set<AppName>([entry.app, ...(entry.delegatesTo ?? [])])].filter((a) => APPS[a].health !== null);
-}
-
-/** Warm-up deadline: three documented container starts (the slow end of "2–5 minutes") plus slack. */
-export function warmUpDeadlineMs(app: AppName, timeScale: number, overheadMs: number): number {
-  return Math.round(APPS[app].coldStartSec * 3 * 1000 * timeScale + overheadMs + 5000);
 }
 
 function healthBodyError(app: AppName, call: CallResult): string | undefined {

@@ -12,6 +12,7 @@ import type { EndpointReport, EndpointVerdict, GateReport, Waiver } from './repo
 import { RetryBudget } from './retry.ts';
 import { runEndpoint, type EndpointRun, type FaceCheck } from './run-endpoint.ts';
 import { Semaphore } from './semaphore.ts';
+import { appsToWarmFor, warmUpDeadlineMs } from './warm-up.ts';
 import { settleVerdicts } from './verdict.ts';
 
 export const GENPROBE_VERSION = '0.1.0';
@@ -37,15 +38,9 @@ export function selectEndpoints(only: string[] = [], tags: string[] = []): Endpo
   return tags.length ? chosen.filter((e) => tags.some((t) => e.tags.includes(t))) : chosen;
 }
 
-/** Apps to warm for a set of endpoints: their own and every app they delegate to. */
+/** Apps to warm for a set of endpoints: their own and every app they delegate to (live ones only). */
 export function appsToWarm(entries: EndpointEntry[]): AppName[] {
-  const set = new Set<AppName>();
-  for (const e of entries) {
-    if (e.lifecycle !== 'live') continue;
-    set.add(e.app);
-    for (const d of e.delegatesTo ?? []) set.add(d);
-  }
-  return [...set].filter((a) => APPS[a].health !== null);
+  return [...new Set(entries.filter((e) => e.lifecycle === 'live').flatMap(appsToWarmFor))];
 }
 
 export async function runGate(opts: GateOptions): Promise<{ report: GateReport; runs: EndpointRun[] }> {
@@ -64,8 +59,7 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
     appsToWarm(entries).map((app) => [
       app,
       (async () => {
-        const deadline = (APPS[app].coldStartSec * 3 * 1000) * config.target.timeScale + config.target.overheadMs + 5000;
-        const r = await client.health(app, deadline);
+        const r = await client.health(app, warmUpDeadlineMs(app, config.target.timeScale, config.target.overheadMs));
         if (r.status === 200) warm.add(app);
       })(),
     ]),
