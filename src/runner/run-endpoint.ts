@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { APPS, hardLimitSec, latencyBudgetSec } from '../catalog/index.ts';
-import { GPU_PRICE_USD_PER_SEC } from '../catalog/prices.ts';
+import { callCostUsd } from './cost.ts';
 import type { EndpointEntry } from '../catalog/types.ts';
 import { runErrorCaseChecks, runOutputChecks } from '../checks/index.ts';
 import { checkGolden } from '../checks/golden.ts';
@@ -63,12 +63,6 @@ export interface EndpointRun {
 export function deadlineMs(entry: EndpointEntry, target: TargetConfig, override: EndpointOverride = {}): number {
   const sec = override.deadlineSec ?? Math.min(latencyBudgetSec(entry, 'cold') * 2, hardLimitSec(entry));
   return Math.round(sec * 1000 * target.timeScale + target.overheadMs);
-}
-
-export function costOf(entry: EndpointEntry, call: CallResult, timeScale: number): number {
-  const header = call.headers['x-cost-usd'];
-  if (header && /^\d+(\.\d+)?$/.test(header)) return Number(header);
-  return (call.totalMs / 1000 / timeScale) * GPU_PRICE_USD_PER_SEC[entry.gpu];
 }
 
 /**
@@ -179,7 +173,7 @@ async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunConte
     checks: reported,
   };
   ctx.onCase?.(entry, report);
-  return { report, call, costUsd: costOf(entry, call, ctx.target.timeScale) };
+  return { report, call, costUsd: callCostUsd(call, entry.gpu, ctx.target.timeScale) };
 }
 
 export function skippedReport(entry: EndpointEntry, reason: string): EndpointReport {
