@@ -202,7 +202,7 @@ describe('ModalClient — classified failures', () => {
     });
     const r = await localClient().call({ app: 'app', path: '/loop', method: 'POST', json: {}, deadlineMs: 30_000 });
     expect(r.failure?.class).toBe('modal-platform');
-    expect(r.failure?.message).toMatch(/redirect loop: 64 hops/);
+    expect(r.failure?.message).toMatch(new RegExp(`redirect loop: ${MAX_HOPS} hops`));
     expect(r.hops).toHaveLength(MAX_HOPS);
     expect(r.totalMs).toBeLessThan(30_000);
   });

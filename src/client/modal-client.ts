@@ -1,3 +1,5 @@
+import dns from 'node:dns';
+import type { LookupFunction } from 'node:net';
 import { Readable, Transform, pipeline } from 'node:stream';
 import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import zlib from 'node:zlib';
@@ -14,14 +16,28 @@ import {
 } from './errors.ts';
 import type { CallFailure, CallResult, FailureClass, Hop } from './types.ts';
 import { DEFAULT_TARGET_TEMPLATE, joinPath, redactUrl, resolveTargetUrl } from './url.ts';
+import { ADDRESS_CLASSES, classifyAddress, isLocalhostName, isLoopbackHost, type AddressClass } from './address-class.ts';
+import { FRAGMENT_SCAN_CHARS, REDACTED, redactSecrets } from './redact.ts';
+import type { SniffedType } from '../media/types.ts';
+
+export { REDACTED, redactSecrets };
 
 export const DEFAULT_MAX_BODY_BYTES = 512 * 1024 * 1024;
-/** Browsers stop at 20 redirects (~50 min of Modal result-URL hops); we allow more and let the deadline decide. */
-export const MAX_HOPS = 64;
+/**
+ * Requests per call, the first included. Modal answers each request for at most 150 s, then 303s to
+ * a result URL; the fleet's longest function timeout is 1800 s
+ * (jatidevelopments/ryla@57209b5:apps/modal/apps/flux/app.py:52, the same in every web app), so a
+ * call that is still running needs at most 1800 / 150 = 12 redirects. 16 leaves room for result
+ * URLs that answer early; a longer chain is a loop, not a long job.
+ */
+export const MAX_HOPS = 16;
+/** undici's fetch refuses more than 5 codings (lib/web/fetch/index.js, `maxContentEncodings`; curl CVE-2022-32206). */
+export const MAX_CONTENT_ENCODINGS = 5;
 export const DEFAULT_USER_AGENT = 'genprobe/0.1 (undici)';
-export const REDACTED = '[REDACTED]';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Bodies whose bytes are media, never text a report quotes: not rewritten by redaction. */
+const MEDIA_TYPES: ReadonlySet<SniffedType> = new Set(['png', 'jpeg', 'webp', 'webp-animated', 'gif', 'mp4', 'webm']);
 /** Enough of an error body to find `detail`/`error` keys; the message itself quotes ≤300 chars. */
 const CLASSIFY_TEXT_BYTES = 64 * 1024;
 const REDIRECT_BODY_DRAIN_BYTES = 64 * 1024;
@@ -49,6 +65,14 @@ export interface ModalClientOptions {
    */
   dispatcher?: Dispatcher;
   userAgent?: string;
+  /**
+   * Address classes a redirect may lead to besides the target's own (default none): a public
+   * target's redirect to 169.254.169.254, 10.x or 127.0.0.1 is refused, and so is a loopback
+   * stand-in's redirect out to the internet.
+   */
+  allowRedirectsTo?: readonly AddressClass[];
+  /** DNS lookup used to class redirect hosts and, on the client's own connections, to connect. Default dns.lookup. */
+  lookup?: LookupFunction;
 }
 
 export interface CallRequest {
@@ -63,18 +87,6 @@ export interface CallRequest {
   /** Extra request headers; sent only to the target's origin, never after a cross-origin redirect. */
   headers?: Record<string, string>;
   signal?: AbortSignal;
-}
-
-/** Replaces every occurrence of each secret in `text` with `[REDACTED]`. Empty secrets are ignored. */
-export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (!secret) continue;
-    out = out.split(secret).join(REDACTED);
-    const encoded = encodeURIComponent(secret);
-    if (encoded !== secret) out = out.split(encoded).join(REDACTED);
-  }
-  return out;
 }
 
 /** One deadline for the whole call, merged with the caller's signal; the abort reason says which fired. */
@@ -111,6 +123,7 @@ class CallDeadline {
 type BodyStop =
   | { kind: 'complete' }
   | { kind: 'too-large'; message: string }
+  | { kind: 'refused'; message: string }
   | { kind: 'decode'; encoding: string; err: unknown }
   | { kind: 'transport'; err: unknown };
 
@@ -123,13 +136,18 @@ interface BodyRead {
 
 type Decoder = { name: string; stream: Transform };
 
-/** Decoders for `Content-Encoding`, outermost last; null when the body must be kept as sent. */
-function decodersFor(contentEncoding: string | undefined): Decoder[] | null {
+/**
+ * Decoders for `Content-Encoding`, outermost last; null when the body must be kept as sent; a
+ * string (the reason) when the header lists more codings than undici's fetch would decode: each
+ * layer is a zlib stream, and a 16 KiB `gzip, gzip, …` header would otherwise build thousands.
+ */
+function decodersFor(contentEncoding: string | undefined): Decoder[] | null | string {
   if (!contentEncoding) return null;
-  const codings = contentEncoding
-    .split(',')
-    .map((c) => c.trim().toLowerCase())
-    .filter((c) => c !== '' && c !== 'identity');
+  const listed = contentEncoding.split(',');
+  if (listed.length > MAX_CONTENT_ENCODINGS) {
+    return `too many content-encodings: the response lists ${listed.length}, at most ${MAX_CONTENT_ENCODINGS} are decoded`;
+  }
+  const codings = listed.map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity');
   if (codings.length === 0) return null;
   const known = ['gzip', 'x-gzip', 'br', 'deflate'];
   // An unknown coding anywhere in the chain means we cannot decode faithfully: keep the raw bytes.
@@ -186,6 +204,42 @@ function isSurplusBytesError(err: unknown): boolean {
   return (code === 'UND_ERR_SOCKET' && message === 'bad response') || (code !== undefined && code.startsWith('HPE_'));
 }
 
+/** Proxy-auth credentials travel only encrypted, or not off this machine at all. */
+function credentialsMayGoTo(url: URL): boolean {
+  return url.protocol === 'https:' || isLoopbackHost(url.hostname);
+}
+
+/** Thrown by the connect-time lookup when a name resolves outside the classes a call may reach. */
+class RedirectRefusedError extends Error {
+  readonly code = 'GENPROBE_ERR_REDIRECT_REFUSED';
+}
+
+/**
+ * Which address classes one call may connect to. Until a redirect leaves the target's host there is
+ * no restriction (the target is what the user configured); after one, every new connection must
+ * resolve into the target's class or a configured extra one, checked again at connect time so that
+ * a name re-resolved between the check and the connection (DNS rebinding) cannot slip through.
+ */
+class ReachGuard {
+  allowed: ReadonlySet<AddressClass> | null = null;
+
+  constructor(private readonly lookup: LookupFunction) {}
+
+  /** The lookup the call's own Agent connects with. */
+  readonly connectLookup: LookupFunction = (hostname, options, callback) => {
+    this.lookup(hostname, options, (err, address, family) => {
+      if (err || !this.allowed) return callback(err, address as string, family as number);
+      const list = Array.isArray(address) ? address : [{ address: address as string, family: family as number }];
+      const outside = list.find((a) => !this.allowed!.has(classifyAddress(a.address) ?? 'public'));
+      if (outside) {
+        const cls = classifyAddress(outside.address) ?? 'public';
+        return callback(new RedirectRefusedError(`${hostname} resolved to ${outside.address} (${cls}) when connecting, outside the ${[...this.allowed].join('/')} addresses this call may reach`), '', 0);
+      }
+      callback(null, address as string, family as number);
+    });
+  };
+}
+
 /**
  * HTTP client for Modal-hosted endpoints: follows Modal's 150 s → 303 result-URL hops with GET,
  * records each hop, enforces one overall deadline and a body-size cap, classifies failures.
@@ -198,6 +252,8 @@ export class ModalClient {
   readonly #auth?: ModalAuth;
   readonly #dispatcher?: Dispatcher;
   readonly #userAgent: string;
+  readonly #allowRedirectsTo: ReadonlySet<AddressClass>;
+  readonly #lookup: LookupFunction;
 
   constructor(opts: ModalClientOptions = {}) {
     this.#template = opts.targetTemplate ?? DEFAULT_TARGET_TEMPLATE;
@@ -218,8 +274,18 @@ export class ModalClient {
     }
     this.#dispatcher = opts.dispatcher;
     this.#userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
+    for (const cls of opts.allowRedirectsTo ?? []) {
+      if (!ADDRESS_CLASSES.includes(cls)) throw new InvalidArgumentError(`allowRedirectsTo: unknown address class ${JSON.stringify(cls)}; known: ${ADDRESS_CLASSES.join(', ')}`);
+    }
+    this.#allowRedirectsTo = new Set(opts.allowRedirectsTo ?? []);
+    this.#lookup = opts.lookup ?? (dns.lookup as LookupFunction);
     // Validate the template early so a typo fails at construction, not at the first probe.
-    resolveTargetUrl(this.#template, { workspace: this.#workspace ?? 'workspace', app: 'app' });
+    const sample = new URL(resolveTargetUrl(this.#template, { workspace: this.#workspace ?? 'workspace', app: 'app' }));
+    if (this.#auth && !credentialsMayGoTo(sample)) {
+      throw new InvalidArgumentError(
+        `Modal-Key/Modal-Secret would travel in clear text to ${sample.origin}: credentials are sent only over https or to a loopback stand-in (unset GENPROBE_MODAL_KEY/MODAL_KEY for a plain-http target)`,
+      );
+    }
   }
 
   /**
@@ -260,13 +326,14 @@ export class ModalClient {
     this.#validate(req);
     const url = this.urlFor(req.app, req.path);
     const deadline = new CallDeadline(req.deadlineMs, req.signal);
-    const ownedAgent = this.#dispatcher ? null : new Agent({ headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 30_000 } });
+    const guard = new ReachGuard(this.#lookup);
+    const ownedAgent = this.#dispatcher ? null : new Agent({ headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 30_000, lookup: guard.connectLookup } });
     const surplusErrors: unknown[] = [];
     ownedAgent?.on('disconnect', (_origin, _targets, err) => {
       if (isSurplusBytesError(err)) surplusErrors.push(err);
     });
     try {
-      return await this.#run(req, url, deadline, ownedAgent, surplusErrors);
+      return await this.#run(req, url, deadline, ownedAgent, surplusErrors, guard);
     } finally {
       deadline.dispose();
       // Everything we wanted has been read (or abandoned); nothing graceful is left to wait for.
@@ -292,7 +359,7 @@ export class ModalClient {
     }
   }
 
-  async #run(req: CallRequest, targetUrl: string, deadline: CallDeadline, ownedAgent: Agent | null, surplusErrors: unknown[]): Promise<CallResult> {
+  async #run(req: CallRequest, targetUrl: string, deadline: CallDeadline, ownedAgent: Agent | null, surplusErrors: unknown[], guard: ReachGuard): Promise<CallResult> {
     const t0 = performance.now();
     const elapsed = () => Math.round((performance.now() - t0) * 10) / 10;
     const dispatcher = this.#dispatcher ?? ownedAgent ?? undefined;
@@ -312,16 +379,20 @@ export class ModalClient {
     let ttfbMs: number | null = null;
     let phase = 'connecting';
 
+    // When the last body byte arrived: genprobe's own work after it (sniffing, redaction, the
+    // surplus-bytes wait) is not the endpoint's latency.
+    let endedAtMs: number | null = null;
     const finish = (bodyBuf: Buffer, failure?: CallFailure): CallResult => {
-      const declared = headers['content-type'] ?? null;
+      const totalMs = endedAtMs ?? elapsed();
+      const sniffedType = sniffMediaType(bodyBuf);
       const result: CallResult = {
         status,
         headers,
-        body: bodyBuf,
-        declaredType: declared,
-        sniffedType: sniffMediaType(bodyBuf),
+        body: this.#redactBody(bodyBuf, sniffedType),
+        declaredType: headers['content-type'] ?? null,
+        sniffedType,
         hops,
-        totalMs: elapsed(),
+        totalMs,
         ttfbMs,
       };
       if (failure) result.failure = { ...failure, message: this.redact(failure.message) };
@@ -352,7 +423,7 @@ export class ModalClient {
       try {
         res = await request(url, {
           method,
-          headers: this.#requestHeaders(req, trusted, body !== undefined),
+          headers: this.#requestHeaders(req, url, trusted, body !== undefined),
           body,
           signal: deadline.signal,
           dispatcher,
@@ -393,6 +464,9 @@ export class ModalClient {
         if (hops.length >= MAX_HOPS) {
           return fail('modal-platform', `redirect loop: ${hops.length} hops without a final response (last ${res.statusCode} to ${this.redact(redactUrl(next.href))})`);
         }
+        const refused = await this.#refuseRedirect(new URL(targetUrl), next, guard);
+        if (deadline.signal.aborted) return abortFailure();
+        if (refused) return fail('modal-platform', `redirect ${res.statusCode} on hop ${hops.length} to ${this.redact(redactUrl(next.href))} refused: ${refused}`);
         // Modal's result URL must be fetched with GET; re-POSTing gets `modal-http: bad redirect method`.
         url = next.href;
         method = 'GET';
@@ -402,10 +476,13 @@ export class ModalClient {
 
       phase = 'reading the response body';
       const read = await this.#readBody(res, headers, deadline.signal);
+      endedAtMs = elapsed();
       if (deadline.signal.aborted) return abortFailure(read.body);
       switch (read.stop.kind) {
         case 'too-large':
           return fail('too-large', read.stop.message, read.body);
+        case 'refused':
+          return fail('network', read.stop.message, read.body);
         case 'decode':
           return fail('network', `invalid ${read.stop.encoding} body: ${describeNetworkError(read.stop.err)}`, read.body);
         case 'transport': {
@@ -429,16 +506,60 @@ export class ModalClient {
         }
       }
       if (res.statusCode >= 200 && res.statusCode < 300) return finish(read.body);
-      const text = read.body.subarray(0, CLASSIFY_TEXT_BYTES).toString('utf8');
+      // Redacted before classifyFailure cuts its quote, so a secret straddling the cut leaves nothing.
+      const text = this.redact(read.body.subarray(0, CLASSIFY_TEXT_BYTES).toString('utf8'));
       return finish(read.body, classifyFailure(res.statusCode, headers, text));
     }
   }
 
-  #requestHeaders(req: CallRequest, trusted: boolean, hasBody: boolean): Record<string, string> {
+  /**
+   * A body that quotes a credential (an error page echoing the request, a JSON answer) comes back
+   * with it replaced, so no check quoting it can leak it; media bytes are never rewritten.
+   */
+  #redactBody(body: Buffer, sniffed: SniffedType): Buffer {
+    if (!this.#auth || body.length === 0 || MEDIA_TYPES.has(sniffed)) return body;
+    const head = body.subarray(0, FRAGMENT_SCAN_CHARS).toString('utf8');
+    const quotesWhole = [this.#auth.key, this.#auth.secret].some((s) => body.includes(s) || body.includes(encodeURIComponent(s)));
+    if (!quotesWhole && this.redact(head) === head) return body;
+    return Buffer.from(this.redact(body.toString('utf8')), 'utf8');
+  }
+
+  /**
+   * Why a redirect to `next` must not be followed, or null. The target's own host is always fine
+   * (Modal's result URLs stay on it); another host must resolve, every address of it, into the
+   * target's class or one the caller allowed. A name that does not resolve now is left to the request (and the connect-time check).
+   */
+  async #refuseRedirect(target: URL, next: URL, guard: ReachGuard): Promise<string | null> {
+    if (next.hostname === target.hostname) return null;
+    const targetClasses = await this.#classesOf(target.hostname);
+    if (!targetClasses) return null;
+    const allowed = new Set<AddressClass>([...targetClasses, ...this.#allowRedirectsTo]);
+    // From here on every new connection of this call is checked again when it resolves.
+    guard.allowed = allowed;
+    const nextClasses = await this.#classesOf(next.hostname);
+    if (!nextClasses) return null;
+    const outside = nextClasses.find((c) => !allowed.has(c));
+    if (!outside) return null;
+    return `${next.hostname} is a ${outside} address, outside the target's ${targetClasses.join('/')} class (target.allowRedirectsTo can allow ${outside})`;
+  }
+
+  /** Address classes a host name stands for: literal, localhost name, or every DNS answer; null if it does not resolve. */
+  async #classesOf(hostname: string): Promise<AddressClass[] | null> {
+    const literal = classifyAddress(hostname);
+    if (literal) return [literal];
+    if (isLocalhostName(hostname)) return ['loopback'];
+    const addresses = await new Promise<dns.LookupAddress[] | null>((resolve) => {
+      this.#lookup(hostname, { all: true }, (err, address) => resolve(err ? null : (address as unknown as dns.LookupAddress[])));
+    });
+    if (!addresses || addresses.length === 0) return null;
+    return [...new Set(addresses.map((a) => classifyAddress(a.address) ?? 'public'))];
+  }
+
+  #requestHeaders(req: CallRequest, url: string, trusted: boolean, hasBody: boolean): Record<string, string> {
     const out: Record<string, string> = { 'user-agent': this.#userAgent, accept: '*/*' };
     if (trusted) {
       for (const [name, value] of Object.entries(req.headers ?? {})) out[name.toLowerCase()] = value;
-      if (this.#auth) {
+      if (this.#auth && credentialsMayGoTo(new URL(url))) {
         out['modal-key'] = this.#auth.key;
         out['modal-secret'] = this.#auth.secret;
       }
@@ -474,17 +595,22 @@ export class ModalClient {
     const cap = this.#maxBodyBytes;
     const declared = this.#declaredLength(headers);
     const decoders = decodersFor(headers['content-encoding']);
+    let sourceError: unknown;
+    // Attached first: destroying an unread body below makes undici emit an abort error.
+    res.body.on('error', (err) => {
+      sourceError ??= err;
+    });
+    if (typeof decoders === 'string') {
+      res.body.destroy();
+      return { body: Buffer.alloc(0), wireBytes: 0, stop: { kind: 'refused', message: `${decoders}; body not read` } };
+    }
     if (declared !== null && declared > cap) {
       res.body.destroy();
       return { body: Buffer.alloc(0), wireBytes: 0, stop: { kind: 'too-large', message: `body declares ${declared} bytes, over the ${cap}-byte cap; not read` } };
     }
 
     let wireBytes = 0;
-    let sourceError: unknown;
     let decodeError: { encoding: string; err: unknown } | undefined;
-    res.body.on('error', (err) => {
-      sourceError ??= err;
-    });
 
     let stream: Readable;
     if (decoders) {
