@@ -15,6 +15,7 @@ Usage: genprobe <command> [options]   (genprobe <command> --help for its options
   usage       Modal-versus-ComfyUI usage from the jobs database, as a table
   face        face identity tools (face calibrate)
   selftest    inject every emulator fault and show which check catches it
+  maintenance open/close maintenance windows on a running \`genprobe serve\` (start|end|list)
   catalog     list the endpoint catalog
 
 Exit codes: 0 passed, 1 a contract failed, 2 tool or config error.`;
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   usage: async () => (await import('./usage.ts')).usageCommand,
   face: async () => (await import('./face.ts')).faceCommand,
   selftest: async () => (await import('./selftest.ts')).selftestCommand,
+  maintenance: async () => (await import('./maintenance.ts')).maintenanceCommand,
   catalog: async () => (await import('./catalog.ts')).catalogCommand,
 };
 

@@ -4,6 +4,7 @@ import type { FaceCheck } from '../runner/run-endpoint.ts';
 import { jsonLineLogger } from '../probes/probe-runner.ts';
 import { createProbeService } from '../probes/service.ts';
 import { createServer, listen } from '../server/app.ts';
+import { registerMaintenanceApi } from '../server/maintenance-api.ts';
 import { withTarget } from './target.ts';
 
 export const SERVE_HELP = `genprobe serve [options]
@@ -67,7 +68,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
       budgetStateFile: values['budget-state'] ?? process.env.GENPROBE_BUDGET_STATE ?? config.probes.budget.stateFile,
       log,
     });
-    const app = await createServer({ config: cfg, registry: service.metrics.registry, extraRegistries: [service.metrics.defaults], statusSource: service.status });
+    const app = await createServer({
+      config: cfg,
+      registry: service.metrics.registry,
+      extraRegistries: [service.metrics.defaults],
+      statusSource: service.status,
+      extraRoutes: (a) => registerMaintenanceApi(a, service.maintenance, log),
+    });
     const server = await listen(app, cfg.server.host, cfg.server.port);
     log({ event: 'listening', url: server.url, target: values.emulator ? 'emulator' : 'configured', timeScale: cfg.target.timeScale });
     service.start();

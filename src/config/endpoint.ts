@@ -11,6 +11,8 @@ export const endpointOverrideSchema = z
     deadlineSec: z.number().positive().optional(),
     /** Face-match pass mark in percent, overriding the catalog's documented target. */
     faceTargetPct: z.number().min(0).max(100).optional(),
+    /** This endpoint's state hysteresis, overriding probes.state (e.g. a flaky preview route). */
+    state: z.object({ failuresToDown: z.number().int().min(1).optional(), passesToUp: z.number().int().min(1).optional() }).strict().optional(),
   })
   .strict();
 

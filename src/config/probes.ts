@@ -26,6 +26,16 @@ export const budgetSchema = z
   })
   .strict();
 
+/** Hysteresis of the endpoint state (src/state/): Gatus' failure/success thresholds. */
+export const stateThresholdsSchema = z
+  .object({
+    /** Failures in a row before an endpoint is down (before that it is pending). */
+    failuresToDown: z.number().int().min(1).default(3),
+    /** Passes in a row before a down endpoint is up again. */
+    passesToUp: z.number().int().min(1).default(2),
+  })
+  .strict();
+
 export const probesSchema = z
   .object({
     schedules: z.array(scheduleSchema).default([]),
@@ -33,9 +43,16 @@ export const probesSchema = z
     /** Warm the app (and the apps it delegates to) with GET /health before smoke/full probes. */
     warmUp: z.boolean().default(true),
     timezone: z.string().default('UTC'),
+    state: stateThresholdsSchema.default({ failuresToDown: 3, passesToUp: 2 }),
+    /**
+     * Self-check before an unanswered probe counts against its endpoint: app names (GET /health on
+     * the target) or http(s) URLs; when none answers, the probe is recorded as prober-offline.
+     */
+    canaries: z.array(z.string().min(1)).min(1).default(['ryla-flux', 'ryla-qwen-image']),
   })
   .strict();
 
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 export type BudgetConfig = z.infer<typeof budgetSchema>;
+export type StateThresholdsConfig = z.infer<typeof stateThresholdsSchema>;
 export type ProbesConfig = z.infer<typeof probesSchema>;

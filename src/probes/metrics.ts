@@ -23,7 +23,7 @@ import { appsToWarmFor } from './warmer.ts';
 export const PROBE_KINDS: readonly ProbeKind[] = ['health', 'smoke', 'full'];
 export const PROBE_RESULTS = ['pass', 'warn', 'fail'] as const;
 export type ProbeResult = (typeof PROBE_RESULTS)[number];
-export const SKIP_REASONS = ['budget', 'busy', 'maintenance', 'disabled', 'unsupported'] as const;
+export const SKIP_REASONS = ['budget', 'busy', 'maintenance', 'disabled', 'unsupported', 'prober-offline'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 export const LATENCY_VERDICTS = ['ok', 'degraded', 'failed'] as const;
 

@@ -28,6 +28,9 @@ import { classifyCall, WarmBaseline, type StartClassification } from './cold-sta
 import type { ProbeMetrics, ProbeResult, SkipReason } from './metrics.ts';
 import { ProbeStatusStore, shortMessage, type LatencyVerdictLabel, type ProbeOutcome, type StartLabel, type WarmUpSummary } from './status.ts';
 import { appsToWarmFor, Warmer, type WarmUpResult } from './warmer.ts';
+import { isUnreachable, type SelfCheck } from './self-check.ts';
+import type { StateTracker } from '../state/tracker.ts';
+import type { MaintenanceCalendar } from '../state/windows.ts';
 
 export type ProbeLogger = (line: Record<string, unknown>) => void;
 
@@ -46,6 +49,12 @@ export interface ProbeRunnerOptions {
   headers?: Record<string, string>;
   log?: ProbeLogger;
   now?: () => number;
+  /** Endpoint state with hysteresis, fed one observation per probe (src/state/). */
+  state?: StateTracker;
+  /** Maintenance windows (config and run-time); without it, the config's windows. */
+  maintenance?: MaintenanceCalendar;
+  /** Reachability self-check asked before an unanswered probe counts against its endpoint. */
+  selfCheck?: SelfCheck;
 }
 
 /**
@@ -181,10 +190,7 @@ export class ProbeRunner {
     const { config, budget } = this.#opts;
     const override = config.endpoints[entry.id] ?? {};
     if (override.skip) return this.#skip(entry, kind, 'disabled', override.skip);
-    for (const app of [entry.app, ...(entry.delegatesTo ?? [])]) {
-      const w = inMaintenance(config.maintenance, app, this.#now());
-      if (w) return this.#skip(entry, kind, 'maintenance', `${app} in maintenance until ${w.end}: ${w.reason}`);
-    }
+    const maintenance = this.#maintenanceFor(entry);
     const toWarm = appsToWarmFor(entry);
     if (kind === 'health' && toWarm.length === 0) return this.#skip(entry, kind, 'unsupported', `${entry.app} has no GET /health route`);
 
@@ -203,6 +209,7 @@ export class ProbeRunner {
 
     const startedAt = this.#now();
     const outcome = this.#baseOutcome(entry, kind, startedAt);
+    if (maintenance) outcome.maintenance = maintenance;
     const idleBefore = this.warmer.idleMs(entry.app);
     const charge = (app: AppName, gpu: EndpointEntry['gpu'], call: CallResult) => {
       const usd = callCostUsd(call, gpu, ts);
@@ -221,7 +228,10 @@ export class ProbeRunner {
       outcome.warmUps = warmUps.map(({ call: _call, startedAt: _s, ...w }): WarmUpSummary => w);
     }
 
-    if (kind === 'health') return this.#finishHealth(entry, outcome, warmUps);
+    if (kind === 'health') {
+      outcome.proberOffline = warmUps.some((w) => isUnreachable(w.call)) && (await this.#proberOffline());
+      return this.#finishHealth(entry, outcome, warmUps);
+    }
 
     const warmed = new Map(warmUps.map((w) => [w.app, w]));
     const client = meteredClient(this.#opts.client, (req, call) => {
@@ -241,7 +251,33 @@ export class ProbeRunner {
       headers: this.#opts.headers,
     };
     const run = await runEndpoint(entry, ctx, override);
+    const happyCase = run.report.cases.find((c) => c.kind === 'happy') ?? run.report.cases[0];
+    outcome.proberOffline = !!happyCase && isUnreachable(happyCase) && (await this.#proberOffline());
     return this.#finishContract(entry, outcome, run, idleBefore, warmed.get(entry.app));
+  }
+
+  /** The maintenance window covering the endpoint's app or an app it delegates to, if any. */
+  #maintenanceFor(entry: EndpointEntry): ProbeOutcome['maintenance'] {
+    const now = this.#now();
+    for (const app of [entry.app, ...(entry.delegatesTo ?? [])]) {
+      if (this.#opts.maintenance) {
+        const w = this.#opts.maintenance.for(app, now);
+        if (w) return { reason: `${app}: ${w.reason}`, until: w.until };
+      } else {
+        const w = inMaintenance(this.#opts.config.maintenance, app, now);
+        if (w) return { reason: `${app}: ${w.reason}`, until: null };
+      }
+    }
+    return undefined;
+  }
+
+  /** Whether the prober itself is cut off (no canary answers); without a self-check, never. */
+  async #proberOffline(): Promise<boolean> {
+    const check = this.#opts.selfCheck;
+    if (!check) return false;
+    const r = await check.check();
+    if (!r.online) this.#log({ event: 'prober-offline', canaries: r.canaries });
+    return !r.online;
   }
 
   /** Idle time of an app in real-fleet seconds' terms (what the budget estimate compares). */
@@ -330,7 +366,24 @@ export class ProbeRunner {
     return outcome;
   }
 
-  #export(entry: EndpointEntry, outcome: ProbeOutcome, report: EndpointReport | undefined, run?: EndpointRun, facePercents: number[] = []): void {
+  #observeState(entry: EndpointEntry, outcome: ProbeOutcome): void {
+    const snap = this.#opts.state?.observe(entry.id, entry.app, outcome, outcome.finishedAt);
+    if (snap) this.status.ensure(entry.id, entry.app, entry.gpu).state = snap;
+  }
+
+  /** An unanswered probe while no canary answers either: a skip of reason prober-offline, never a failure. */
+  #exportOffline(entry: EndpointEntry, outcome: ProbeOutcome): void {
+    const canaries = this.#opts.selfCheck?.last?.canaries ?? [];
+    const detail = shortMessage(`no canary answered (${canaries.map((c) => `${c.canary}: ${c.error ?? c.status}`).join('; ')}); the probe's failure says nothing about ${entry.id}: ${outcome.error ?? ''}`);
+    Object.assign(outcome, { result: 'skipped', skip: { reason: 'prober-offline', detail } } satisfies Partial<ProbeOutcome>);
+    this.#opts.metrics.probesSkipped.inc({ endpoint: entry.id, app: entry.app, reason: 'prober-offline' });
+    this.status.record(outcome);
+    this.#observeState(entry, outcome);
+    this.#log({ event: 'probe-skipped', endpoint: entry.id, app: entry.app, kind: outcome.kind, reason: 'prober-offline', detail });
+  }
+
+  /** The metrics of a probe that counted (not in maintenance, not prober-offline). */
+  #exportMetrics(entry: EndpointEntry, outcome: ProbeOutcome, report: EndpointReport | undefined, facePercents: number[]): void {
     const m = this.#opts.metrics;
     const e = { endpoint: entry.id, app: entry.app };
     const result = outcome.result as ProbeResult;
@@ -352,9 +405,24 @@ export class ProbeRunner {
     }
     for (const p of facePercents) m.faceMatch.observe(e, p);
     if (outcome.faceMatchPct != null) m.lastFaceMatch.set(e, outcome.faceMatchPct);
+  }
 
+  #export(entry: EndpointEntry, outcome: ProbeOutcome, report: EndpointReport | undefined, run?: EndpointRun, facePercents: number[] = []): void {
+    if (outcome.proberOffline) return this.#exportOffline(entry, outcome);
+    const m = this.#opts.metrics;
+    const e = { endpoint: entry.id, app: entry.app };
+    const result = outcome.result as ProbeResult;
+    const finishedSec = outcome.finishedAt / 1000;
+    if (outcome.maintenance) {
+      // Recorded, but neither a failure nor a success: the SLO rules leave result="maintenance" out.
+      m.probesTotal.inc({ ...e, kind: outcome.kind, result: 'maintenance' });
+      m.lastProbe.set(e, finishedSec);
+    } else {
+      this.#exportMetrics(entry, outcome, report, facePercents);
+    }
     const ok = result !== 'fail';
     this.status.record(outcome, { output: ok ? run?.output : undefined, reference: run?.reference });
+    this.#observeState(entry, outcome);
     this.#log({
       event: 'probe',
       endpoint: entry.id,
@@ -371,6 +439,8 @@ export class ProbeRunner {
       warmUps: outcome.warmUps.map((w) => ({ app: w.app, ms: Math.round(w.durationMs), start: w.start, ok: w.ok })),
       failedChecks: outcome.failedChecks.map((f) => f.check),
       error: outcome.error,
+      maintenance: outcome.maintenance?.reason,
+      state: this.status.endpoint(entry.id)?.state?.state,
       durationMs: outcome.finishedAt - outcome.startedAt,
     });
   }

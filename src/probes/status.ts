@@ -8,6 +8,7 @@ import type { ProbeKind } from '../config/index.ts';
 import type { UsageSnapshot } from '../usage/collector.ts';
 import type { BudgetPeriod } from './budget.ts';
 import type { SkipReason } from './metrics.ts';
+import type { EndpointStateSnapshot } from '../state/tracker.ts';
 
 export type LatencyVerdictLabel = 'ok' | 'degraded' | 'failed';
 export type StartLabel = 'cold' | 'warm' | 'unknown';
@@ -49,6 +50,10 @@ export interface ProbeOutcome {
   /** Short, secret-free description of the first failure. */
   error?: string;
   warmUps: WarmUpSummary[];
+  /** The probe ran inside a maintenance window: recorded, but counted as maintenance, not failure. */
+  maintenance?: { reason: string; until: number | null };
+  /** The prober could not reach its own canaries: the failure says nothing about the endpoint. */
+  proberOffline?: boolean;
 }
 
 export interface LatencySample {
@@ -81,6 +86,8 @@ export interface EndpointStatus {
   /** The face reference sent on face routes. */
   reference?: Buffer;
   history: LatencySample[];
+  /** The endpoint's state with hysteresis (src/state/), once a probe said something about it. */
+  state?: EndpointStateSnapshot;
 }
 
 /** What the status page and /api/status read. */

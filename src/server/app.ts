@@ -56,6 +56,7 @@ function outcomeJson(o: ProbeOutcome | undefined) {
     failedChecks: o.failedChecks,
     warnings: o.warnings ?? [],
     error: o.error ?? null,
+    maintenance: o.maintenance ? { reason: o.maintenance.reason, until: o.maintenance.until === null ? null : new Date(o.maintenance.until).toISOString() } : null,
     warmUps: o.warmUps.map((w) => ({ app: w.app, ok: w.ok, status: w.status, durationMs: Math.round(w.durationMs), start: w.start, reason: w.reason, error: w.error ?? null })),
   };
 }
@@ -70,6 +71,21 @@ export function endpointStatusJson(s: EndpointStatus) {
     lastSuccessAt: s.lastSuccessAt ? new Date(s.lastSuccessAt).toISOString() : null,
     lastOutput: s.lastOutput ? { sniffedType: s.lastOutput.sniffedType, bytes: s.lastOutput.body.length, at: new Date(s.lastOutput.at).toISOString() } : null,
     history: s.history.slice(-20),
+    state: s.state ? stateJson(s.state) : null,
+  };
+}
+
+/** The endpoint's state with hysteresis (src/state/) as /api/status and the page show it. */
+function stateJson(st: NonNullable<EndpointStatus['state']>) {
+  return {
+    state: st.state,
+    since: new Date(st.since).toISOString(),
+    failures: st.failures,
+    passes: st.passes,
+    thresholds: st.thresholds,
+    passRatio: st.passRatio,
+    windowProbes: st.windowProbes,
+    maintenance: st.maintenance ? { reason: st.maintenance.reason, until: st.maintenance.until === null ? null : new Date(st.maintenance.until).toISOString() } : null,
   };
 }
 

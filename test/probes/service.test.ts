@@ -169,22 +169,39 @@ describe('GPU budget', () => {
 });
 
 describe('skips', () => {
-  it('maintenance windows and disabled endpoints skip without calling the fleet, counted by reason', async () => {
-    const now = Date.now();
-    const s = await service({
-      maintenance: [{ start: new Date(now - 60_000).toISOString(), end: new Date(now + 3_600_000).toISOString(), apps: ['ryla-qwen-image'], reason: 'deploy' }],
-      endpoints: { 'flux-dev': { skip: 'retired for this test' } },
-    });
-    // The delegated app is in maintenance, so the wan faceswap probe is skipped too.
-    const wan = await s.service.runner.probe(getEndpoint('wan2.6-i2v-faceswap'), 'smoke');
-    expect(wan.skip).toMatchObject({ reason: 'maintenance' });
-    expect(wan.skip?.detail).toMatch(/ryla-qwen-image in maintenance until .*: deploy/);
+  it('disabled endpoints skip without calling the fleet, counted by reason', async () => {
+    const s = await service({ endpoints: { 'flux-dev': { skip: 'retired for this test' } } });
     const dev = await s.service.runner.probe(getEndpoint('flux-dev'), 'full');
     expect(dev.skip).toEqual({ reason: 'disabled', detail: 'retired for this test' });
     expect((await emu.control('/state')).calls).toEqual([]);
     const { text } = await getText(`${s.url}/metrics`);
-    expect(sample(text, 'genprobe_probes_skipped_total', { endpoint: 'wan2.6-i2v-faceswap', reason: 'maintenance' })).toBe(1);
     expect(sample(text, 'genprobe_probes_skipped_total', { endpoint: 'flux-dev', reason: 'disabled' })).toBe(1);
+  });
+});
+
+describe('maintenance', () => {
+  it('probes in a window still run and are recorded, but count as maintenance (a delegated app\'s window included)', async () => {
+    const now = Date.now();
+    const s = await service({
+      maintenance: [{ start: new Date(now - 60_000).toISOString(), end: new Date(now + 3_600_000).toISOString(), apps: ['ryla-qwen-image'], reason: 'deploy' }],
+    });
+    await emu.control('/faults', { match: { app: 'ryla-wan26', path: '/wan2.6-i2v-faceswap' }, fault: 'app-5xx', times: 5 });
+    const wan = getEndpoint('wan2.6-i2v-faceswap');
+    for (let i = 0; i < 4; i++) {
+      const o = await s.service.runner.probe(wan, 'smoke');
+      expect(o.skip).toBeUndefined();
+      expect(o.maintenance?.reason).toBe('ryla-qwen-image: deploy');
+    }
+    expect((await emu.control('/state')).calls.some((c: { path: string }) => c.path === '/wan2.6-i2v-faceswap')).toBe(true);
+    const { text } = await getText(`${s.url}/metrics`);
+    expect(sample(text, 'genprobe_probes_total', { endpoint: wan.id, kind: 'smoke', result: 'maintenance' })).toBe(4);
+    expect(sample(text, 'genprobe_probes_total', { endpoint: wan.id, kind: 'smoke', result: 'fail' })).toBe(0);
+    expect(sample(text, 'genprobe_endpoint_state', { endpoint: wan.id, state: 'maintenance' })).toBe(1);
+    expect(sample(text, 'genprobe_endpoint_state', { endpoint: wan.id, state: 'down' })).toBe(0);
+    const status = JSON.parse((await getText(`${s.url}/api/status`)).text);
+    const ep = status.endpoints.find((e: { endpoint: string }) => e.endpoint === wan.id);
+    expect(ep.state).toMatchObject({ state: 'maintenance', maintenance: { reason: 'ryla-qwen-image: deploy' } });
+    expect(ep.lastProbe.maintenance.reason).toBe('ryla-qwen-image: deploy');
   });
 });
 

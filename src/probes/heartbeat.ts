@@ -1,0 +1,48 @@
+/**
+ * The prober's heartbeat: genprobe_last_cycle_timestamp_seconds per schedule, set when a cycle's
+ * probes have settled (skips included: a cycle that ran is a heartbeat, whatever it found), and
+ * genprobe_cycle_interval_seconds, the longest gap between two starts of the schedule's cron, so
+ * the heartbeat alert (dashboards/src/rules.ts) needs no per-deployment threshold. One-shot runs
+ * (`genprobe probe --once`) beat as schedule="once" and push it with the rest.
+ */
+import cron from 'node-cron';
+import { Gauge, type Registry } from 'prom-client';
+import { METRICS } from '../metrics/names.ts';
+
+/** Cron starts sampled to find the longest gap (a weekday-only schedule's weekend gap included). */
+const SAMPLED_RUNS = 64;
+
+/** Longest gap between consecutive starts of a cron expression, seconds. */
+export function cronIntervalSec(expression: string, timezone: string): number {
+  const task = cron.createTask(expression, () => undefined, { timezone });
+  try {
+    const runs = task.getNextRuns(SAMPLED_RUNS).map((d) => d.getTime());
+    let gap = 0;
+    for (let i = 1; i < runs.length; i++) gap = Math.max(gap, runs[i] - runs[i - 1]);
+    return gap / 1000;
+  } finally {
+    void task.destroy();
+  }
+}
+
+export class Heartbeat {
+  readonly #last: Gauge<'schedule' | 'kind'>;
+  readonly #interval: Gauge<'schedule' | 'kind'>;
+  readonly #now: () => number;
+
+  constructor(registry: Registry, now: () => number = Date.now) {
+    this.#now = now;
+    this.#last = new Gauge({ name: METRICS.lastCycle.name, help: METRICS.lastCycle.help, labelNames: [...METRICS.lastCycle.labels], registers: [registry] });
+    this.#interval = new Gauge({ name: METRICS.cycleInterval.name, help: METRICS.cycleInterval.help, labelNames: [...METRICS.cycleInterval.labels], registers: [registry] });
+  }
+
+  /** Declare a schedule: its interval, and 0 (= no cycle yet) as its last cycle. */
+  declare(schedule: string, kind: string, intervalSec: number | null): void {
+    this.#last.set({ schedule, kind }, 0);
+    if (intervalSec !== null) this.#interval.set({ schedule, kind }, intervalSec);
+  }
+
+  beat(schedule: string, kind: string, at = this.#now()): void {
+    this.#last.set({ schedule, kind }, at / 1000);
+  }
+}
