@@ -1,6 +1,7 @@
 /**
  * The emulated fleet: every Modal app and route of jatidevelopments/ryla at 57209b5, written from
- * /work/shared/contracts.md (§1 apps, §2 cross-cutting contract, §3 routes, §4 timings).
+ * the fleet's handlers (apps/modal/handlers/<module>.py and apps/modal/apps/<app>/app.py) and docs/fleet.md
+ * (§1 apps, §2 cross-cutting contract, §3 routes, §4 timings).
  *
  * Deliberately independent of src/catalog: genprobe's catalog and checks are cross-checked by
  * running them against this table. Each route handler mirrors its Python handler: it reads the
@@ -8,7 +9,7 @@
  * returns a plan (what to render, which headers survive, how long the GPU works).
  */
 import { createHash } from 'node:crypto';
-import { HttpErr, PyErr, keyError, type ErrorStyle } from './pyerrors.ts';
+import { ComfyFailure, HttpErr, PyErr, StatusPyErr, comfyExecutionFailed, comfyQueueRefused, keyError, surfaceComfyFailure, traceback, type ErrorStyle, type ExecPath } from './pyerrors.ts';
 import { decodeDataUrlOrRaw, newInputName, openImage, probeVideo, pyB64decode, pyTypeName, type ImageInfo, type VideoInfo } from './media.ts';
 
 export type AppName =
@@ -154,8 +155,40 @@ function comfyFloat(item: Record<string, unknown>, key: string, dflt: number, no
   if (!Number.isFinite(n)) throw comfyValidation(node, `Failed to convert an input value to a FLOAT value: ${key}, ${str(raw)}, could not convert string to float: '${str(raw)}'`);
   return n;
 }
-function comfyValidation(node: string, message: string): PyErr {
-  return new PyErr('Exception', `Prompt outputs failed validation: ${node}:\n- ${message}`, 1, 'prompt_id = queue_prompt(workflow)');
+/** ComfyUI's /prompt refuses a widget value (its validation texts; ComfyUI's, not the fleet's). */
+function comfyValidation(node: string, message: string): ComfyFailure {
+  return comfyQueueRefused('3', node, 'invalid_input', 'Invalid input', message);
+}
+
+/**
+ * Wraps a route so a ComfyUI failure surfaces the way the route's execution path words it
+ * (pyerrors.ts `ExecPath`).
+ */
+function runsVia(exec: ExecPath, route: RouteSpec): RouteSpec {
+  return {
+    ...route,
+    async handle(ctx) {
+      try {
+        return await route.handle(ctx);
+      } catch (e) {
+        if (e instanceof ComfyFailure) throw surfaceComfyFailure(e, exec);
+        throw e;
+      }
+    },
+  };
+}
+
+/** Python `str(v)` for the scalars a JSON body can carry. */
+function pyStr(v: unknown): string {
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  return str(v);
+}
+
+/** A string field the handler calls a `str` method on: anything else is an AttributeError. */
+function strField(v: unknown, method: string): string {
+  if (typeof v === 'string') return v;
+  throw new PyErr('AttributeError', `'${pyTypeName(v)}' object has no attribute '${method}'`, 0, `value.${method}(...)`);
 }
 
 const MAX_PIXELS = 4096 * 4096;
@@ -183,37 +216,59 @@ function seedParam(item: Record<string, unknown>, dflt: number | 'random', ctx: 
 // ---------------------------------------------------------------------------------------------
 // media fields
 
-/** instantid / pulid / ipadapter `_save_reference_image`: must be a data URL (contracts.md §2.2). */
-async function instantidReference(item: Record<string, unknown>, requiredDetail: string): Promise<ImageInfo> {
-  const ref = get(item, 'reference_image', null);
-  if (!truthy(ref)) throw new HttpErr(400, requiredDetail);
-  if (typeof ref !== 'string' || !ref.startsWith('data:')) {
-    // Treated as a filename in ComfyUI input/: LoadImage validation fails and the /prompt API answers 400.
-    const name = str(ref).slice(0, 80);
-    throw new PyErr(
-      'Exception',
-      `Failed to queue workflow: 400 {"error": {"type": "prompt_outputs_failed_validation", "message": "Prompt outputs failed validation"}, "node_errors": {"13": {"errors": [{"type": "custom_validation_failed", "message": "Invalid image file: ${name}"}], "class_type": "LoadImage"}}}`,
-      1,
-    );
+/** `<_io.BytesIO object at 0x7f…>` as PIL names an in-memory file; no 0 digit, so no accidental "400"/"503". */
+function bytesIoName(bytes: Buffer): string {
+  const addr = createHash('sha1').update(bytes).digest('hex').replace(/[^1-9a-f]/g, 'e').slice(0, 12);
+  return `<_io.BytesIO object at 0x7f${addr}>`;
+}
+
+/**
+ * instantid / pulid / ipadapter `_save_reference_image` (instantid.py:189-224, pulid_flux.py:21-56,
+ * ipadapter_faceid.py:22-57). The route tests key *presence* only (instantid.py:482,
+ * pulid_flux.py:213, ipadapter_faceid.py:198); a value that does not start with `data:` is used as a
+ * filename in ComfyUI's input/, so it fails only when ComfyUI runs the workflow — returned as the
+ * ComfyFailure the route raises after building the workflow.
+ */
+async function instantidReference(item: Record<string, unknown>, requiredDetail: string): Promise<ImageInfo | ComfyFailure> {
+  if (!has(item, 'reference_image')) throw new HttpErr(400, requiredDetail);
+  const ref = strField(item.reference_image, 'startswith');
+  if (!ref.startsWith('data:')) {
+    // "" names input/ itself: os.path.exists passes LoadImage's validation, opening it fails at execution.
+    if (ref === '') return comfyExecutionFailed('13', 'LoadImage', "IsADirectoryError: [Errno 21] Is a directory: '/root/comfy/ComfyUI/input/'");
+    return comfyQueueRefused('13', 'LoadImage', 'custom_validation_failed', 'Custom validation failed for node', `image - Invalid image file: ${ref.slice(0, 80)}`);
   }
-  const bytes = pyB64decode(ref.slice(ref.indexOf(',') + 1));
+  const bytes = pyB64decode(ref.includes(',') ? ref.slice(ref.indexOf(',') + 1) : ref);
   try {
     return await openImage(bytes, 'reference.png');
   } catch {
-    const addr = createHash('sha1').update(bytes).digest('hex').replace(/[^1-9a-f]/g, 'e').slice(0, 12);
-    throw new PyErr('ValueError', `Invalid image format: cannot identify image file <_io.BytesIO object at 0x7f${addr}>`, 0, 'img = Image.open(io.BytesIO(image_bytes))');
+    throw new PyErr('ValueError', `Invalid image format: cannot identify image file ${bytesIoName(bytes)}`, 0, 'raise ValueError(f"Invalid image format: {e}")');
   }
+}
+
+/** The reference as an image, or the ComfyUI failure it causes once the workflow runs. */
+function refImage(ref: ImageInfo | ComfyFailure): ImageInfo {
+  if (ref instanceof ComfyFailure) throw ref;
+  return ref;
+}
+
+/**
+ * z_image / qwen / wan `_save_*_to_input`: the handlers test key presence, then call
+ * `value.startswith("data:")` (so a non-string is an AttributeError), write the bytes as-is and
+ * ComfyUI/PIL fails to open an empty or garbage file ("cannot identify image file").
+ */
+function mediaValue(item: Record<string, unknown>, key: string): string {
+  return strField(item[key], 'startswith');
 }
 
 /** z_image / qwen / wan `_save_*_to_input`: data URL or raw base64, written as-is, then opened. */
 async function inputImage(item: Record<string, unknown>, key: string, rawExt: 'png' | 'jpg'): Promise<ImageInfo> {
-  const field = decodeDataUrlOrRaw(item[key]);
+  const field = decodeDataUrlOrRaw(mediaValue(item, key));
   const ext = field.mime ? (field.mime.includes('webp') ? 'webp' : field.mime.includes('png') ? 'png' : 'jpg') : rawExt;
   return openImage(field.bytes, newInputName(ext));
 }
 
 async function inputVideo(item: Record<string, unknown>, key: string): Promise<{ bytes: Buffer; info: VideoInfo } | { bytes: Buffer; error: string }> {
-  const field = decodeDataUrlOrRaw(item[key]);
+  const field = decodeDataUrlOrRaw(mediaValue(item, key));
   try {
     return { bytes: field.bytes, info: await probeVideo(field.bytes) };
   } catch (e) {
@@ -241,19 +296,43 @@ interface LoraPick {
   character: boolean;
 }
 
+/** Where a route looks for a LoRA and how its 404 reads (verbatim from each handler). */
+export interface LoraLookup {
+  /** File prefix for a `lora_id`: `character-` (flux, lora, z-image), `qwen-character-`, `wan-character-`. */
+  idPrefix: string;
+  /** qwen_image.py:684-686 / wan26.py:1018-1020 also try the legacy `character-{lora_id}` file. */
+  legacyFallback: boolean;
+  notFound(file: string): string;
+}
+
+export const LORA_LOOKUPS = {
+  // flux.py:404-408
+  flux: { idPrefix: 'character-', legacyFallback: false, notFound: (f) => `LoRA not found: ${f}. Train it first using the LoRA training endpoint.` },
+  // lora.py:155-159
+  lora: { idPrefix: 'character-', legacyFallback: false, notFound: (f) => `LoRA not found. Expected: ${f} in /root/models/loras/ or /root/comfy/ComfyUI/models/loras/` },
+  // z_image.py:1009-1013
+  zImage: { idPrefix: 'character-', legacyFallback: false, notFound: (f) => `LoRA not found: ${f}. Upload to /root/models/loras/` },
+  // qwen_image.py:720-724
+  qwen: { idPrefix: 'qwen-character-', legacyFallback: true, notFound: (f) => `LoRA not found: ${f}. Train a Qwen LoRA using /ryla-qwen-lora-training or upload to /root/models/qwen-loras/` },
+  // wan26.py:1051-1055
+  wan: { idPrefix: 'wan-character-', legacyFallback: true, notFound: (f) => `LoRA not found: ${f}. Train a Wan LoRA using ryla-wan-lora-training or upload to /root/models/wan-loras/` },
+} satisfies Record<string, LoraLookup>;
+
 /**
- * Resolves lora_id / lora_name. `idPrefixes` are the candidate file prefixes for a lora_id in
- * search order (e.g. qwen: `qwen-character-`, then legacy `character-`).
+ * Resolves lora_id / lora_name as every LoRA handler does (flux.py:391-401, lora.py:129-139,
+ * qwen_image.py:667-677, z_image.py:983-993, wan26.py:997-1007): key *presence* decides, so an
+ * empty value passes and is looked up; `lora_name` wins over `lora_id` when both are sent.
  */
-function pickLora(ctx: RouteCtx, idPrefixes: string[], notFoundSuffix: string): LoraPick {
+function pickLora(ctx: RouteCtx, lookup: LoraLookup): LoraPick {
   const { item } = ctx;
-  const id = get(item, 'lora_id', null);
-  const name = get(item, 'lora_name', null);
-  if (!truthy(id) && !truthy(name)) throw new HttpErr(400, 'lora_id or lora_name is required');
+  if (!has(item, 'lora_id') && !has(item, 'lora_name')) throw new HttpErr(400, 'lora_id or lora_name is required');
+  const primary = has(item, 'lora_name') ? withExt(strField(item.lora_name, 'endswith')) : `${lookup.idPrefix}${pyStr(item.lora_id)}.safetensors`;
+  const candidates = [primary];
+  // The legacy name uses item.get('lora_id', ''), even when lora_name was the one sent.
+  if (lookup.legacyFallback) candidates.push(`character-${has(item, 'lora_id') ? pyStr(item.lora_id) : ''}.safetensors`);
   const installed = new Set(installedLoras(ctx.app, ctx.options));
-  const candidates = truthy(id) ? idPrefixes.map((p) => `${p}${str(id)}.safetensors`) : [withExt(str(name))];
   const found = candidates.find((c) => installed.has(stem(c)));
-  if (!found) throw new HttpErr(404, `LoRA not found: ${candidates[0]}${notFoundSuffix}`);
+  if (!found) throw new HttpErr(404, lookup.notFound(primary));
   return { file: found, character: /(^|-)character-/.test(found) };
 }
 
@@ -346,7 +425,7 @@ function promptText(item: Record<string, unknown>, key = 'prompt'): string {
 // ryla-flux (handlers/flux.py)
 
 function fluxT2I(path: string, docTimeSec: number, steps: number, model: string): RouteSpec {
-  return {
+  return runsVia('infer', {
     method: 'POST',
     path,
     docTimeSec,
@@ -361,52 +440,60 @@ function fluxT2I(path: string, docTimeSec: number, steps: number, model: string)
       const cfg = comfyFloat(item, 'cfg', 1.0, 'KSampler');
       return still('png', dims, seed, docTimeSec, { prompt: comfyPrompt({ seed, steps: s, cfg, ...dims, prompt, model }) });
     },
-  };
+  });
 }
 
-function fluxLoraRoute(path: string, docTimeSec: number, handlerFile: string, notFoundSuffix: string): RouteSpec {
-  return {
+/**
+ * flux.py `_flux_dev_lora_impl` (:388-438, run through infer.local) and lora.py `_flux_lora_impl`
+ * (:127-190, execute_workflow_via_api): LoRA first, then the workflow reads `item["prompt"]`.
+ */
+async function fluxLoraPlan(ctx: RouteCtx, item: Record<string, unknown>, lookup: LoraLookup, docTimeSec: number, headers: Record<string, string> = {}): Promise<Plan> {
+  const lora = pickLora({ ...ctx, item }, lookup);
+  const trigger = get(item, 'trigger_word', '');
+  // flux.py:222-225 f"{trigger_word} {prompt}"; lora.py:67 the same, stripped.
+  const prompt = truthy(trigger) ? `${pyStr(trigger)} ${promptText(item)}` : promptText(item);
+  const dims = latentDims(item, 1024, 1024, 'EmptyLatentImage');
+  const seed = seedParam(item, 42, ctx, 2 ** 32 - 1);
+  const steps = comfyInt(item, 'steps', 20, 'KSampler', 1, 10000);
+  const cfg = comfyFloat(item, 'cfg', 1.0, 'KSampler');
+  comfyFloat(item, 'lora_strength', 1.0, 'LoraLoader');
+  return still('png', dims, seed, docTimeSec, {
+    face: lora.character ? ctx.options.characterFace : null,
+    headers,
+    prompt: comfyPrompt({ seed, steps, cfg, ...dims, prompt, model: 'flux1-dev.safetensors', lora: lora.file }),
+  });
+}
+
+function fluxLoraRoute(path: string, docTimeSec: number, handlerFile: string, lookup: LoraLookup, exec: ExecPath): RouteSpec {
+  return runsVia(exec, {
     method: 'POST',
     path,
     docTimeSec,
     errorStyle: 'plain',
     handlerFile,
-    async handle(ctx) {
-      const { item } = ctx;
-      const lora = pickLora(ctx, ['character-'], notFoundSuffix);
-      const trigger = get(item, 'trigger_word', null);
-      const prompt = (truthy(trigger) ? `${str(trigger)}, ` : '') + promptText(item);
-      const dims = latentDims(item, 1024, 1024, 'EmptyLatentImage');
-      const seed = seedParam(item, 42, ctx, 2 ** 32 - 1);
-      const steps = comfyInt(item, 'steps', 20, 'KSampler', 1, 10000);
-      comfyFloat(item, 'lora_strength', 1.0, 'LoraLoader');
-      return still('png', dims, seed, docTimeSec, {
-        face: lora.character ? ctx.options.characterFace : null,
-        prompt: comfyPrompt({ seed, steps, cfg: 1, ...dims, prompt, model: 'flux1-dev.safetensors', lora: lora.file }),
-      });
-    },
-  };
+    handle: (ctx) => fluxLoraPlan(ctx, ctx.item, lookup, docTimeSec),
+  });
 }
 
-const fluxDevRealism: RouteSpec = {
+/**
+ * flux.py:507-546: `prompt` is optional (`item.get("prompt", "")`, "Ultra realistic, " prepended
+ * unless present), the LoRA is forced to flux-realism-lora at `realism_strength`, and the route sets
+ * `X-NSFW-Mode: str(nsfw).lower()` after the copy loop, so it reaches the client.
+ */
+const fluxDevRealism: RouteSpec = runsVia('infer', {
   method: 'POST',
   path: '/flux-dev-realism',
   docTimeSec: 60, // undocumented; flux-dev + LoRA ≈ /flux-dev-lora
   errorStyle: 'plain',
   handlerFile: 'handlers/flux.py',
   async handle(ctx) {
-    const { item } = ctx;
-    const prompt = `Ultra realistic, ${promptText(item)}`;
-    const dims = latentDims(item, 1024, 1024, 'EmptyLatentImage');
-    const seed = seedParam(item, 42, ctx, 2 ** 32 - 1);
-    comfyFloat(item, 'realism_strength', 0.85, 'LoraLoader');
-    const nsfw = truthy(get(item, 'nsfw', false));
-    return still('png', dims, seed, 60, {
-      headers: { 'x-nsfw-mode': nsfw ? 'true' : 'false' },
-      prompt: comfyPrompt({ seed, steps: 20, cfg: 1, ...dims, prompt, model: 'flux1-dev.safetensors', lora: 'flux-realism-lora.safetensors' }),
-    });
+    const nsfw = get(ctx.item, 'nsfw', false);
+    const item: Record<string, unknown> = { ...ctx.item, lora_name: 'flux-realism-lora', lora_strength: get(ctx.item, 'realism_strength', 0.85) };
+    const prompt = strField(get(ctx.item, 'prompt', ''), 'lower');
+    if (!prompt.toLowerCase().includes('ultra realistic')) item.prompt = `Ultra realistic, ${prompt}`;
+    return fluxLoraPlan(ctx, item, LORA_LOOKUPS.flux, 60, { 'x-nsfw-mode': pyStr(nsfw).toLowerCase() });
   },
-};
+});
 
 function lorasRoute(withCount: boolean, handlerFile: string): RouteSpec {
   return {
@@ -436,7 +523,7 @@ const debugTest: RouteSpec = {
 // ---------------------------------------------------------------------------------------------
 // ryla-instantid (instantid.py, pulid_flux.py, ipadapter_faceid.py)
 
-const sdxlInstantid: RouteSpec = {
+const sdxlInstantid: RouteSpec = runsVia('api+infer', {
   method: 'POST',
   path: '/sdxl-instantid',
   docTimeSec: 29,
@@ -452,11 +539,21 @@ const sdxlInstantid: RouteSpec = {
     const cfg = comfyFloat(item, 'cfg', 7.0, 'KSampler');
     comfyFloat(item, 'instantid_strength', 0.8, 'ApplyInstantID');
     const ckpt = str(get(item, 'sdxl_checkpoint', 'sd_xl_base_1.0.safetensors'));
-    return still('png', dims, seed, 29, { face: ref.bytes, prompt: comfyPrompt({ seed, steps, cfg, ...dims, prompt, model: ckpt, loadImage: 'reference.png' }) });
+    const image = refImage(ref);
+    return still('png', dims, seed, 29, { face: image.bytes, prompt: comfyPrompt({ seed, steps, cfg, ...dims, prompt, model: ckpt, loadImage: 'reference.png' }) });
   },
-};
+});
 
-const fluxInstantid: RouteSpec = {
+/**
+ * instantid.py:632-642 rewrites a shape-mismatch failure mentioning 2816 into this text with status
+ * 501; the exception is the combined "Both API and infer methods failed" Exception (:435).
+ */
+const FLUX_INSTANTID_501 =
+  "InstantID ControlNet incompatibility with Flux Dev detected. InstantID's ControlNet was designed for SDXL/1.5 models (CLIP-L only, 768 dim) " +
+  'but Flux Dev uses T5XXL (2816 dim) + CLIP-L (768 dim). The ControlNet expects T5XXL embeddings but receives CLIP-L only, causing shape mismatch. ' +
+  'Consider using IP-Adapter FaceID instead, which is designed for Flux models, or use SDXL model for InstantID workflows.';
+
+const fluxInstantid: RouteSpec = runsVia('api+infer', {
   method: 'POST',
   path: '/flux-instantid',
   docTimeSec: 29,
@@ -464,19 +561,15 @@ const fluxInstantid: RouteSpec = {
   handlerFile: 'handlers/instantid.py',
   async handle(ctx) {
     const { item } = ctx;
-    await instantidReference(item, 'reference_image is required');
+    const ref = await instantidReference(item, 'reference_image is required');
     promptText(item);
     latentDims(item, 1024, 1024, 'EmptyLatentImage');
-    // The SDXL InstantID ControlNet cannot condition Flux Dev; the handler rewrites the shape error to 501.
-    throw new HttpErr(
-      501,
-      'InstantID ControlNet incompatibility with Flux Dev detected. The InstantID ControlNet was trained for SDXL (2816-dim embeddings) and cannot be used with Flux Dev. Use /sdxl-instantid or /flux-pulid instead. Original error: mat1 and mat2 shapes cannot be multiplied (1x2816 and 768x3072)',
-      12,
-    );
+    refImage(ref);
+    throw new StatusPyErr(501, 'Exception', FLUX_INSTANTID_501, 12);
   },
-};
+});
 
-const fluxPulid: RouteSpec = {
+const fluxPulid: RouteSpec = runsVia('api', {
   method: 'POST',
   path: '/flux-pulid',
   docTimeSec: 83,
@@ -485,17 +578,18 @@ const fluxPulid: RouteSpec = {
   async handle(ctx) {
     const { item } = ctx;
     const ref = await instantidReference(item, 'reference_image is required for PuLID Flux');
+    const seed = seedParam(item, 'random', ctx, 2 ** 31 - 1);
     const prompt = promptText(item);
     const dims = latentDims(item, 1024, 1024, 'EmptySD3LatentImage');
-    const seed = seedParam(item, 'random', ctx, 2 ** 31 - 1);
     const steps = comfyInt(item, 'steps', 20, 'KSampler', 1, 10000);
     comfyFloat(item, 'pulid_weight', 0.9, 'ApplyPulidFlux');
     comfyFloat(item, 'guidance', 3.5, 'FluxGuidance');
-    return still('png', dims, seed, 83, { face: ref.bytes, costHeaders: true, prompt: comfyPrompt({ seed, steps, cfg: 1, ...dims, prompt, model: 'flux1-dev.safetensors', loadImage: 'reference.png' }) });
+    const image = refImage(ref);
+    return still('png', dims, seed, 83, { face: image.bytes, costHeaders: true, prompt: comfyPrompt({ seed, steps, cfg: 1, ...dims, prompt, model: 'flux1-dev.safetensors', loadImage: 'reference.png' }) });
   },
-};
+});
 
-const fluxIpadapter: RouteSpec = {
+const fluxIpadapter: RouteSpec = runsVia('api+infer', {
   method: 'POST',
   path: '/flux-ipadapter-faceid',
   docTimeSec: 60,
@@ -510,9 +604,10 @@ const fluxIpadapter: RouteSpec = {
     const steps = comfyInt(item, 'steps', 20, 'XlabsSampler', 1, 10000);
     comfyFloat(item, 'ipadapter_strength', 0.8, 'ApplyFluxIPAdapter');
     const gs = comfyFloat(item, 'guidance_scale', 3.5, 'XlabsSampler');
-    return still('png', dims, seed, 60, { face: ref.bytes, prompt: comfyPrompt({ seed, steps, cfg: gs, ...dims, prompt, model: 'flux1-dev.safetensors', loadImage: 'reference.png' }) });
+    const image = refImage(ref);
+    return still('png', dims, seed, 60, { face: image.bytes, prompt: comfyPrompt({ seed, steps, cfg: gs, ...dims, prompt, model: 'flux1-dev.safetensors', loadImage: 'reference.png' }) });
   },
-};
+});
 
 // ---------------------------------------------------------------------------------------------
 // ryla-qwen-image (qwen_image.py, qwen_edit.py)
@@ -528,7 +623,7 @@ export const QWEN_ASPECT_RATIOS: Record<string, [number, number]> = {
 };
 
 function qwenT2I(path: string, docTimeSec: number, steps: number, cfg: number, lora: boolean): RouteSpec {
-  return {
+  return runsVia('infer', {
     method: 'POST',
     path,
     docTimeSec,
@@ -536,7 +631,7 @@ function qwenT2I(path: string, docTimeSec: number, steps: number, cfg: number, l
     handlerFile: 'handlers/qwen_image.py',
     async handle(ctx) {
       const { item } = ctx;
-      const pick = lora ? pickLora(ctx, ['qwen-character-', 'character-'], '') : null;
+      const pick = lora ? pickLora(ctx, LORA_LOOKUPS.qwen) : null;
       const prompt = str(get(item, 'prompt', 'A beautiful woman'));
       const ratio = get(item, 'aspect_ratio', null);
       const fromTable = typeof ratio === 'string' ? QWEN_ASPECT_RATIOS[ratio] : undefined;
@@ -549,12 +644,13 @@ function qwenT2I(path: string, docTimeSec: number, steps: number, cfg: number, l
         prompt: comfyPrompt({ seed, steps: s, cfg: c, ...dims, prompt, model: 'qwen_image_2512_fp8_e4m3fn.safetensors', lora: pick?.file }),
       });
     },
-  };
+  });
 }
 
-function requireValue(item: Record<string, unknown>, key: string, pyType = 'ValueError'): unknown {
+/** `v = item.get(key); if not v: raise ValueError(text)` (qwen_edit.py:347-425, wan26.py:732-800). */
+function requireValue(item: Record<string, unknown>, key: string, text = `${key} is required`): unknown {
   const v = get(item, key, null);
-  if (!truthy(v)) throw new PyErr(pyType, `${key} is required`, 0, `raise ValueError("${key} is required")`);
+  if (!truthy(v)) throw new PyErr('ValueError', text, 0, `raise ValueError("${text}")`);
   return v;
 }
 
@@ -567,8 +663,8 @@ function qwenEdit(handlerFile: string): RouteSpec {
     handlerFile,
     async handle(ctx) {
       const { item } = ctx;
-      requireValue(item, 'source_image');
-      const instruction = str(requireValue(item, 'instruction'));
+      requireValue(item, 'source_image', 'source_image is required (base64 data URL)');
+      const instruction = str(requireValue(item, 'instruction', 'instruction is required (editing instruction)'));
       const src = await inputImage(item, 'source_image', handlerFile.includes('qwen_edit') ? 'png' : 'jpg');
       const seed = seedParam(item, 'random', ctx, 2 ** 32 - 1);
       const steps = comfyInt(item, 'steps', 50, 'KSampler', 1, 10000);
@@ -590,9 +686,9 @@ function qwenInpaint(handlerFile: string): RouteSpec {
     handlerFile,
     async handle(ctx) {
       const { item } = ctx;
-      requireValue(item, 'source_image');
-      requireValue(item, 'mask_image');
-      requireValue(item, 'prompt');
+      requireValue(item, 'source_image', 'source_image is required (base64 data URL)');
+      requireValue(item, 'mask_image', 'mask_image is required (base64 data URL, white = edit area)');
+      requireValue(item, 'prompt', 'prompt is required (what to inpaint)');
       const src = await inputImage(item, 'source_image', 'png');
       await inputImage(item, 'mask_image', 'png');
       const seed = seedParam(item, 'random', ctx, 2 ** 32 - 1);
@@ -635,13 +731,24 @@ const videoFaceswap: RouteSpec = {
   handlerFile: 'handlers/qwen_image.py',
   async handle(ctx) {
     const { item } = ctx;
-    if (!truthy(get(item, 'source_video', null))) throw new HttpErr(400, 'source_video is required (base64 data URL)');
-    if (!truthy(get(item, 'reference_image', null))) throw new HttpErr(400, 'reference_image is required (base64 data URL)');
-    const fps = fpsParam(item, 30, 'VHS_LoadVideo');
+    // Key presence (qwen_image.py:797-800): an empty string gets past it.
+    if (!has(item, 'source_video')) throw new HttpErr(400, 'source_video is required (base64 data URL)');
+    if (!has(item, 'reference_image')) throw new HttpErr(400, 'reference_image is required (base64 data URL)');
     const video = await inputVideo(item, 'source_video');
-    const ref = await inputImage(item, 'reference_image', 'jpg');
-    // VHS_LoadVideo cannot read WebP/garbage; the handler never inspects ComfyUI errors and polls for 600 s.
-    if ('error' in video || video.info.container === 'webp') throw new HttpErr(500, 'Video processing timed out after 10 minutes', 600);
+    const fps = fpsParam(item, 30, 'VHS_LoadVideo');
+    // The route has no try/except, so every failure reaches the app's global handler
+    // ({"error","details","type"}). VHS_LoadVideo cannot read WebP/garbage and ReActor cannot read an
+    // unreadable face, but the handler never inspects ComfyUI errors: it polls history for outputs
+    // until its 600 s budget is spent (qwen_image.py:856-874).
+    const timedOut = () => new PyErr('Exception', 'Video processing timed out after 10 minutes', 600, 'raise Exception("Video processing timed out after 10 minutes")');
+    if ('error' in video || video.info.container === 'webp') throw timedOut();
+    let ref: ImageInfo;
+    try {
+      ref = await inputImage(item, 'reference_image', 'jpg');
+    } catch (e) {
+      if (e instanceof PyErr && e.pyType === 'UnidentifiedImageError') throw timedOut();
+      throw e;
+    }
     const frames = Math.min(MAX_VIDEO_FRAMES, Math.max(1, Math.round(video.info.durationSec * fps)));
     const plan = animated('mp4', checkedDims(video.info.width, video.info.height), frames, fps, 0, 85, { type: 'video', bytes: video.bytes, info: video.info, fps }, ref.bytes);
     if (plan.type === 'media') plan.output.keepAudio = true;
@@ -682,34 +789,78 @@ const batchVideoFaceswap: RouteSpec = {
 // ---------------------------------------------------------------------------------------------
 // ryla-z-image (z_image.py)
 
-function zImageT2I(path: string, docTimeSec: number, steps: number, extraHeaders: (item: Record<string, unknown>) => Record<string, string>, prefix: (item: Record<string, unknown>) => string = () => ''): RouteSpec {
-  return {
+/**
+ * z_image.py `build_z_image_simple_workflow` (:60-110; danrisi :120-160): ZImageLoader + ZImageSampler,
+ * `item["prompt"]`, steps (4 simple / 8 danrisi), guidance_scale = cfg (0.0), seed (42), run through infer.local.
+ */
+function zImageDiffusersPlan(ctx: RouteCtx, item: Record<string, unknown>, docTimeSec: number, steps: number, headers: Record<string, string>): Plan {
+  const prompt = promptText(item);
+  // Diffusers pipeline (ZImageSampler) needs multiples of 16.
+  const dims = latentDims(item, 1024, 1024, 'ZImageSampler', 16);
+  const seed = seedParam(item, 42, ctx, 2 ** 32 - 1);
+  const s = comfyInt(item, 'steps', steps, 'ZImageSampler', 1, 10000);
+  const cfg = comfyFloat(item, 'cfg', 0.0, 'ZImageSampler');
+  return still('png', dims, seed, docTimeSec, { headers, prompt: comfyPrompt({ seed, steps: s, cfg, ...dims, prompt, model: 'Tongyi-MAI/Z-Image-Turbo' }) });
+}
+
+function zImageT2I(path: string, docTimeSec: number, steps: number): RouteSpec {
+  return runsVia('infer', {
     method: 'POST',
     path,
     docTimeSec,
     errorStyle: 'plain',
     handlerFile: 'handlers/z_image.py',
-    async handle(ctx) {
-      const { item } = ctx;
-      const prompt = prefix(item) + promptText(item);
-      // Diffusers pipeline (ZImageSampler) needs multiples of 16.
-      const dims = latentDims(item, 1024, 1024, 'ZImageSampler', 16);
-      const seed = seedParam(item, 42, ctx, 2 ** 32 - 1);
-      const s = comfyInt(item, 'steps', steps, 'ZImageSampler', 1, 10000);
-      const cfg = comfyFloat(item, 'cfg', 0.0, 'ZImageSampler');
-      return still('png', dims, seed, docTimeSec, { headers: extraHeaders(item), prompt: comfyPrompt({ seed, steps: s, cfg, ...dims, prompt, model: 'Tongyi-MAI/Z-Image-Turbo' }) });
-    },
-  };
+    handle: async (ctx) => zImageDiffusersPlan(ctx, ctx.item, docTimeSec, steps, {}),
+  });
 }
 
-const Z_STYLES: Record<string, string> = {
-  instagram: 'instagram photo, ',
-  cinematic: 'cinematic film still, kodak portra, ',
-  candid: 'candid instax photo, ',
-  snapshot: 'realistic amateur snapshot, ',
+/** z_image.py:1186-1191, verbatim. */
+export const Z_STYLES: Record<string, string> = {
+  instagram: 'instagram style photo, social media aesthetic, vibrant colors, perfect lighting',
+  cinematic: 'cinematic film still, kodak portra 400, anamorphic lens, dramatic lighting',
+  candid: 'candid instax polaroid photo, natural moment, soft colors, authentic',
+  snapshot: 'realistic snapshot, RAW photo, professional photography, photorealistic',
 };
 
-const zImageLora: RouteSpec = {
+/**
+ * z_image.py:1168-1215: `style` lower-cased (unknown → the snapshot prefix, but X-Style echoes the
+ * lower-cased value), `prompt` optional (`f"{prefix}, {item.get('prompt', '')}"`), a default negative
+ * prompt, then the *simple* pipeline; X-Style is set after the copy loop, so it reaches the client.
+ */
+const zImageRealism: RouteSpec = runsVia('infer', {
+  method: 'POST',
+  path: '/z-image-realism',
+  docTimeSec: 51, // the /z-image-simple pipeline
+  errorStyle: 'plain',
+  handlerFile: 'handlers/z_image.py',
+  async handle(ctx) {
+    const style = strField(get(ctx.item, 'style', 'snapshot'), 'lower').toLowerCase();
+    const prefix = Z_STYLES[style] ?? Z_STYLES.snapshot;
+    const item: Record<string, unknown> = { ...ctx.item, prompt: `${prefix}, ${pyStr(get(ctx.item, 'prompt', ''))}` };
+    if (!truthy(item.negative_prompt)) item.negative_prompt = 'ugly, deformed, cartoon, anime, blurry, low quality, artificial, CGI';
+    return zImageDiffusersPlan(ctx, item, 51, 4, { 'x-style': style });
+  },
+});
+
+/** z_image.py:1217-1248: the simple pipeline (prompt required), minimal negative, `X-NSFW-Mode: true`. */
+const zImageNsfw: RouteSpec = runsVia('infer', {
+  method: 'POST',
+  path: '/z-image-nsfw',
+  docTimeSec: 51, // the /z-image-simple pipeline
+  errorStyle: 'plain',
+  handlerFile: 'handlers/z_image.py',
+  async handle(ctx) {
+    const item: Record<string, unknown> = { ...ctx.item };
+    if (!truthy(item.negative_prompt)) item.negative_prompt = 'ugly, deformed, blurry, low quality';
+    return zImageDiffusersPlan(ctx, item, 51, 4, { 'x-nsfw-mode': 'true' });
+  },
+});
+
+/**
+ * z_image.py:980-1047: LoRA (presence, lora_name wins), then `"prompt" not in item` → 400 (key
+ * presence: an empty prompt passes), `X-NSFW-Mode: str(nsfw).lower()` after the copy loop.
+ */
+const zImageLora: RouteSpec = runsVia('infer', {
   method: 'POST',
   path: '/z-image-lora',
   docTimeSec: 29,
@@ -717,23 +868,28 @@ const zImageLora: RouteSpec = {
   handlerFile: 'handlers/z_image.py',
   async handle(ctx) {
     const { item } = ctx;
-    const lora = pickLora(ctx, ['character-'], '. Upload to /root/models/loras/');
-    const prompt = get(item, 'prompt', null);
-    if (!truthy(prompt)) throw new HttpErr(400, 'prompt is required');
+    const nsfw = get(item, 'nsfw', false);
+    const lora = pickLora(ctx, LORA_LOOKUPS.zImage);
+    if (!has(item, 'prompt')) throw new HttpErr(400, 'prompt is required');
     const dims = latentDims(item, 1024, 1024, 'EmptySD3LatentImage');
     const seed = seedParam(item, 'random', ctx, 2 ** 32 - 1);
     const steps = comfyInt(item, 'steps', 9, 'KSampler', 1, 10000);
-    const nsfw = truthy(get(item, 'nsfw', false));
     return still('png', dims, seed, 29, {
       face: lora.character ? ctx.options.characterFace : null,
-      headers: { 'x-nsfw-mode': nsfw ? 'true' : 'false' },
-      prompt: comfyPrompt({ seed, steps, cfg: 1, ...dims, prompt: str(prompt), model: 'z_image_turbo_bf16.safetensors', lora: lora.file }),
+      headers: { 'x-nsfw-mode': pyStr(nsfw).toLowerCase() },
+      prompt: comfyPrompt({ seed, steps, cfg: 1, ...dims, prompt: pyStr(item.prompt), model: 'z_image_turbo_bf16.safetensors', lora: lora.file }),
     });
   },
-};
+});
 
+/**
+ * `/z-image-instantid`, `/z-image-pulid` (z_image.py:866-920): key presence of reference_image
+ * (:868, :896), the reference saved (data URL or raw base64), `item["prompt"]` read while building
+ * the workflow, then ComfyUI fails (the Z-Image encoder is incompatible with these nodes) and the
+ * infer path's `comfy run` fallback words it.
+ */
 function zImageRemoved(path: string, which: 'InstantID' | 'PuLID'): RouteSpec {
-  return {
+  return runsVia('infer', {
     method: 'POST',
     path,
     docTimeSec: 10,
@@ -741,16 +897,14 @@ function zImageRemoved(path: string, which: 'InstantID' | 'PuLID'): RouteSpec {
     handlerFile: 'handlers/z_image.py',
     async handle(ctx) {
       const { item } = ctx;
-      if (!truthy(get(item, 'reference_image', null))) throw new HttpErr(400, `reference_image is required for ${which} workflow`);
+      if (!has(item, 'reference_image')) throw new HttpErr(400, `reference_image is required for ${which} workflow`);
       await inputImage(item, 'reference_image', 'png');
+      promptText(item);
       const node = which === 'InstantID' ? 'ApplyInstantID' : 'ApplyPulid';
-      throw new PyErr(
-        'Exception',
-        `Workflow execution failed: {'node_id': '15', 'node_type': '${node}', 'exception_message': 'mat1 and mat2 shapes cannot be multiplied (1x2560 and 2048x3072)', 'exception_type': 'RuntimeError'}`,
-        10,
-      );
+      // invented: the shapes in the RuntimeError (the fleet's docs only say "encoder incompatible").
+      throw comfyExecutionFailed('15', node, 'RuntimeError: mat1 and mat2 shapes cannot be multiplied (1x2560 and 2048x3072)', 10);
     },
-  };
+  });
 }
 
 const zImagePulidLora: RouteSpec = {
@@ -770,8 +924,9 @@ const zImagePulidLora: RouteSpec = {
 // ---------------------------------------------------------------------------------------------
 // ryla-wan26 (wan26.py), ryla-wan22-i2v (wan22_i2v.py), ryla-wan2 (wan2.py)
 
+/** wan26.py `_wan26_impl` (:718-778), `_wan26_r2v_impl` (:780-852), `_wan26_lora_impl` (:986-1110). */
 function wanT2V(path: string, docTimeSec: number, mode: 't2v' | 'r2v' | 'lora'): RouteSpec {
-  return {
+  return runsVia('infer', {
     method: 'POST',
     path,
     docTimeSec,
@@ -779,13 +934,15 @@ function wanT2V(path: string, docTimeSec: number, mode: 't2v' | 'r2v' | 'lora'):
     handlerFile: 'handlers/wan26.py',
     async handle(ctx) {
       const { item } = ctx;
-      const lora = mode === 'lora' ? pickLora(ctx, ['wan-character-', 'character-'], '') : null;
+      const lora = mode === 'lora' ? pickLora(ctx, LORA_LOOKUPS.wan) : null;
       requireValue(item, 'prompt');
       if (mode === 'r2v') {
-        const refs = get(item, 'reference_videos', null);
-        if (!Array.isArray(refs) || refs.length === 0) throw new PyErr('ValueError', 'reference_videos is required (list of 1-3 base64 data URLs)');
-        if (refs.length > 3) throw new PyErr('ValueError', `Maximum 3 reference videos allowed, got ${refs.length}`);
-        for (const r of refs) decodeDataUrlOrRaw(r);
+        const refs = get(item, 'reference_videos', []);
+        if (!truthy(refs)) throw new PyErr('ValueError', 'reference_videos is required (list of base64 video data URLs)');
+        // Each one is saved (decoded) before the workflow builder counts them (wan26.py:812-815, :274-278).
+        if (!Array.isArray(refs)) throw new PyErr('AttributeError', `'${pyTypeName(refs)}' object has no attribute 'startswith'`);
+        for (const r of refs) decodeDataUrlOrRaw(strField(r, 'startswith'));
+        if (refs.length > 3) throw new PyErr('ValueError', 'Maximum 3 reference videos supported for R2V');
       }
       const dims = latentDims(item, 832, 480, 'EmptyHunyuanLatentVideo', 16);
       const frames = wanFrames(comfyInt(item, 'length', 33, 'EmptyHunyuanLatentVideo', 1, 16384));
@@ -794,11 +951,27 @@ function wanT2V(path: string, docTimeSec: number, mode: 't2v' | 'r2v' | 'lora'):
       comfyInt(item, 'steps', 30, 'KSampler', 1, 10000);
       return animated('webp-anim', dims, frames, fps, seed, docTimeSec, { type: 'scene' }, lora?.character ? ctx.options.characterFace : null);
     },
-  };
+  });
 }
 
+/**
+ * The delegated swap (wan26.py:958-973, wan22_i2v.py:470-492): a failure of ryla-qwen-image's
+ * /batch-video-faceswap becomes 502 `Face swap service failed: <its body[:500]>`; its body is that
+ * app's global-handler JSON (Starlette's compact encoding).
+ */
+function delegatedSwapFailed(e: PyErr, afterSec: number): HttpErr {
+  const body = JSON.stringify({ error: e.text, details: traceback('handlers/qwen_image.py', '_batch_video_faceswap_impl', e.pyType, e.text, e.codeLine), type: e.pyType });
+  return new HttpErr(502, `Face swap service failed: ${body.slice(0, 500)}`, afterSec);
+}
+
+/**
+ * wan26.py `_wan26_i2v_impl` (:854-933): key presence of prompt and reference_image (:865-868), so
+ * empty values get past it. The faceswap route (:935-984) first tests face_image/reference_face
+ * presence (:940), takes `item.get("face_image") or item.get("reference_face")`, runs the I2V phase,
+ * then delegates the swap.
+ */
 function wanI2V(path: string, docTimeSec: number, faceswap: boolean): RouteSpec {
-  return {
+  return runsVia('infer', {
     method: 'POST',
     path,
     docTimeSec,
@@ -806,23 +979,38 @@ function wanI2V(path: string, docTimeSec: number, faceswap: boolean): RouteSpec 
     handlerFile: 'handlers/wan26.py',
     async handle(ctx) {
       const { item } = ctx;
-      if (!truthy(get(item, 'prompt', null))) throw new HttpErr(400, 'prompt is required');
-      if (!truthy(get(item, 'reference_image', null))) throw new HttpErr(400, 'reference_image is required (base64 data URL)');
-      const faceKey = truthy(get(item, 'face_image', null)) ? 'face_image' : 'reference_face';
-      if (faceswap && !truthy(get(item, faceKey, null))) throw new HttpErr(400, 'face_image or reference_face is required (base64 data URL of face to swap in)');
+      if (faceswap && !has(item, 'face_image') && !has(item, 'reference_face')) {
+        throw new HttpErr(400, 'face_image or reference_face is required (base64 data URL of face to swap in)');
+      }
+      if (!has(item, 'prompt')) throw new HttpErr(400, 'prompt is required');
+      if (!has(item, 'reference_image')) throw new HttpErr(400, 'reference_image is required (base64 data URL)');
       const src = await inputImage(item, 'reference_image', 'jpg');
-      const face = faceswap ? await inputImage(item, faceKey, 'jpg') : null;
       const dims = latentDims(item, 832, 480, 'WanImageToVideo', 16);
       const frames = wanFrames(comfyInt(item, 'length', 33, 'WanImageToVideo', 1, 16384));
       const fps = fpsParam(item, 16, 'SaveAnimatedWEBP');
       const seed = seedParam(item, 'random', ctx, 2 ** 32 - 1);
+      const face = faceswap ? await delegatedFace(item, truthy(item.face_image) ? 'face_image' : 'reference_face', 35) : null;
       return animated(faceswap ? 'mp4' : 'webp-anim', dims, frames, fps, seed, docTimeSec, { type: 'image', bytes: src.bytes, crop: 'cover' }, face ? face.bytes : null);
     },
-  };
+  });
 }
 
+/** The face the delegated swap receives; unreadable → the 502 of the delegation, after the first phase. */
+async function delegatedFace(item: Record<string, unknown>, key: string, firstPhaseSec: number): Promise<ImageInfo> {
+  try {
+    return await inputImage({ reference_image: item[key] ?? null }, 'reference_image', 'jpg');
+  } catch (e) {
+    if (e instanceof PyErr) throw delegatedSwapFailed(e, firstPhaseSec);
+    throw e;
+  }
+}
+
+/**
+ * wan22_i2v.py `_wan22_i2v_impl` (:323-400) and `_wan22_i2v_faceswap_impl` (:402-511): key presence
+ * (:336, :418-421); the faceswap route's source_image detail has no "(base64 data URL)".
+ */
 function wan22(path: string, docTimeSec: number, faceswap: boolean): RouteSpec {
-  return {
+  return runsVia('infer', {
     method: 'POST',
     path,
     docTimeSec,
@@ -830,19 +1018,18 @@ function wan22(path: string, docTimeSec: number, faceswap: boolean): RouteSpec {
     handlerFile: 'handlers/wan22_i2v.py',
     async handle(ctx) {
       const { item } = ctx;
-      if (!truthy(get(item, 'source_image', null))) throw new HttpErr(400, 'source_image is required (base64 data URL)');
-      const faceKey = truthy(get(item, 'face_image', null)) ? 'face_image' : 'reference_image';
-      if (faceswap && !truthy(get(item, faceKey, null))) throw new HttpErr(400, 'face_image or reference_image is required');
+      if (!has(item, 'source_image')) throw new HttpErr(400, faceswap ? 'source_image is required' : 'source_image is required (base64 data URL)');
+      if (faceswap && !has(item, 'face_image') && !has(item, 'reference_image')) throw new HttpErr(400, 'face_image or reference_image is required');
       const src = await inputImage(item, 'source_image', 'jpg');
-      const face = faceswap ? await inputImage(item, faceKey, 'jpg') : null;
       const dims = faceswap ? latentDims(item, 832, 480, 'WanVideoImageToVideoEncode', 16) : latentDims(item, 512, 768, 'WanVideoImageToVideoEncode', 16);
       const frames = wanFrames(comfyInt(item, 'num_frames', 33, 'WanVideoImageToVideoEncode', 1, 16384));
       const fps = fpsParam(item, 16, 'SaveAnimatedWEBP');
       const seed = seedParam(item, 'random', ctx, 2 ** 32 - 1);
+      const face = faceswap ? await delegatedFace(item, truthy(item.face_image) ? 'face_image' : 'reference_image', 240) : null;
       // The source is ImageScale'd (lanczos, center crop) to w×h: the first frame is the source.
       return animated(faceswap ? 'mp4' : 'webp-anim', dims, frames, fps, seed, docTimeSec, { type: 'image', bytes: src.bytes, crop: 'cover' }, face ? face.bytes : null);
     },
-  };
+  });
 }
 
 const wan2: RouteSpec = {
@@ -880,15 +1067,27 @@ export function seedvr2Dims(srcW: number, srcH: number, resolution: number, maxR
   return { width: even(w), height: even(h) };
 }
 
-function seedvr2Resolution(item: Record<string, unknown>, key: string, dflt: number): number {
-  const raw = get(item, key, dflt);
-  if (raw === 'fixed') return 1080;
-  if (typeof raw === 'number' && Number.isFinite(raw)) return Math.trunc(raw);
-  if (typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw)) return Number.parseInt(raw, 10);
-  throw new PyErr('ValueError', `invalid literal for int() with base 10: '${str(raw)}'`, 0, `int(item.get("${key}", ${dflt}))`);
+/**
+ * seedvr2.py:189-224: a string `resolution` is int()'d, "fixed" or a non-numeric string silently
+ * becomes 1080 (max_resolution: 4000, seed: 4105349922); numbers pass through to ComfyUI.
+ */
+export function seedvr2IntParam(raw: unknown, fallback: number): unknown {
+  if (typeof raw !== 'string') return raw;
+  if (raw.toLowerCase() === 'fixed') return fallback;
+  return /^\s*[+-]?\d+(_\d+)*\s*$/.test(raw) ? Number.parseInt(raw.replace(/_/g, ''), 10) : fallback;
 }
 
-const seedvr2: RouteSpec = {
+/** A number ComfyUI's INT widget accepts (what reaches SeedVR2VideoUpscaler). */
+function seedvr2Int(value: unknown, key: string): number {
+  return comfyInt({ [key]: value }, key, 0, 'SeedVR2VideoUpscaler');
+}
+
+/**
+ * seedvr2.py `_seedvr2_impl` (:29-317) under the route's try/except (:334-376): missing image is a
+ * ValueError (→ 500), an unreadable one `ValueError("Invalid image format: …")`, ComfyUI failures the
+ * combined "SeedVR2 execution failed (API: …, Infer: …)"; status by seedvr2's own text search.
+ */
+const seedvr2: RouteSpec = runsVia('seedvr2', {
   method: 'POST',
   path: '/seedvr2',
   docTimeSec: 208,
@@ -898,15 +1097,21 @@ const seedvr2: RouteSpec = {
     const { item } = ctx;
     const image = get(item, 'image', null);
     if (!truthy(image)) throw new PyErr('ValueError', "Missing 'image' field in request. Provide base64-encoded image.", 0, 'raise ValueError(...)');
-    const text = str(image);
+    const text = strField(image, 'split');
     const bytes = pyB64decode(text.includes(',') ? text.slice(text.indexOf(',') + 1) : text);
-    const src = await openImage(bytes, 'seedvr2_input.png');
-    const resolution = seedvr2Resolution(item, 'resolution', 1080);
-    const maxRes = seedvr2Resolution(item, 'max_resolution', 4000);
+    let src: ImageInfo;
+    try {
+      src = await openImage(bytes, 'seedvr2_input.png');
+    } catch {
+      throw new PyErr('ValueError', `Invalid image format: cannot identify image file ${bytesIoName(bytes)}`, 0, 'raise ValueError(f"Invalid image format: {e}")');
+    }
+    const resolution = seedvr2Int(seedvr2IntParam(get(item, 'resolution', 1080), 1080), 'resolution');
+    const seed = seedvr2Int(seedvr2IntParam(get(item, 'seed', 4105349922), 4105349922), 'seed');
+    const maxRes = seedvr2Int(seedvr2IntParam(get(item, 'max_resolution', 4000), 4000), 'max_resolution');
+    seedvr2Int(seedvr2IntParam(get(item, 'max_resolution_2', 4000), 4000), 'max_resolution_2');
     if (resolution < 16) throw comfyValidation('SeedVR2VideoUpscaler', `Value ${resolution} smaller than min of 16: resolution`);
     const target = seedvr2Dims(src.width, src.height, resolution, maxRes);
     const dims = checkedDims(target.width, target.height);
-    const seed = seedParam(item, 4105349922, ctx, 2 ** 32 - 1);
     return still('png', dims, seed, 208, {
       contentType: 'image/png',
       base: { type: 'image', bytes: src.bytes, crop: 'fill' },
@@ -918,7 +1123,7 @@ const seedvr2: RouteSpec = {
       },
     });
   },
-};
+});
 
 // ---------------------------------------------------------------------------------------------
 // ryla-comfyui (legacy monolith): /workflow and /diagnostics/nodes
@@ -967,16 +1172,16 @@ const diagnosticsNodes: RouteSpec = {
 const fluxRoutes = (): RouteSpec[] => [
   fluxT2I('/flux', 29, 4, 'flux1-schnell-fp8.safetensors'),
   fluxT2I('/flux-dev', 37, 20, 'flux1-dev.safetensors'),
-  fluxLoraRoute('/flux-dev-lora', 60, 'handlers/flux.py', '. Train it first using the LoRA training endpoint.'),
+  fluxLoraRoute('/flux-dev-lora', 60, 'handlers/flux.py', LORA_LOOKUPS.flux, 'infer'),
   fluxDevRealism,
 ];
 
 const zImageRoutes = (): RouteSpec[] => [
-  zImageT2I('/z-image-simple', 51, 4, () => ({})),
-  zImageT2I('/z-image-danrisi', 6, 8, () => ({})),
+  zImageT2I('/z-image-simple', 51, 4),
+  zImageT2I('/z-image-danrisi', 6, 8),
   zImageLora,
-  zImageT2I('/z-image-realism', 29, 9, (item) => ({ 'x-style': str(get(item, 'style', 'snapshot')) }), (item) => Z_STYLES[str(get(item, 'style', 'snapshot'))] ?? Z_STYLES.snapshot),
-  zImageT2I('/z-image-nsfw', 29, 9, () => ({ 'x-nsfw-mode': 'true' })),
+  zImageRealism,
+  zImageNsfw,
   zImageRemoved('/z-image-instantid', 'InstantID'),
   zImageRemoved('/z-image-pulid', 'PuLID'),
   zImagePulidLora,
@@ -1058,11 +1263,11 @@ export function buildFleet(deployed: Partial<Record<AppName, boolean>> = {}): Ap
       health: { status: 'healthy', app: 'ryla-wan22-i2v', version: 'v2' },
     }),
     app('ryla-seedvr2', [seedvr2]),
-    app('ryla-lora', [fluxLoraRoute('/flux-lora', 60, 'handlers/lora.py', '. Train it first using the LoRA training endpoint.'), lorasRoute(false, 'handlers/lora.py')]),
+    app('ryla-lora', [fluxLoraRoute('/flux-lora', 60, 'handlers/lora.py', LORA_LOOKUPS.lora, 'api'), lorasRoute(false, 'handlers/lora.py')]),
     app('ryla-wan2', [wan2]),
     app(
       'ryla-comfyui',
-      [...fluxRoutes(), sdxlInstantid, fluxInstantid, fluxIpadapter, fluxLoraRoute('/flux-lora', 60, 'handlers/lora.py', '. Train it first using the LoRA training endpoint.'), wan2, seedvr2, workflowRoute, ...zImageRoutes(), diagnosticsNodes],
+      [...fluxRoutes(), sdxlInstantid, fluxInstantid, fluxIpadapter, fluxLoraRoute('/flux-lora', 60, 'handlers/lora.py', LORA_LOOKUPS.lora, 'api'), wan2, seedvr2, workflowRoute, ...zImageRoutes(), diagnosticsNodes],
       { health: null, cors: false, globalErrorAddsPath: true },
     ),
   ];

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator } from './index.ts';
 import { runTool, withTempDir } from './media.ts';
-import { centreCorrelation, dataUrl, fixture, http, mp4FirstFrame, probeMp4 } from './testkit.ts';
+import { centreCorrelation, dataUrl, fixture, http, mp4FirstFrame, pngPrompt, probeMp4 } from './testkit.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -22,21 +22,6 @@ afterAll(async () => close?.());
 
 const isPng = (b: Buffer) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 
-/** Reads the `tEXt prompt` chunk of a PNG. */
-function pngPrompt(png: Buffer): Record<string, unknown> | null {
-  let off = 8;
-  while (off + 8 <= png.length) {
-    const len = png.readUInt32BE(off);
-    const type = png.toString('latin1', off + 4, off + 8);
-    if (type === 'tEXt') {
-      const data = png.subarray(off + 8, off + 8 + len);
-      const zero = data.indexOf(0);
-      if (data.toString('latin1', 0, zero) === 'prompt') return JSON.parse(data.toString('latin1', zero + 1)) as Record<string, unknown>;
-    }
-    off += 12 + len;
-  }
-  return null;
-}
 
 describe('still images', () => {
   it('PNG bytes under image/jpeg with the requested dims and a ComfyUI prompt chunk', async () => {

@@ -1,7 +1,8 @@
 /**
  * The fleet emulator: every Modal app of the fleet served at `/{app}/{path}` by one express app,
  * with Modal's own behaviour in front (undeployed apps, 150 s limit → 303 result URLs, cold
- * starts, per-app concurrency) and injectable faults. Built only from contracts.md (via fleet.ts);
+ * starts, containers that run one job at a time and scale out at max_inputs — timing.ts) and
+ * injectable faults. Built only from contracts.md (via fleet.ts);
  * it does not import genprobe's catalog, client or checks, so running those against it
  * cross-checks them.
  */
@@ -14,6 +15,8 @@ import express from 'express';
 import { buildFleet, DEFAULT_TRAINED_LORAS, type AppName, type AppSpec, type FleetOptions, type Plan, type RouteSpec } from './fleet.ts';
 import { applyOutputFaults, FAULT_HEADER, FAULTS, FaultRules, parseFaultHeader, type FaultFixtures, type FaultName } from './faults.ts';
 import { answerFor, HttpErr, PyErr, traceback } from './pyerrors.ts';
+import { DRIFT_FAULTS, DriftState, type DriftRule } from './drift.ts';
+import { openapiFor } from './openapi.ts';
 import { prng, Renderer } from './render.ts';
 import { AppRuntime, nowMs, scaledMs, sleepMs, type AppRuntimeSnapshot } from './timing.ts';
 
@@ -26,6 +29,11 @@ export interface EmulatorOptions {
   scaledownWindowSec?: number;
   /** Pay cold starts (default true). */
   coldStart?: boolean;
+  /**
+   * One request executes at a time per container (default true: the fleet's handlers block their
+   * event loop, see timing.ts); false runs `max_inputs` requests at once.
+   */
+  serialContainers?: boolean;
   /** Seed for "random" default seeds, so whole runs are reproducible. */
   seed?: number;
   /** Trained LoRA stems installed on every app (default: the genprobe-probe character LoRAs). */
@@ -36,6 +44,8 @@ export interface EmulatorOptions {
   characterFace?: Buffer | null;
   /** Upper bound for cached rendered outputs in bytes (default 256 MB). */
   renderCacheBytes?: number;
+  /** Deploy-drift faults in force from the start (route removed, app undeployed, field renamed; drift.ts). */
+  drift?: DriftRule[];
 }
 
 const GPU_PRICE_PER_SEC = { L40S: 0.000542, 'A100-80GB': 0.000694 } as const;
@@ -55,6 +65,8 @@ interface EmuResponse {
   transport: FaultName[];
   /** Answered by Modal's edge, not the app (no CORS headers). */
   platform?: boolean;
+  /** Answered by the app's global exception handler, outside CORSMiddleware (no CORS headers). */
+  globalHandler?: boolean;
 }
 
 export interface CallRecord {
@@ -66,9 +78,11 @@ export interface CallRecord {
   startedAt: string;
   faults: FaultName[];
   coldStart: boolean;
+  /** Which of the app's containers served it (1 = the first started since the last reset). */
+  container: number;
   /** Wall ms waiting for the container to start. */
   coldStartMs: number;
-  /** Wall ms waiting for a `max_inputs` slot. */
+  /** Wall ms queued inside the container (serial: behind the request it is running). */
   queueMs: number;
   /** Wall ms inside the handler (validation, GPU work, rendering). */
   execMs: number;
@@ -96,6 +110,7 @@ export interface EmulatorStateSnapshot {
   httpLimitSec: number;
   scaledownWindowSec: number;
   coldStart: boolean;
+  serialContainers: boolean;
   apps: AppRuntimeSnapshot[];
   pendingCalls: number;
   calls: CallRecord[];
@@ -153,9 +168,10 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
   const httpLimitSec = opts.httpLimitSec ?? 150;
   const scaledownWindowSec = opts.scaledownWindowSec ?? 300;
   const coldStart = opts.coldStart ?? true;
+  const serialContainers = opts.serialContainers ?? true;
   const fleet = buildFleet(opts.deployed);
   const apps = new Map<string, AppSpec>(fleet.map((a) => [a.name, a]));
-  const runtimes = new Map<string, AppRuntime>(fleet.map((a) => [a.name, new AppRuntime(a, { timeScale, scaledownWindowSec, coldStart })]));
+  const runtimes = new Map<string, AppRuntime>(fleet.map((a) => [a.name, new AppRuntime(a, { timeScale, scaledownWindowSec, coldStart, serial: serialContainers })]));
   const fleetOptions: FleetOptions = {
     loras: opts.loras ?? DEFAULT_TRAINED_LORAS,
     characterFace: opts.characterFace === undefined ? readFileSync(`${fixturesDir}faces/astronaut.png`) : opts.characterFace,
@@ -168,6 +184,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
   const randomSeed = (max: number): number => (seedRandom ? Math.floor(seedRandom() * (max + 1)) : randomInt(0, Math.min(max, 2 ** 48 - 2) + 1));
   const renderer = new Renderer(opts.renderCacheBytes);
   const faultRules = new FaultRules();
+  const drift = new DriftState(opts.drift);
   const calls = new Map<string, Call>();
   const records: CallRecord[] = [];
   const limitMs = scaledMs(httpLimitSec, timeScale);
@@ -195,12 +212,15 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
       if (req.headers['access-control-request-headers']) headers['access-control-allow-headers'] = String(req.headers['access-control-request-headers']);
       return { status: 200, headers, body: Buffer.from('OK'), transport: [] };
     }
+    // FastAPI serves its schema on every app (none of the fleet's apps sets openapi_url=None).
+    if (path === '/openapi.json' && method === 'GET') return jsonResponse(200, openapiFor(app, (p) => drift.routeRemoved(app.name, p)));
     if (path === '/health' && app.health) {
       return method === 'GET' ? jsonResponse(200, app.health) : jsonResponse(405, { detail: 'Method Not Allowed' }, { allow: 'GET' });
     }
-    const sameMethod = app.routes.find((r) => r.path === path && r.method === method);
+    const registered = drift.routeRemoved(app.name, path) ? [] : app.routes;
+    const sameMethod = registered.find((r) => r.path === path && r.method === method);
     if (!sameMethod) {
-      const other = app.routes.filter((r) => r.path === path);
+      const other = registered.filter((r) => r.path === path);
       if (other.length > 0) return jsonResponse(405, { detail: 'Method Not Allowed' }, { allow: other.map((r) => r.method).join(', ') });
       return jsonResponse(404, { detail: 'Not Found' });
     }
@@ -231,10 +251,10 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
       if (e instanceof HttpErr || e instanceof PyErr) {
         await sleepMs(scaledMs(e.afterSec, timeScale));
         const ans = answerFor(e, { ...site, style: e instanceof PyErr && e.pyType === 'JSONDecodeError' ? 'plain' : site.style });
-        return jsonResponse(ans.status, ans.json);
+        return { ...jsonResponse(ans.status, ans.json), globalHandler: ans.globalHandler };
       }
       const msg = (e as Error).message ?? String(e);
-      return jsonResponse(500, globalBody(app, path, 'Exception', msg));
+      return globalResponse(app, path, 'Exception', msg);
     }
     // Platform and app failures strike JSON routes (GET /loras) as well as generations.
     const execMs = scaledMs(plan.execSec, timeScale);
@@ -249,7 +269,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     }
     if (faults.includes('app-5xx')) {
       await sleepMs(execMs);
-      return jsonResponse(500, globalBody(app, path, 'RuntimeError', appErrorMessage ?? 'ComfyUI server is not healthy, stopping container'));
+      return globalResponse(app, path, 'RuntimeError', appErrorMessage ?? 'ComfyUI server is not healthy, stopping container');
     }
     if (plan.type === 'json') return jsonResponse(plan.status, plan.json);
     const output = applyOutputFaults(plan.output, faults, fixtures);
@@ -257,7 +277,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     try {
       [bytes] = await Promise.all([renderer.render(output), sleepMs(execMs)]);
     } catch (e) {
-      return jsonResponse(500, globalBody(app, path, 'Exception', (e as Error).message));
+      return globalResponse(app, path, 'Exception', (e as Error).message);
     }
     const headers: Record<string, string> = { 'content-type': plan.contentType, ...plan.headers };
     if (plan.costHeaders && !faults.includes('missing-cost-headers')) {
@@ -270,6 +290,11 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     return { status: 200, headers, body: bytes, transport: [] };
   }
 
+  /** A 500 from the app's global exception handler (ServerErrorMiddleware: no CORS headers). */
+  function globalResponse(app: AppSpec, path: string, pyType: string, text: string): EmuResponse {
+    return { ...jsonResponse(500, globalBody(app, path, pyType, text)), globalHandler: true };
+  }
+
   function globalBody(app: AppSpec, path: string, pyType: string, text: string): Record<string, unknown> {
     const body: Record<string, unknown> = { error: text, details: traceback(`apps/${app.name.replace(/^ryla-/, '')}/app.py`, 'fastapi_app', pyType, text, ''), type: pyType };
     if (app.globalErrorAddsPath) body.path = path;
@@ -280,24 +305,25 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     const rt = runtimes.get(app.name)!;
     const rec = call.record;
     const t0 = nowMs();
-    rt.enter();
+    const slot = rt.admit();
+    rec.container = slot.container;
     try {
-      const warm = await rt.ensureWarm();
+      const warm = await slot.ready();
       rec.coldStart = warm.coldStart;
       rec.coldStartMs = warm.waitedMs;
       if (faults.includes('modal-408')) return textResponse(408, 'Missing request, possibly due to expiry or cancellation');
-      rec.queueMs = await rt.acquire();
+      rec.queueMs = await slot.run();
       const e0 = nowMs();
       try {
         return await execute(app, method, path, body, req, faults, call.appErrorMessage);
       } finally {
         rec.execMs = nowMs() - e0;
-        rt.release();
+        slot.done();
       }
     } catch (e) {
-      return jsonResponse(500, globalBody(app, path, 'Exception', `emulator error: ${(e as Error).message}`));
+      return globalResponse(app, path, 'Exception', `emulator error: ${(e as Error).message}`);
     } finally {
-      rt.leave();
+      slot.leave();
       rec.serverMs = nowMs() - t0;
       rec.modeledSec = rec.serverMs / 1000 / timeScale;
     }
@@ -313,6 +339,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
       startedAt: new Date().toISOString(),
       faults,
       coldStart: false,
+      container: 0,
       coldStartMs: 0,
       queueMs: 0,
       execMs: 0,
@@ -348,7 +375,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     call.record.retrieved = true;
     const out = call.result;
     const headers: Record<string, string> = { ...out.headers, 'x-emulator-call-id': call.record.id, 'x-emulator-server-ms': (call.record.serverMs ?? 0).toFixed(1) };
-    if (app.cors && corsOrigin && !out.platform && !headers['access-control-allow-origin']) {
+    if (app.cors && corsOrigin && !out.platform && !out.globalHandler && !headers['access-control-allow-origin']) {
       headers['access-control-allow-origin'] = '*';
       headers['access-control-allow-credentials'] = 'true';
     }
@@ -530,6 +557,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
       httpLimitSec,
       scaledownWindowSec,
       coldStart,
+      serialContainers,
       apps: [...runtimes.values()].map((r) => r.snapshot()),
       pendingCalls: calls.size,
       calls: records.slice(-100).map((r) => ({ ...r })),

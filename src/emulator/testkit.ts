@@ -136,3 +136,19 @@ export async function meanLevel(img: Buffer): Promise<number> {
   const stats = await sharp(img).stats();
   return stats.channels.slice(0, 3).reduce((s, c) => s + c.mean, 0) / 3;
 }
+
+/** Reads the `tEXt prompt` chunk of a PNG. */
+export function pngPrompt(png: Buffer): Record<string, unknown> | null {
+  let off = 8;
+  while (off + 8 <= png.length) {
+    const len = png.readUInt32BE(off);
+    const type = png.toString('latin1', off + 4, off + 8);
+    if (type === 'tEXt') {
+      const data = png.subarray(off + 8, off + 8 + len);
+      const zero = data.indexOf(0);
+      if (data.toString('latin1', 0, zero) === 'prompt') return JSON.parse(data.toString('latin1', zero + 1)) as Record<string, unknown>;
+    }
+    off += 12 + len;
+  }
+  return null;
+}

@@ -50,7 +50,7 @@ export interface ProbeService {
 }
 
 export function clientFor(config: GenprobeConfig): ModalClient {
-  return new ModalClient({ targetTemplate: config.target.url, workspace: config.target.workspace, maxBodyBytes: config.target.maxBodyBytes, auth: ModalClient.authFromEnv() });
+  return ModalClient.forTarget(config.target);
 }
 
 export async function createProbeService(opts: ProbeServiceOptions): Promise<ProbeService> {

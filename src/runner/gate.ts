@@ -49,7 +49,7 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
   const started = now();
   const entries = selectEndpoints(opts.only, opts.tags);
   const waivers = opts.waivers ?? loadWaivers(config.gate.waivers);
-  const client = opts.client ?? new ModalClient({ targetTemplate: config.target.url, workspace: config.target.workspace, maxBodyBytes: config.target.maxBodyBytes, auth: ModalClient.authFromEnv() });
+  const client = opts.client ?? ModalClient.forTarget(config.target);
 
   // Warm-up: one GET /health per app (Modal runs @enter before answering it), so the contract
   // calls that follow hit warm containers and can be held to the warm budget. Each endpoint waits
