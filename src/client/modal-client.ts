@@ -307,6 +307,23 @@ export class ModalClient {
     return undefined;
   }
 
+  /**
+   * The client for a configured target (`config.target`), with credentials from the environment:
+   * one place that maps every target setting onto the client, for the gate, the probes and selftest.
+   */
+  static forTarget(
+    target: { url: string; workspace?: string; maxBodyBytes?: number; allowRedirectsTo?: readonly AddressClass[] },
+    env: NodeJS.ProcessEnv = process.env,
+  ): ModalClient {
+    return new ModalClient({
+      targetTemplate: target.url,
+      workspace: target.workspace,
+      maxBodyBytes: target.maxBodyBytes,
+      allowRedirectsTo: target.allowRedirectsTo,
+      auth: ModalClient.authFromEnv(env),
+    });
+  }
+
   /** Full URL of a route on an app. */
   urlFor(app: string, path: string): string {
     return joinPath(resolveTargetUrl(this.#template, { workspace: this.#workspace, app }), path);

@@ -26,6 +26,12 @@ export const targetSchema = z
      * that never ends.
      */
     maxBodyBytes: z.number().int().positive().default(128 * 1024 * 1024),
+    /**
+     * Address classes a redirect may lead to besides the target's own. Modal's result URLs stay on
+     * the target's host, so the default is none: a redirect from the public edge to 169.254.169.254,
+     * a private network or loopback (or from a loopback stand-in out to the internet) is refused.
+     */
+    allowRedirectsTo: z.array(z.enum(['loopback', 'link-local', 'private', 'public'])).default([]),
   })
   .strict();
 
