@@ -2,7 +2,9 @@
  * Runs the fleet emulator standalone:
  *   npx tsx src/emulator/main.ts --port 8787 --time-scale 0.01
  * Options: --host, --http-limit <s>, --scaledown-window <s>, --no-cold-start, --seed <n>,
- * --lora <stem> (repeatable; replaces the default trained LoRAs), --deploy <app>, --undeploy <app>.
+ * --lora <stem> (repeatable; replaces the default trained LoRAs), --deploy <app>, --undeploy <app>,
+ * --concurrent-containers (a container runs max_inputs requests at once instead of one at a time,
+ * which is what the fleet's blocking handlers do; see timing.ts).
  */
 import { parseArgs } from 'node:util';
 import { createEmulator, type AppName } from './index.ts';
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
       'http-limit': { type: 'string' },
       'scaledown-window': { type: 'string' },
       'no-cold-start': { type: 'boolean', default: false },
+      'concurrent-containers': { type: 'boolean', default: false },
       seed: { type: 'string' },
       lora: { type: 'string', multiple: true },
       deploy: { type: 'string', multiple: true },
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
     httpLimitSec: num('http-limit', values['http-limit']),
     scaledownWindowSec: num('scaledown-window', values['scaledown-window']),
     coldStart: !values['no-cold-start'],
+    serialContainers: !values['concurrent-containers'],
     seed: num('seed', values.seed),
     loras: values.lora,
     deployed,

@@ -61,27 +61,90 @@ describe('cold start', () => {
   });
 });
 
-describe('concurrency', () => {
-  it('wan22 runs 3 inputs at once; the 4th queues', async () => {
-    await http(`${base}/ryla-wan22-i2v/health`); // warm it first
+describe('containers (serial: one job at a time, as the fleet\'s blocking handlers run)', () => {
+  it('three requests on one warm wan22 container run one after another; a fourth starts a second container', async () => {
+    await getAndFollow(`${base}/ryla-wan22-i2v/health`); // one warm container
     const body = { source_image: dataUrl('scenes/coffee.png'), width: 64, height: 64, num_frames: 1 };
-    // httpLimit is 750 ms and wan22-i2v takes 240 s × 0.005 = 1.2 s: follow the 303s.
-    const calls = Array.from({ length: 4 }, () => postAndCollect(`${base}/ryla-wan22-i2v/wan22-i2v`, body));
+    const first = Array.from({ length: 3 }, () => postAndCollect(`${base}/ryla-wan22-i2v/wan22-i2v`, body));
     const wan22 = () => emu.state.snapshot().apps.find((a) => a.app === 'ryla-wan22-i2v')!;
-    let maxQueued = 0;
-    let maxRunning = 0;
-    for (let i = 0; i < 100 && maxQueued === 0; i++) {
-      await sleep(20);
-      maxQueued = Math.max(maxQueued, wan22().queued);
-      maxRunning = Math.max(maxRunning, wan22().running);
+    await until(() => wan22().inFlight === 3);
+    expect(wan22().containers).toHaveLength(1);
+    expect(wan22().containers[0]).toMatchObject({ held: 3, running: 1, queued: 2 });
+    const fourth = postAndCollect(`${base}/ryla-wan22-i2v/wan22-i2v`, body);
+    const ids = await Promise.all(first);
+    const recs = ids.map(record);
+    expect(new Set(recs.map((r) => r.container)).size).toBe(1);
+    const queued = recs.map((r) => r.queueMs).sort((a, b) => a - b);
+    const execMs = 240 * TIME_SCALE * 1000;
+    expect(queued[0]).toBeLessThan(execMs * 0.5);
+    expect(queued[1]).toBeGreaterThan(execMs * 0.9);
+    expect(queued[2]).toBeGreaterThan(execMs * 1.9);
+    const scaledOut = record(await fourth);
+    expect(scaledOut.container).not.toBe(recs[0].container);
+    expect(scaledOut.coldStart).toBe(true);
+    expect(scaledOut.queueMs).toBeLessThan(execMs * 0.5);
+    expect(emu.state.snapshot().apps.find((a) => a.app === 'ryla-wan22-i2v')!.coldStarts).toBe(2);
+  });
+
+  it('/health queues behind a running generation on the same container', async () => {
+    await getAndFollow(`${base}/ryla-seedvr2/health`);
+    const job = postAndCollect(`${base}/ryla-seedvr2/seedvr2`, { image: dataUrl('scenes/coffee.png'), resolution: 200 });
+    await until(() => emu.state.snapshot().apps.find((a) => a.app === 'ryla-seedvr2')!.running === 1);
+    const health = await getAndFollow(`${base}/ryla-seedvr2/health`);
+    const rec = record(health);
+    expect(rec.coldStart).toBe(false);
+    expect(rec.queueMs).toBeGreaterThan(208 * TIME_SCALE * 1000 * 0.8);
+    await job;
+  });
+
+  it('a cold start longer than the 150 s limit answers even /health with a 303', async () => {
+    const slowStart = createEmulator({ timeScale: TIME_SCALE, httpLimitSec: 100 });
+    const s = await slowStart.listen(0);
+    try {
+      const first = await http(`${s.url}/ryla-flux/health`); // cold start 60 s, limit 100 s: direct
+      expect(first.status).toBe(200);
+      await http(`${s.url}/__emulator/scale-down`, { body: { app: 'ryla-wan22-i2v' } });
+      const wan = await http(`${s.url}/ryla-wan22-i2v/health`); // cold start 150 s > 100 s
+      expect(wan.status).toBe(303);
+    } finally {
+      await s.close();
     }
-    expect(maxQueued).toBe(1);
-    expect(maxRunning).toBe(3);
-    const ids = await Promise.all(calls);
-    const queued = ids.map((id) => record(id).queueMs).sort((a, b) => b - a);
-    expect(queued[0]).toBeGreaterThan(240 * TIME_SCALE * 1000 * 0.8);
+  });
+
+  it('concurrent mode (serialContainers: false) runs max_inputs requests at once, then scales out', async () => {
+    const conc = createEmulator({ timeScale: TIME_SCALE, serialContainers: false, coldStart: false });
+    const s = await conc.listen(0);
+    try {
+      const body = { source_image: dataUrl('scenes/coffee.png'), width: 64, height: 64, num_frames: 1 };
+      const calls = Array.from({ length: 4 }, () => postAndCollect(`${s.url}/ryla-wan22-i2v/wan22-i2v`, body));
+      await until(() => conc.state.snapshot().apps.find((a) => a.app === 'ryla-wan22-i2v')!.inFlight === 4);
+      const snap = conc.state.snapshot();
+      expect(snap.serialContainers).toBe(false);
+      expect(snap.apps.find((a) => a.app === 'ryla-wan22-i2v')!.containers.map((c) => [c.held, c.running])).toEqual([
+        [3, 3],
+        [1, 1],
+      ]);
+      const recs = (await Promise.all(calls)).map((id) => conc.state.call(id)!);
+      for (const r of recs) expect(r.queueMs).toBeLessThan(240 * TIME_SCALE * 1000 * 0.5);
+    } finally {
+      await s.close();
+    }
   });
 });
+
+/** Polls `cond` (request bodies take a moment to arrive); fails after 5 s. */
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 250 && !cond(); i++) await sleep(20);
+  expect(cond()).toBe(true);
+}
+
+async function getAndFollow(url: string): Promise<string> {
+  let a = await http(url);
+  const id = a.headers['x-emulator-call-id'];
+  while (a.status === 303) a = await http(a.headers.location);
+  expect(a.status).toBe(200);
+  return id;
+}
 
 async function postAndCollect(url: string, body: unknown): Promise<string> {
   let a = await http(url, { body });
