@@ -409,6 +409,102 @@ function usageGroups(file: RuleFile): TestGroup[] {
   ];
 }
 
+/** The endpoint state's five gauges over time, one value string per state (the others are 0). */
+function stateSeries(e: FleetEntry, phases: [string, number][]): InputSeries[] {
+  const states = ['up', 'degraded', 'pending', 'down', 'maintenance'];
+  return states.map((st) =>
+    series(M.endpointState.name, { endpoint: e.id, app: e.app, state: st }, phases.map(([p, n]) => `${p === st ? 1 : 0}x${n - 1}`).join(' ')),
+  );
+}
+
+function stateGroups(file: RuleFile, fleet: readonly FleetEntry[]): TestGroup[] {
+  const [ep, other] = pickEndpoints(fleet);
+  const down = findAlert(file, 'GenprobeEndpointDown');
+  const degraded = findAlert(file, 'GenprobeEndpointDegraded');
+  const offline = findAlert(file, 'GenprobeProberOffline');
+  const heartbeat = findAlert(file, 'GenprobeHeartbeatMissing');
+  const availability = ['Fast', 'Medium', 'Slow'].map((t) => findAlert(file, `GenprobeAvailabilityBurnRate${t}`));
+  const probes = (e: FleetEntry, result: string, values: string) => series(M.probesTotal.name, { endpoint: e.id, app: e.app, kind: 'smoke', result }, values);
+  const ids = (e: FleetEntry) => ({ endpoint: e.id, app: e.app });
+  const quiet = (names: AlertingRule[], at: string[]) => at.flatMap((t) => names.map((a) => ({ eval_time: t, alertname: a.alert, exp_alerts: [] })));
+  const prober = { instance: '127.0.0.1:9464', job: 'genprobe' };
+  const schedule = { schedule: '0', kind: 'smoke', ...prober };
+  return [
+    {
+      // One probe a minute; the one at minute 20 fails (a cold start that timed out, one 408): the
+      // state goes pending for that minute only. 1 failure in 21–61 probes is over the 1x burn rate
+      // of a 99 % SLO, so without the minimum-failures guard the slow tier would ticket.
+      name: 'a single failed probe never fires',
+      interval: '1m',
+      input_series: [probes(ep, 'pass', '0+1x19 19+1x40'), probes(ep, 'fail', '0x19 1x40'), ...stateSeries(ep, [['up', 20], ['pending', 1], ['up', 40]])],
+      alert_rule_test: quiet([down, ...availability], ['20m', '25m', '30m', '60m']),
+    },
+    {
+      // Every probe fails from minute 10; the state machine is pending for two probes, then down.
+      name: 'a confirmed outage fires GenprobeEndpointDown',
+      interval: '1m',
+      input_series: [probes(ep, 'pass', '0+1x9 10x50'), probes(ep, 'fail', '0x9 1+1x50'), ...stateSeries(ep, [['up', 10], ['pending', 2], ['down', 49]])],
+      alert_rule_test: [
+        { eval_time: '10m', alertname: down.alert, exp_alerts: [] },
+        { eval_time: '15m', alertname: down.alert, exp_alerts: [expected(down, ids(ep), '1')] },
+        { eval_time: '15m', alertname: availability[0].alert, exp_alerts: [expected(availability[0], ids(ep), '37.5%')] },
+      ],
+    },
+    {
+      // ep failed for 10 minutes (down), then a deploy window opened: its probes count as
+      // maintenance. The 30 m window still holds the failures, which without the window would page
+      // at 6x; `other`, failing the same way outside any window, pages.
+      name: 'a maintenance window silences the endpoint alerts',
+      interval: '1m',
+      input_series: [
+        probes(ep, 'fail', '1+1x9 10x30'),
+        probes(ep, 'maintenance', '0x9 1+1x30'),
+        ...stateSeries(ep, [['pending', 2], ['down', 8], ['maintenance', 31]]),
+        probes(other, 'fail', '1+1x9 10x30'),
+        ...stateSeries(other, [['pending', 2], ['down', 39]]),
+      ],
+      alert_rule_test: [
+        { eval_time: '5m', alertname: down.alert, exp_alerts: [expected(down, ids(ep), '1'), expected(down, ids(other), '1')] },
+        { eval_time: '30m', alertname: down.alert, exp_alerts: [expected(down, ids(other), '1')] },
+        { eval_time: '30m', alertname: availability[1].alert, exp_alerts: [expected(availability[1], ids(other), '100%')] },
+        { eval_time: '30m', alertname: availability[2].alert, exp_alerts: [expected(availability[2], ids(other), '100%')] },
+      ],
+    },
+    {
+      name: 'a degraded endpoint tickets after 30 minutes',
+      interval: '1m',
+      input_series: stateSeries(ep, [['degraded', 60]]),
+      alert_rule_test: [
+        { eval_time: '25m', alertname: degraded.alert, exp_alerts: [] },
+        { eval_time: '35m', alertname: degraded.alert, exp_alerts: [expected(degraded, ids(ep), '1')] },
+      ],
+    },
+    {
+      name: 'prober offline for 10 minutes pages',
+      interval: '1m',
+      input_series: [series(M.proberOnline.name, prober, '1x5 0x30')],
+      alert_rule_test: [
+        { eval_time: '10m', alertname: offline.alert, exp_alerts: [] },
+        { eval_time: '20m', alertname: offline.alert, exp_alerts: [expected(offline, prober, '0')] },
+      ],
+    },
+    {
+      // A 15-minute schedule beats at 0, 15, 30, 45 and 60 minutes, then its cycles stop.
+      name: 'stopped cycles fire the heartbeat alert after two intervals',
+      interval: '1m',
+      input_series: [
+        series(M.lastCycle.name, schedule, '0x14 900x14 1800x14 2700x14 3600x89'),
+        series(M.cycleInterval.name, schedule, '900x149'),
+      ],
+      alert_rule_test: [
+        { eval_time: '60m', alertname: heartbeat.alert, exp_alerts: [] },
+        { eval_time: '90m', alertname: heartbeat.alert, exp_alerts: [] },
+        { eval_time: '100m', alertname: heartbeat.alert, exp_alerts: [expected(heartbeat, schedule, humanizeDuration(100 * 60 - 3600))] },
+      ],
+    },
+  ];
+}
+
 export interface RulesTestFile {
   rule_files: string[];
   evaluation_interval: string;
@@ -423,6 +519,7 @@ export function buildRuleTests(fleet: readonly FleetEntry[], options: RuleOption
     ...budgetGroups(file),
     ...staleGroups(file, fleet, options),
     ...usageGroups(file),
+    ...stateGroups(file, fleet),
   ];
   const covered = new Set(tests.flatMap((t) => (t.alert_rule_test ?? []).map((a) => a.alertname)));
   const missing = alertNames(file).filter((name) => !covered.has(name));

@@ -10,7 +10,9 @@ import {
   BUDGET_ALERT,
   BURN_RATE_TIERS,
   DEFAULT_STALE,
+  MAINTENANCE_RESULT,
   PROBE_GOOD_RESULTS,
+  STATE_ALERT,
   SLI_WINDOWS,
   SLO_OBJECTIVES,
   USAGE_ALERT,
@@ -70,13 +72,14 @@ export const SLI_OF: Record<SloName, (w: SliWindow) => string> = {
 export const THRESHOLD_LABEL = 'latency_threshold_seconds';
 
 function availabilityRules(): RecordingRule[] {
-  const total = M.probesTotal.name;
+  // Probes inside a maintenance window (result="maintenance") are neither good nor bad events.
+  const total = `${M.probesTotal.name}{result!="${MAINTENANCE_RESULT}"}`;
   return SLI_WINDOWS.map((w) => ({
     record: RECORDED.availability(w),
     // `or … * 0`: an endpoint that never passed has no result="pass" series; count it as 0 good.
     expr: [
       `(`,
-      `  sum by (${BY_ENDPOINT}) (rate(${total}{result=~"${PROBE_GOOD_RESULTS}"}[${w}]))`,
+      `  sum by (${BY_ENDPOINT}) (rate(${M.probesTotal.name}{result=~"${PROBE_GOOD_RESULTS}"}[${w}]))`,
       `  or`,
       `  sum by (${BY_ENDPOINT}) (rate(${total}[${w}])) * 0`,
       `)`,
@@ -148,6 +151,8 @@ function burnRateAlerts(slo: SloName): AlertingRule[] {
         `(1 - ${SLI_OF[slo](tier.longWindow)}) > ${threshold}`,
         `and`,
         `(1 - ${SLI_OF[slo](tier.shortWindow)}) > ${threshold}`,
+        ...(slo === 'availability' ? minFailures(tier.longWindow) : []),
+        ...unlessInMaintenance(),
       ].join('\n'),
       labels: {
         severity: tier.severity,
@@ -164,6 +169,79 @@ function burnRateAlerts(slo: SloName): AlertingRule[] {
       },
     };
   });
+}
+
+/** Endpoints whose state is maintenance now: every per-endpoint alert stays silent for them. */
+function unlessInMaintenance(): string[] {
+  return [`unless on (${BY_ENDPOINT})`, `max by (${BY_ENDPOINT}) (${M.endpointState.name}{state="maintenance"}) == 1`];
+}
+
+/**
+ * Probes are sparse (one every few minutes), so one failed probe is a large error ratio over any
+ * window: the availability burn-rate alerts also need STATE_ALERT.minFailures failed probes in the
+ * long window (the low-traffic guard of the SRE Workbook ch. 5). 1.5: increase() extrapolates.
+ */
+function minFailures(window: string): string[] {
+  return [`and on (${BY_ENDPOINT})`, `sum by (${BY_ENDPOINT}) (increase(${M.probesTotal.name}{result="fail"}[${window}])) > ${STATE_ALERT.minFailures - 0.5}`];
+}
+
+function stateAlerts(): AlertingRule[] {
+  const state = (s: string) => `max by (${BY_ENDPOINT}) (${M.endpointState.name}{state="${s}"}) == 1`;
+  return [
+    {
+      alert: 'GenprobeEndpointDown',
+      // The state machine already waited for failuresToDown failures in a row: no `for` needed.
+      expr: state('down'),
+      labels: { severity: 'page' },
+      annotations: {
+        summary: '{{ $labels.endpoint }} is down',
+        description:
+          '{{ $labels.endpoint }} ({{ $labels.app }}) failed its contract on enough probes in a row to be down (probes.state.failuresToDown, ' +
+          'default 3); a single failed probe, a cold start or one 408 only makes it pending. It is up again after passesToUp passes in a row.',
+      },
+    },
+    {
+      alert: 'GenprobeEndpointDegraded',
+      expr: state('degraded'),
+      for: STATE_ALERT.degradedFor,
+      labels: { severity: 'ticket' },
+      annotations: {
+        summary: '{{ $labels.endpoint }} works but is degraded',
+        description:
+          `{{ $labels.endpoint }} ({{ $labels.app }}) has held its contract but been slower than its catalog latency budget, or had a check warn, ` +
+          `for ${STATE_ALERT.degradedFor}. See the status page for the latency against budget and the warnings.`,
+      },
+    },
+    {
+      alert: 'GenprobeProberOffline',
+      expr: `${M.proberOnline.name} == 0`,
+      for: STATE_ALERT.proberOfflineFor,
+      labels: { severity: 'page' },
+      annotations: {
+        summary: 'genprobe cannot reach any of its canaries',
+        description:
+          `The prober on {{ $labels.instance }} has reached none of its canaries (probes.canaries) for ${STATE_ALERT.proberOfflineFor}. ` +
+          'Its probes are recorded as prober-offline, not as endpoint failures, so no endpoint alert fires: either the prober lost its network or every canary is down.',
+      },
+    },
+  ];
+}
+
+function heartbeatAlert(): AlertingRule {
+  const last = M.lastCycle.name;
+  const interval = M.cycleInterval.name;
+  return {
+    alert: 'GenprobeHeartbeatMissing',
+    // Same labels on both sides (one target, one schedule): one-to-one matching.
+    expr: `time() - ${last} > ${STATE_ALERT.missedCycles} * ${interval}`,
+    labels: { severity: 'page' },
+    annotations: {
+      summary: 'genprobe schedule {{ $labels.schedule }} ({{ $labels.kind }}) has not finished a cycle for {{ $value | humanizeDuration }}',
+      description:
+        `Schedule {{ $labels.schedule }} ({{ $labels.kind }}) of {{ $labels.job }} last finished a probe cycle {{ $value | humanizeDuration }} ago, ` +
+        `more than ${STATE_ALERT.missedCycles} of its intervals: the prober is stuck or the cron stopped, and the fleet is unwatched.`,
+    },
+  };
 }
 
 function budgetAlerts(): AlertingRule[] {
@@ -207,7 +285,7 @@ function staleAlert(stale: StaleProbeOptions): AlertingRule {
   return {
     alert: 'GenprobeProbeStale',
     // `> 0`: an endpoint that never passed since genprobe started is the burn-rate alerts' business.
-    expr: `time() - ${last} > ${maxAge}\nand\n${last} > 0`,
+    expr: [`time() - ${last} > ${maxAge}`, 'and', `${last} > 0`, ...unlessInMaintenance()].join('\n'),
     labels: { severity: 'page' },
     annotations: {
       summary: '{{ $labels.endpoint }}: no passing probe for {{ $value | humanizeDuration }}',
@@ -283,6 +361,7 @@ export function buildRules(fleet: readonly FleetEntry[], options: RuleOptions = 
       { name: 'genprobe-slo-alerts', rules: [...burnRateAlerts('availability'), ...burnRateAlerts('latency')] },
       { name: 'genprobe-budget-alerts', rules: budgetAlerts() },
       { name: 'genprobe-probe-alerts', rules: [staleAlert(stale)] },
+      { name: 'genprobe-state-alerts', rules: [...stateAlerts(), heartbeatAlert()] },
       { name: 'genprobe-usage-alerts', rules: usageAlerts() },
     ],
   };

@@ -44,6 +44,21 @@ export const BURN_RATE_TIERS: readonly BurnRateTier[] = [
  */
 export const PROBE_GOOD_RESULTS = 'pass|warn';
 
+/** The `result` label of genprobe_probes_total for probes inside a maintenance window (neither good nor bad). */
+export const MAINTENANCE_RESULT = 'maintenance';
+
+/** The endpoint-state, prober and heartbeat alerts (issue 15). */
+export const STATE_ALERT = {
+  /** Failed probes in the long window an availability burn-rate alert needs (one never fires). */
+  minFailures: 2,
+  /** A degraded endpoint tickets after this long. */
+  degradedFor: '30m',
+  /** No canary answering pages after this long. */
+  proberOfflineFor: '10m',
+  /** The heartbeat alert fires after this many intervals without a finished cycle. */
+  missedCycles: 2,
+} as const;
+
 export interface StaleProbeOptions {
   /** How often each endpoint is probed, in seconds (the scheduler's cron interval). */
   probeIntervalSec: number;

@@ -39,7 +39,7 @@ export const METRICS = {
   // --- endpoint state, heartbeat, self-check (issue 15) ---
   endpointState: { name: 'genprobe_endpoint_state', type: 'gauge', help: 'OpenMetrics StateSet of the endpoint state with hysteresis: 1 for the current state (up|degraded|pending|down|maintenance), 0 for the others.', labels: ['endpoint', 'app', 'state'] },
   passRatio: { name: 'genprobe_endpoint_pass_ratio', type: 'gauge', help: 'Share of the last probes of the endpoint (up to 20, maintenance and prober-offline probes not counted) that held their contract.', labels: ['endpoint', 'app'] },
-  lastCycle: { name: 'genprobe_last_cycle_timestamp_seconds', type: 'gauge', help: 'Unix time the last probe cycle of the schedule finished (heartbeat; schedule="once" for one-shot runs).', labels: ['schedule', 'kind'] },
+  lastCycle: { name: 'genprobe_last_cycle_timestamp_seconds', type: 'gauge', help: 'Unix time the last probe cycle of the schedule finished (heartbeat; the service start before its first cycle; schedule="once" for one-shot runs).', labels: ['schedule', 'kind'] },
   cycleInterval: { name: 'genprobe_cycle_interval_seconds', type: 'gauge', help: 'Expected seconds between cycles of the schedule (from its cron expression), for the heartbeat alert.', labels: ['schedule', 'kind'] },
   proberOnline: { name: 'genprobe_prober_online', type: 'gauge', help: '1 if the prober reached at least one of its canaries at its last self-check, else 0.', labels: [] },
   buildInfo: { name: 'genprobe_build_info', type: 'gauge', help: 'Build information, always 1.', labels: ['version', 'node_version'] },

@@ -36,9 +36,12 @@ export class Heartbeat {
     this.#interval = new Gauge({ name: METRICS.cycleInterval.name, help: METRICS.cycleInterval.help, labelNames: [...METRICS.cycleInterval.labels], registers: [registry] });
   }
 
-  /** Declare a schedule: its interval, and 0 (= no cycle yet) as its last cycle. */
+  /**
+   * Declare a schedule: its interval, and now as its last cycle, so a service that never finishes
+   * its first cycle fires the heartbeat alert like one whose cycles stopped later.
+   */
   declare(schedule: string, kind: string, intervalSec: number | null): void {
-    this.#last.set({ schedule, kind }, 0);
+    this.#last.set({ schedule, kind }, this.#now() / 1000);
     if (intervalSec !== null) this.#interval.set({ schedule, kind }, intervalSec);
   }
 

@@ -17,6 +17,11 @@ import { createProbeMetrics, PROBE_KINDS, type ProbeMetrics } from './metrics.ts
 import { jsonLineLogger, ProbeRunner, type ProbeLogger } from './probe-runner.ts';
 import { kindsByEndpoint, resolveSchedules, Scheduler } from './scheduler.ts';
 import { ProbeStatusStore } from './status.ts';
+import { cronIntervalSec, Heartbeat } from './heartbeat.ts';
+import { SelfCheck } from './self-check.ts';
+import { registerStateMetrics } from '../state/metrics.ts';
+import { StateTracker } from '../state/tracker.ts';
+import { MaintenanceCalendar } from '../state/windows.ts';
 
 export interface ProbeServiceOptions {
   config: GenprobeConfig;
@@ -43,6 +48,12 @@ export interface ProbeService {
   runner: ProbeRunner;
   scheduler: Scheduler;
   usage?: UsageCollector;
+  /** Endpoint states with hysteresis. */
+  state: StateTracker;
+  /** Maintenance windows: the config's and those opened over the HTTP API. */
+  maintenance: MaintenanceCalendar;
+  heartbeat: Heartbeat;
+  selfCheck: SelfCheck;
   /** Start the cron schedules and the usage collector. */
   start(): void;
   /** Stop schedules (waiting for running probes when `drain`) and the usage collector. */
@@ -74,10 +85,19 @@ export async function createProbeService(opts: ProbeServiceOptions): Promise<Pro
   });
   const status = new ProbeStatusStore();
   for (const e of entries) status.ensure(e.id, e.app, e.gpu);
+  const state = new StateTracker((id) => ({ ...config.probes.state, ...config.endpoints[id]?.state }));
+  const maintenance = new MaintenanceCalendar(config.maintenance);
+  const selfCheck = new SelfCheck({ client, canaries: config.probes.canaries });
+  registerStateMetrics(metrics.registry, state, selfCheck);
+  const heartbeat = new Heartbeat(metrics.registry);
+  for (const s of resolved) heartbeat.declare(String(s.index), s.kind, cronIntervalSec(s.cron, config.probes.timezone));
   const runner = new ProbeRunner({
     config,
     client,
     metrics,
+    state,
+    maintenance,
+    selfCheck,
     budget,
     status,
     faceCheck: opts.faceCheck,
@@ -89,6 +109,7 @@ export async function createProbeService(opts: ProbeServiceOptions): Promise<Pro
     schedules: config.probes.schedules,
     timezone: config.probes.timezone,
     probe: (entry, kind: ProbeKind) => runner.probe(entry, kind),
+    onTick: (s) => heartbeat.beat(String(s.index), s.kind),
     onError: (err, s) => log({ event: 'schedule-error', schedule: s.index, message: client.redact((err as Error)?.message ?? String(err)) }),
   });
 
@@ -117,6 +138,10 @@ export async function createProbeService(opts: ProbeServiceOptions): Promise<Pro
     runner,
     scheduler,
     usage,
+    state,
+    maintenance,
+    heartbeat,
+    selfCheck,
     start() {
       scheduler.start();
       usage?.start();
