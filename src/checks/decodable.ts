@@ -2,7 +2,7 @@ import type { OutputKind } from '../catalog/types.ts';
 import { describeError, MediaDecodeError } from '../media/errors.ts';
 import { probeImage, type ImageInfo } from '../media/image.ts';
 import { probeMp4, type Mp4Info } from '../media/mp4.ts';
-import { probeAnimatedWebp, type AnimatedWebpInfo } from '../media/webp.ts';
+import { MAX_ANIMATION_FRAMES, probeAnimatedWebp, type AnimatedWebpInfo } from '../media/webp.ts';
 import { fail, pass, type CheckResult } from './types.ts';
 
 export type DecodedMedia =
@@ -14,10 +14,26 @@ export type DecodedMedia =
 export type DecodeOutcome = { ok: true; media: DecodedMedia } | { ok: false; code: string; reason: string };
 
 /**
+ * Most frames a video output may have before it is refused undecoded: four times what the request
+ * asks for (at least 64), never above MAX_ANIMATION_FRAMES. Moderately wrong counts still decode
+ * and are reported by frame-count; a 100,000-frame animation is refused from its headers.
+ */
+export function frameLimit(expectedFrames?: number): number {
+  if (expectedFrames === undefined || !Number.isFinite(expectedFrames) || expectedFrames <= 0) return MAX_ANIMATION_FRAMES;
+  return Math.min(MAX_ANIMATION_FRAMES, Math.max(64, Math.ceil(4 * expectedFrames)));
+}
+
+export interface DecodeLimits {
+  /** Refuse animations with more frames than this (see frameLimit). */
+  maxFrames?: number;
+}
+
+/**
  * Parse the body as the kind the catalog expects. Never throws: every parser or library error
  * becomes `{ ok: false, reason }` so a hostile or broken body is a finding, not a crash.
  */
-export async function decodeOutput(kind: OutputKind, body: Uint8Array): Promise<DecodeOutcome> {
+export async function decodeOutput(kind: OutputKind, body: Uint8Array, limits: DecodeLimits = {}): Promise<DecodeOutcome> {
+  const maxFrames = limits.maxFrames ?? MAX_ANIMATION_FRAMES;
   try {
     switch (kind) {
       case 'png':
@@ -27,9 +43,14 @@ export async function decodeOutput(kind: OutputKind, body: Uint8Array): Promise<
         return { ok: true, media: { kind, image } };
       }
       case 'webp-animated':
-        return { ok: true, media: { kind, webp: await probeAnimatedWebp(body) } };
-      case 'mp4':
-        return { ok: true, media: { kind, mp4: await probeMp4(body) } };
+        return { ok: true, media: { kind, webp: await probeAnimatedWebp(body, { maxFrames }) } };
+      case 'mp4': {
+        const mp4 = await probeMp4(body);
+        if (mp4.frames > maxFrames) {
+          return { ok: false, code: 'too-many-frames', reason: `video has ${mp4.frames} frames (sample table), above the limit of ${maxFrames}; not decoded` };
+        }
+        return { ok: true, media: { kind, mp4 } };
+      }
       case 'json':
         return { ok: true, media: { kind, json: JSON.parse(Buffer.from(body).toString('utf8')) } };
     }
@@ -52,7 +73,7 @@ function describe(m: DecodedMedia): string {
     case 'webp-animated':
       return ` ${m.webp.width}×${m.webp.height}, ${m.webp.frames} frames`;
     case 'mp4':
-      return ` ${m.mp4.codec} ${m.mp4.width}×${m.mp4.height}, ${m.mp4.frames} frames${m.mp4.fragmented ? ' (fragmented)' : ''}`;
+      return ` ${m.mp4.codec}${m.mp4.avc ? ` (${m.mp4.avc.profile}, ${m.mp4.avc.pixelFormat})` : ''} ${m.mp4.width}×${m.mp4.height}, ${m.mp4.frames} frames${m.mp4.fragmented ? ' (fragmented)' : ''}`;
     case 'json':
       return '';
   }

@@ -7,17 +7,23 @@ import type { ErrorCase, HeaderSpec, OutputSpec } from '../catalog/types.ts';
 import { describeError } from '../media/errors.ts';
 import { sniffMediaType } from '../media/sniff.ts';
 import type { SniffedType } from '../media/types.ts';
-import { checkBlankOutput, type BlankThresholds, type SampleOptions } from './blank.ts';
+import { sampleLumaFrames, type SampleOptions } from '../media/sample.ts';
+import { checkBlank, frameStats, type BlankThresholds } from './blank.ts';
 import { checkCodec } from './codec.ts';
 import { checkCostHeaders, checkSurvivingHeaders } from './cost-headers.ts';
-import { checkDecodable, decodeOutput, type DecodedMedia } from './decodable.ts';
+import { checkDecodable, decodeOutput, frameLimit, type DecodedMedia } from './decodable.ts';
+import { checkDetail } from './detail.ts';
 import { checkDuration } from './duration.ts';
-import { checkErrorBody } from './error-body.ts';
+import { checkDocDrift } from './doc-drift.ts';
+import { checkErrorBody, judgeErrorBody } from './error-body.ts';
+import { checkErrorStatus } from './error-status.ts';
 import { expectedOutput, type ExpectedOutput, type InputMediaInfo } from './expected.ts';
 import { checkFileSize } from './file-size.ts';
 import { checkFrameCount, checkMp4Timing, checkWebpTiming } from './frames.ts';
 import { checkImageSize } from './image-size.ts';
 import { checkDeclaredType, checkMediaType } from './media-type.ts';
+import { checkMotion } from './motion.ts';
+import { checkPixelFormat } from './pixel-format.ts';
 import { checkStatus } from './status.ts';
 import { fail, skip, type CheckName, type CheckResult } from './types.ts';
 
@@ -36,7 +42,7 @@ export interface CheckedResponse {
 }
 
 export interface OutputCheckOptions {
-  /** Frame sampling for the blank-output check, or false to skip it (e.g. no ffmpeg wanted). */
+  /** Frame sampling for the pixel checks (blank-output, motion, detail), or false to skip them. */
   blank?: false | (SampleOptions & { thresholds?: BlankThresholds });
 }
 
@@ -54,12 +60,14 @@ export interface OutputCheckInput {
 
 /** Checks that need decoded media, per output kind, in report order. */
 const DECODED_CHECKS: Record<OutputSpec['kind'], CheckName[]> = {
-  png: ['image-size', 'blank-output'],
-  jpeg: ['image-size', 'blank-output'],
-  'webp-animated': ['image-size', 'frame-count', 'frame-timing', 'blank-output'],
-  mp4: ['image-size', 'frame-count', 'frame-timing', 'duration', 'codec', 'blank-output'],
+  png: ['image-size', 'blank-output', 'detail'],
+  jpeg: ['image-size', 'blank-output', 'detail'],
+  'webp-animated': ['image-size', 'frame-count', 'frame-timing', 'blank-output', 'motion', 'detail'],
+  mp4: ['image-size', 'frame-count', 'frame-timing', 'duration', 'codec', 'pixel-format', 'blank-output', 'motion', 'detail'],
   json: [],
 };
+/** The checks that judge sampled pixels (run together on one set of decoded frames). */
+const PIXEL_CHECKS: ReadonlySet<CheckName> = new Set(['blank-output', 'motion', 'detail']);
 
 export async function runOutputChecks(input: OutputCheckInput): Promise<CheckResult[]> {
   const { output, response } = input;
@@ -68,9 +76,11 @@ export async function runOutputChecks(input: OutputCheckInput): Promise<CheckRes
   results.push(status);
   if (status.verdict !== 'pass') {
     const why = `no output to judge: status ${response.status ?? 'none'}`;
-    for (const name of ['media-type', 'declared-type', 'decodable', ...DECODED_CHECKS[output.kind], 'file-size', 'cost-headers'] as CheckName[]) {
+    for (const name of ['media-type', 'declared-type', 'decodable', ...DECODED_CHECKS[output.kind], 'file-size'] as CheckName[]) {
       results.push(skip(name, why));
     }
+    if (input.headers.cost !== 'none') results.push(skip('cost-headers', why));
+    if (input.headers.surviving && Object.keys(input.headers.surviving).length) results.push(skip('surviving-headers', why));
     return results;
   }
 
@@ -86,7 +96,8 @@ export async function runOutputChecks(input: OutputCheckInput): Promise<CheckRes
     const why = `not decoded: bytes are ${sniffed}, expected ${output.kind}`;
     results.push(skip('decodable', why), ...DECODED_CHECKS[output.kind].map((n) => skip(n, why)));
   } else {
-    const outcome = await decodeOutput(output.kind, body);
+    const maxFrames = 'verdict' in expected ? undefined : frameLimit(expected.frames);
+    const outcome = await decodeOutput(output.kind, body, { maxFrames });
     results.push(checkDecodable(output.kind, outcome));
     if (outcome.ok) media = outcome.media;
     else results.push(...DECODED_CHECKS[output.kind].map((n) => skip(n, `not decodable: ${outcome.reason}`)));
@@ -94,11 +105,8 @@ export async function runOutputChecks(input: OutputCheckInput): Promise<CheckRes
 
   if (media) {
     if (!('verdict' in expected)) results.push(...decodedChecks(media, expected, input));
-    else results.push(expected, ...DECODED_CHECKS[output.kind].filter((n) => n !== 'image-size' && n !== 'blank-output').map((n) => skip(n, expected.message)));
-    if (media.kind !== 'json') {
-      const blank = input.options?.blank;
-      results.push(blank === false ? skip('blank-output', 'disabled by options') : await checkBlankOutput(body, media, blank ?? {}));
-    }
+    else results.push(expected, ...DECODED_CHECKS[output.kind].filter((n) => n !== 'image-size' && !PIXEL_CHECKS.has(n)).map((n) => skip(n, expected.message)));
+    if (media.kind !== 'json') results.push(...(await pixelChecks(body, media, input.options?.blank)));
   }
 
   results.push(checkFileSize(body.length, output.minBytes));
@@ -125,11 +133,34 @@ function decodedChecks(media: DecodedMedia, expected: ExpectedOutput, input: Out
         checkMp4Timing(media.mp4.fps, expected),
         checkDuration(media.mp4, expected),
         ...checkCodec(media.mp4, input.output, videoInput?.audioTracks),
+        checkPixelFormat(media.mp4, input.output),
       ];
     }
     case 'json':
       return [];
   }
+}
+
+/**
+ * Blank, motion and detail from one sampling of the frames. When the frames cannot be decoded,
+ * blank-output fails with the reason and the other two are skipped (one finding, not three).
+ */
+async function pixelChecks(body: Uint8Array, media: Exclude<DecodedMedia, { kind: 'json' }>, options: OutputCheckOptions['blank']): Promise<CheckResult[]> {
+  const video = media.kind === 'webp-animated' || media.kind === 'mp4';
+  const names: CheckName[] = video ? ['blank-output', 'motion', 'detail'] : ['blank-output', 'detail'];
+  if (options === false) return names.map((n) => skip(n, 'disabled by options'));
+  const frames = media.kind === 'webp-animated' ? media.webp.frames : media.kind === 'mp4' ? media.mp4.frames : 1;
+  let sampled;
+  try {
+    sampled = await sampleLumaFrames(body, media.kind, frames, options ?? {});
+  } catch (err) {
+    const why = `could not decode frames to inspect: ${describeError(err)}`;
+    return [fail('blank-output', why), ...names.slice(1).map((n) => skip(n, why))];
+  }
+  const results = [checkBlank(frameStats(sampled), options?.thresholds)];
+  if (video) results.push(checkMotion(sampled));
+  results.push(checkDetail(sampled));
+  return results;
 }
 
 const STATUS_BODY_EXCERPT_CHARS = 200;
@@ -156,7 +187,18 @@ function safely<T>(name: CheckName, fn: () => T): T | CheckResult {
   }
 }
 
-/** A negative case: status among the documented ones and the documented body shape/message. */
-export function runErrorCaseChecks(errorCase: ErrorCase, response: Pick<CheckedResponse, 'status' | 'body'>): CheckResult[] {
-  return checkErrorBody(response.status, response.body, errorCase.expect);
+/**
+ * A case that cannot succeed. Bad input ('negative'): the promised client error (error-status) and
+ * a body that names the field (error-body). A removed route: 404 (status, error-body) and, when the
+ * fleet's docs or client still list it, doc-drift.
+ */
+export function runErrorCaseChecks(
+  errorCase: ErrorCase,
+  response: Pick<CheckedResponse, 'status' | 'body'>,
+  context: { kind?: 'negative' | 'removed'; stillListedBy?: readonly string[] } = {},
+): CheckResult[] {
+  if ((context.kind ?? 'negative') === 'negative') {
+    return [checkErrorStatus(response.status, response.body, errorCase), judgeErrorBody(response.status, response.body, errorCase.expect)];
+  }
+  return [...checkErrorBody(response.status, response.body, errorCase.expect), checkDocDrift(response.status, context.stillListedBy)];
 }

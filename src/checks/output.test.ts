@@ -84,7 +84,7 @@ const byName = (results: CheckResult[], name: CheckName) => results.filter((r) =
 describe('runOutputChecks: stills', () => {
   it('a healthy ComfyUI PNG under image/jpeg: only the two known fleet defects fail (waivers.yaml accepts them)', async () => {
     const results = await run(FLUX_PNG, bytes.png, { width: 96, height: 64 });
-    expect(results.map((r) => r.check)).toEqual(['status', 'media-type', 'declared-type', 'decodable', 'image-size', 'blank-output', 'file-size', 'cost-headers']);
+    expect(results.map((r) => r.check)).toEqual(['status', 'media-type', 'declared-type', 'decodable', 'image-size', 'blank-output', 'detail', 'file-size', 'cost-headers']);
     expect(verdicts(results)).toEqual({
       status: 'pass',
       'media-type': 'pass',
@@ -92,6 +92,7 @@ describe('runOutputChecks: stills', () => {
       decodable: 'pass',
       'image-size': 'pass',
       'blank-output': 'pass',
+      detail: 'pass',
       'file-size': 'pass',
       'cost-headers': 'fail',
     });
@@ -164,7 +165,7 @@ describe('runOutputChecks: animated WebP', () => {
   it('33 frames at 62 ms pass every check', async () => {
     const results = await run(WAN_WEBP, bytes.animated, request);
     expect(results.filter((r) => r.verdict !== 'pass' && r.check !== 'cost-headers')).toEqual([]);
-    expect(results.map((r) => r.check)).toEqual(['status', 'media-type', 'declared-type', 'decodable', 'image-size', 'frame-count', 'frame-timing', 'blank-output', 'file-size', 'cost-headers']);
+    expect(results.map((r) => r.check)).toEqual(['status', 'media-type', 'declared-type', 'decodable', 'image-size', 'frame-count', 'frame-timing', 'blank-output', 'motion', 'detail', 'file-size', 'cost-headers']);
   });
 
   it('wrong frame count and wrong fps fail', async () => {
@@ -200,7 +201,10 @@ describe('runOutputChecks: MP4', () => {
       'duration',
       'codec',
       'codec',
+      'pixel-format',
       'blank-output',
+      'motion',
+      'detail',
       'file-size',
       'cost-headers',
     ]);

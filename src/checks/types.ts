@@ -12,6 +12,17 @@ export interface CheckResult {
   message: string;
   measured?: unknown;
   expected?: unknown;
+  /**
+   * What genprobe decided, machine-readable: a stable code and fixed parameters chosen by the
+   * check (never text taken from the response). Waivers match on this, not on `message`, so an
+   * endpoint cannot word its way into a waiver (issue 13.8).
+   */
+  finding?: Finding;
+}
+
+export interface Finding {
+  code: string;
+  params?: Record<string, string | number>;
 }
 
 export const CHECK_NAMES = [
@@ -26,6 +37,9 @@ export const CHECK_NAMES = [
   'duration', // MP4 duration vs frames/fps
   'codec', // MP4 codec / audio
   'blank-output', // near-uniform / near-black frames
+  'motion', // video frames change over time (a still dressed as a video fails)
+  'detail', // the picture has texture and edges (an upscaled tiny image fails)
+  'pixel-format', // H.264 profile and pixel format browsers and phones play (yuv420p, ≤ High)
   'file-size', // tiny bodies
   'cost-headers', // X-Cost-USD & co present and well-formed (or dropped as known)
   'surviving-headers', // X-NSFW-Mode / X-Style
@@ -38,6 +52,10 @@ export const CHECK_NAMES = [
 ] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 
+  'consumer-contract', // a consumer's call vs the catalog / the deployed fleet (src/consumers; the finding code says which drift)
+  'error-status', // bad input answered with a 5xx (or another status than the promised 4xx)
+  'route-broken', // a registered route whose happy path fails
+  'doc-drift', // a removed route the fleet's docs or client still list (warning)
 export function pass(check: CheckName, message: string, measured?: unknown, expected?: unknown): CheckResult {
   return { check, verdict: 'pass', message, measured, expected };
 }
@@ -49,4 +67,8 @@ export function warn(check: CheckName, message: string, measured?: unknown, expe
 }
 export function skip(check: CheckName, message: string): CheckResult {
   return { check, verdict: 'skip', message };
+}
+/** The same result with genprobe's machine-readable finding attached. */
+export function withFinding(result: CheckResult, code: string, params?: Finding['params']): CheckResult {
+  return { ...result, finding: params ? { code, params } : { code } };
 }

@@ -7,6 +7,7 @@ export type DecodeFailureCode =
   | 'no-moov' // no movie header: truncated moov-at-end file, or only media data
   | 'truncated' // a box claims more bytes than the file holds
   | 'too-many-samples' // a sample table claims more samples than the cap (or than its box holds)
+  | 'too-many-frames' // far more frames than the request can explain (frame-count bomb)
   | 'metadata-too-large' // header boxes larger than the cap (hostile or broken file)
   | 'no-video-track'
   | 'pixel-limit' // image dimensions above the decompression-bomb guard

@@ -3,9 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeError, MediaDecodeError } from './errors.ts';
-import { MAX_INPUT_PIXELS, readImageHeader } from './image.ts';
+import { MAX_INPUT_PIXELS } from './image.ts';
 import { probeMp4 } from './mp4.ts';
-import { webpFrame } from './webp.ts';
+import { readWebpLayout, rgbaToPng, webpFrames } from './webp.ts';
 
 export interface ExtractOptions {
   /** Keep every n-th frame, starting with frame 0 (default 1 = all). */
@@ -23,6 +23,7 @@ export interface ExtractOptions {
 }
 
 const DEFAULT_MAX_FRAMES = 64;
+const DEFAULT_TIMEOUT_MS = 30_000;
 /** Decoded PNG frames held in memory at most. */
 const MAX_FFMPEG_OUTPUT_BYTES = 256 * 1024 * 1024;
 
@@ -34,16 +35,16 @@ export async function extractFrames(buf: Uint8Array, kind: 'mp4' | 'webp-animate
   if (indices && indices.some((n, i) => !Number.isInteger(n) || n < 0 || (i > 0 && n <= indices[i - 1]))) {
     throw new RangeError(`frame indices must be ascending non-negative integers, got ${indices.join(',')}`);
   }
-  if (kind === 'webp-animated') return extractWebpFrames(buf, every, max, indices, options.maxPixels ?? MAX_INPUT_PIXELS);
+  if (kind === 'webp-animated') return extractWebpFrames(buf, every, max, indices, options);
   return extractMp4Frames(buf, every, max, indices, options);
 }
 
-async function extractWebpFrames(buf: Uint8Array, every: number, max: number, indices: number[] | undefined, maxPixels: number): Promise<Buffer[]> {
-  const head = await readImageHeader(buf, maxPixels);
-  const pages = head.pages ?? 1;
-  const wanted = indices ?? Array.from({ length: Math.ceil(pages / every) }, (_, i) => i * every).slice(0, max);
+async function extractWebpFrames(buf: Uint8Array, every: number, max: number, indices: number[] | undefined, options: ExtractOptions): Promise<Buffer[]> {
+  const pages = readWebpLayout(buf).frameCount;
+  const wanted = (indices ?? Array.from({ length: Math.ceil(pages / every) }, (_, i) => i * every).slice(0, max)).filter((n) => n < pages);
+  const deadline = performance.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const frames: Buffer[] = [];
-  for (const n of wanted) if (n < pages) frames.push(await webpFrame(buf, n, maxPixels));
+  for await (const f of webpFrames(buf, wanted, { maxPixels: options.maxPixels ?? MAX_INPUT_PIXELS, deadline })) frames.push(await rgbaToPng(f));
   return frames;
 }
 
@@ -59,7 +60,9 @@ async function extractMp4Frames(buf: Uint8Array, every: number, max: number, ind
   const input = join(dir, 'input.mp4');
   try {
     await writeFile(input, buf);
-    const args = ['-i', input];
+    // The format and protocol are stated, never guessed from the bytes or the name (issue 13 item 9):
+    // a body that looks like an HLS playlist or a concat script must not make ffmpeg open other files or URLs.
+    const args = [...MP4_INPUT_ARGS, '-i', input];
     if (indices) args.push('-vf', `select=${indices.map((n) => `eq(n\\,${n})`).join('+') || '0'}`);
     else if (every > 1) args.push('-vf', `select=not(mod(n\\,${every}))`);
     args.push('-vsync', '0', '-frames:v', String(indices ? indices.length || 1 : max), '-f', 'image2pipe', '-c:v', 'png', '-compression_level', '1', 'pipe:1');
@@ -71,6 +74,9 @@ async function extractMp4Frames(buf: Uint8Array, every: number, max: number, ind
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** ffmpeg input options for an MP4 body in a temp file: the mov/mp4 demuxer, local files only. */
+export const MP4_INPUT_ARGS: readonly string[] = ['-protocol_whitelist', 'file', '-f', 'mov'];
 
 export interface FfmpegOptions {
   /** Bytes for ffmpeg's stdin (`-i pipe:0`). */

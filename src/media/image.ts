@@ -1,5 +1,6 @@
 import sharp, { type Metadata } from 'sharp';
 import { describeError, MediaDecodeError } from './errors.ts';
+import { withoutPngText } from './png.ts';
 
 /**
  * Decompression-bomb guard: a 20000×20000 PNG is ~1 MB on the wire and 1.2 GB decoded. The
@@ -29,6 +30,7 @@ export async function readImageHeader(
   buf: Uint8Array,
   maxPixels = MAX_INPUT_PIXELS,
 ): Promise<Metadata & { width: number; height: number }> {
+  buf = withoutPngText(buf).bytes;
   let meta: Metadata;
   try {
     // Header-only read; the limit is enforced below with a clearer message than sharp's.
@@ -54,6 +56,7 @@ export async function readImageHeader(
  * must fail here, not later).
  */
 export async function probeImage(buf: Uint8Array, maxPixels = MAX_INPUT_PIXELS): Promise<ImageInfo> {
+  buf = withoutPngText(buf).bytes;
   const meta = await readImageHeader(buf, maxPixels);
   try {
     // failOn 'truncated' turns libvips' warnings about cut-off data into errors.
@@ -73,6 +76,7 @@ export async function probeImage(buf: Uint8Array, maxPixels = MAX_INPUT_PIXELS):
 /** Luma statistics of one image (or page `page` of an animation) on a ≤128-px greyscale copy. */
 export async function imageStats(buf: Uint8Array, options: { page?: number; maxPixels?: number } = {}): Promise<ImageStats> {
   const maxPixels = options.maxPixels ?? MAX_INPUT_PIXELS;
+  buf = withoutPngText(buf).bytes;
   await readImageHeader(buf, maxPixels);
   let grey: Buffer;
   try {

@@ -105,7 +105,8 @@ describe('animated WebP', () => {
 
   it('fails a truncated animation', async () => {
     const err = await decodeError(probeAnimatedWebp(media.animated.subarray(0, media.animated.length >> 1)));
-    expect(err.code).toBe('undecodable');
+    expect(err.code).toBe('truncated');
+    expect(err.message).toMatch(/WebP truncated: RIFF claims \d+ bytes/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { createFile, MP4BoxBuffer, type Movie, type Sample, type Track } from 'mp4box';
 import { bufferSource, DEFAULT_SCAN_LIMITS, fileSource, scanTopLevel, type ByteSource, type ScanLimits } from './bmff.ts';
+import { readAvcConfig, type AvcConfig } from './avc.ts';
 import { describeError, MediaDecodeError } from './errors.ts';
 
 /** What genprobe needs to know about an MP4 output, read from its headers (no pixels). */
@@ -21,6 +22,10 @@ export interface Mp4Info {
   durationSec: number;
   keyframes: number;
   fileSize: number;
+  /** H.264 profile and pixel format from avcC/SPS (null for other codecs or a missing avcC). */
+  avc: AvcConfig | null;
+  /** Why avcC could not be read, when it is present but malformed. */
+  avcProblem: string | null;
 }
 
 export interface Mp4ProbeOptions {
@@ -68,7 +73,16 @@ async function probeSource(src: ByteSource, options: Mp4ProbeOptions): Promise<M
   const info = parseWithMp4box(compact);
   const hasMoof = scan.kept.some((k) => k.header.type === 'moof');
   if (!hasMoof) assertSampleDataPresent(info.movie, info.samplesOf, scan.fileSize);
-  return summarise(info.movie, info.samplesOf, scan.fileSize, hasMoof);
+  const moov = scan.kept.find((k) => k.header.type === 'moov')!.bytes;
+  return { ...summarise(info.movie, info.samplesOf, scan.fileSize, hasMoof), ...avcOf(moov) };
+}
+
+function avcOf(moov: Uint8Array): Pick<Mp4Info, 'avc' | 'avcProblem'> {
+  try {
+    return { avc: readAvcConfig(moov), avcProblem: null };
+  } catch (err) {
+    return { avc: null, avcProblem: describeError(err) };
+  }
 }
 
 function parseWithMp4box(bytes: Uint8Array): { movie: Movie; samplesOf: (track: Track) => Sample[] } {
@@ -108,7 +122,7 @@ function assertSampleDataPresent(movie: Movie, samplesOf: (t: Track) => Sample[]
   }
 }
 
-function summarise(movie: Movie, samplesOf: (t: Track) => Sample[], fileSize: number, hasMoof: boolean): Mp4Info {
+function summarise(movie: Movie, samplesOf: (t: Track) => Sample[], fileSize: number, hasMoof: boolean): Omit<Mp4Info, 'avc' | 'avcProblem'> {
   const video = movie.videoTracks[0];
   if (!video) {
     const kinds = movie.tracks.map((t) => t.type ?? t.codec).join(', ') || 'none';

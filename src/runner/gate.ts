@@ -7,8 +7,8 @@ import type { AppName, EndpointEntry } from '../catalog/types.ts';
 import type { StartType } from '../checks/latency.ts';
 import { ModalClient } from '../client/index.ts';
 import { ConfigError, type GenprobeConfig } from '../config/index.ts';
-import { applyWaivers, loadWaivers } from '../waivers/index.ts';
-import type { EndpointReport, EndpointVerdict, GateReport, Waiver } from './report.ts';
+import { applyWaivers, knownDefects, loadWaivers } from '../waivers/index.ts';
+import type { CaseKind, EndpointReport, EndpointVerdict, GateReport, Waiver } from './report.ts';
 import { RetryBudget } from './retry.ts';
 import { runEndpoint, type EndpointRun, type FaceCheck } from './run-endpoint.ts';
 import { Semaphore } from './semaphore.ts';
@@ -100,7 +100,9 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
   );
   const endpoints = runs.map((r) => r.report);
   // Marking is idempotent; this pass finds expired and no-longer-needed waivers across the run.
-  const waiverFindings = applyWaivers(endpoints, waivers, config.target.url, now());
+  // Only waivers whose endpoints all ran are judged "no longer needed" (--only/--tag select a few).
+  const waiverFindings = applyWaivers(endpoints, waivers, config.target.url, now(), { universe: CATALOG.map((e) => e.id) });
+  for (const ep of endpoints) settleVerdicts(ep);
 
   const summary = { pass: 0, fail: 0, warn: 0, waived: 0, skipped: 0, total: endpoints.length } as Record<EndpointVerdict, number> & { total: number };
   for (const ep of endpoints) summary[ep.verdict]++;
@@ -120,3 +122,4 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
   };
   return { report, runs };
 }
+    knownDefects: knownDefects(endpoints, waivers),

@@ -9,13 +9,18 @@ import type { Lifecycle } from '../catalog/types.ts';
 export type EndpointVerdict = 'pass' | 'fail' | 'warn' | 'waived' | 'skipped';
 export type CaseKind = 'happy' | 'negative' | 'removed' | 'incompatible';
 
+/**
+ * A known defect accepted until `expires`. It matches results by what genprobe decided — endpoint
+ * (id or glob), check name and optionally the finding code and its fixed parameters — never by
+ * message text, which can quote what an endpoint sent.
+ */
 export interface Waiver {
   endpoint: string;
   check: string;
+  /** Only results with this finding code (and, when given, these parameter values). */
+  finding?: { code: string; params?: Record<string, string | number> };
   reason: string;
   expires: string;
-  /** Only waive results whose message contains this text. */
-  contains?: string;
   /** Only apply to targets whose URL template contains this text (e.g. `modal.run`). */
   target?: string;
 }
@@ -23,8 +28,8 @@ export interface Waiver {
 export interface ReportedCheck extends CheckResult {
   /** The case this check belongs to. */
   case: string;
-  /** Present when a waiver turned this failure into an accepted known defect. */
-  waived?: { reason: string; expires: string };
+  /** Present when a waiver turned this failure (or warning) into an accepted known defect. */
+  waived?: { reason: string; expires: string; /** the waiver's key, see waiverKey() */ waiver?: string };
 }
 
 export interface CaseReport {
@@ -74,8 +79,26 @@ export interface GateReport {
   durationMs: number;
   target: { url: string; workspace: string; timeScale: number };
   summary: Record<EndpointVerdict, number> & { total: number };
+/** One waiver that accepted known defects in this run: the class, until when, and where. */
+export interface KnownDefect {
+  /** The defect class: the check name (error-status, route-broken, doc-drift, declared-type, cost-headers, …). */
+  class: string;
+  /** The finding code the waiver targets, when it targets one. */
+  finding?: string;
+  /** `endpoint / check[ / finding]`, as in waivers.yaml. */
+  waiver: string;
+  reason: string;
+  expires: string;
+  /** Endpoints where it waived at least one result, in report order. */
+  endpoints: string[];
+  /** How many results it waived. */
+  results: number;
+}
+
   waivers: WaiverFinding[];
   /** 0 all passed (warnings allowed), 1 a contract failed, 2 tool or config error. */
   exitCode: 0 | 1 | 2;
   endpoints: EndpointReport[];
 }
+  /** Every known defect this run accepted, one entry per waiver (added in 0.2; absent before). */
+  knownDefects: KnownDefect[];

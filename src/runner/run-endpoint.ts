@@ -7,11 +7,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { APPS, hardLimitSec, latencyBudgetSec } from '../catalog/index.ts';
-import { callCostUsd } from './cost.ts';
+import { callCost } from './cost.ts';
 import type { EndpointEntry } from '../catalog/types.ts';
 import { runErrorCaseChecks, runOutputChecks } from '../checks/index.ts';
 import { checkGolden } from '../checks/golden.ts';
 import { checkLatency, type StartType } from '../checks/latency.ts';
+import { checkRouteBroken } from '../checks/route-broken.ts';
 import { fail, type CheckResult } from '../checks/types.ts';
 import type { ModalClient } from '../client/index.ts';
 import type { CallResult } from '../client/types.ts';
@@ -128,12 +129,16 @@ async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunConte
   const response = { status: call.status, headers: call.headers, body: call.body, declaredType: call.declaredType, sniffedType: call.sniffedType };
 
   if (planned.errorCase) {
-    if (!checks.length) checks.push(...runErrorCaseChecks(planned.errorCase, response));
+    const kind = planned.kind === 'removed' ? 'removed' : 'negative';
+    if (!checks.length) checks.push(...runErrorCaseChecks(planned.errorCase, response, { kind, stillListedBy: entry.stillListedBy }));
   } else if (!checks.length) {
     const parsed = entry.request.safeParse(req.body);
     const request = parsed.success ? parsed.data : (req.body as Record<string, unknown>);
-    checks.push(...(await runOutputChecks({ output: entry.output, headers: entry.headers, request, inputs: inputInfo(req.media), response })));
-    const decoded = !checks.some((c) => c.verdict === 'fail' && ['status', 'media-type', 'decodable'].includes(c.check));
+    const output = await runOutputChecks({ output: entry.output, headers: entry.headers, request, inputs: inputInfo(req.media), response });
+    // A registered route recorded as failing today is judged as one that must work; its failure
+    // is the route-broken class (its own check name, so one waiver can target it).
+    checks.push(...(entry.asBuiltFailure ? output.map((c) => (c.check === 'status' ? checkRouteBroken(call.status, call.body, entry.asBuiltFailure) : c)) : output));
+    const decoded = !checks.some((c) => c.verdict === 'fail' && ['status', 'route-broken', 'media-type', 'decodable'].includes(c.check));
     if (entry.face && decoded && ctx.faceCheck && entry.output.kind !== 'json') {
       const reference = req.media[entry.face.referenceField]?.bytes;
       if (reference) {
@@ -159,6 +164,9 @@ async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunConte
     if (call.status !== null && call.status < 300 && call.body.length) run.output = { body: call.body, sniffedType: call.sniffedType };
   }
 
+  // Charged from genprobe's clock; an X-Cost-USD that cannot be right for that time is a finding.
+  const cost = callCost(call, entry.gpu, ctx.target.timeScale);
+  if (cost.finding) checks.push(fail('cost-headers', cost.finding, { 'x-cost-usd': call.headers['x-cost-usd'] ?? null }, "at most the call's wall time × the GPU's price"));
   const reported = tag(checks, planned.name, (text) => ctx.client.redact(text));
   const report: CaseReport = {
     name: planned.name,
@@ -173,7 +181,7 @@ async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunConte
     checks: reported,
   };
   ctx.onCase?.(entry, report);
-  return { report, call, costUsd: callCostUsd(call, entry.gpu, ctx.target.timeScale) };
+  return { report, call, costUsd: cost.usd };
 }
 
 export function skippedReport(entry: EndpointEntry, reason: string): EndpointReport {
