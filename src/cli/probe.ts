@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Pushgateway } from 'prom-client';
 import { ConfigError, loadConfig, type ProbeKind } from '../config/index.ts';
+import { parseDurationMs } from '../config/duration.ts';
 import { selectEndpoints } from '../runner/gate.ts';
 import { createProbeService } from '../probes/service.ts';
 import { lazyFaceCheck } from './serve.ts';
@@ -16,6 +17,8 @@ export const PROBE_HELP = `genprobe probe --once [options]
   --job NAME               Pushgateway job name (default genprobe)
   --grouping K=V[,K=V…]    Pushgateway grouping key labels, e.g. env=prod,region=eu
   --push-add               merge into the group (POST) instead of replacing it (PUT)
+  --every DURATION         how often the external cron runs this (e.g. 15m): pushed as the heartbeat's
+                           interval so GenprobeHeartbeatMissing fires when the runs stop
   --config FILE            config file (default genprobe.config.ts if present)
   --emulator               probe the bundled fleet emulator
   --time-scale N           emulator time scale (default 0.01)
@@ -56,6 +59,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
       job: { type: 'string', default: 'genprobe' },
       grouping: { type: 'string' },
       'push-add': { type: 'boolean', default: false },
+      every: { type: 'string' },
       config: { type: 'string' },
       emulator: { type: 'boolean', default: false },
       'time-scale': { type: 'string' },
@@ -77,6 +81,8 @@ export async function probeCommand(argv: string[]): Promise<number> {
   if (values.fault && !values.emulator) throw new ConfigError('--fault needs --emulator (faults are injected by the bundled emulator)');
   if (values.pushgateway && !/^https?:\/\//.test(values.pushgateway)) throw new ConfigError(`--pushgateway must be an http(s) URL, got "${values.pushgateway}"`);
   const grouping = parseGrouping(values.grouping);
+  const everyMs = values.every === undefined ? undefined : parseDurationMs(values.every);
+  if (values.every !== undefined && everyMs === undefined) throw new ConfigError(`--every needs a duration such as 15m, got "${values.every}"`);
   const only = (values.only ?? []).flatMap((s) => s.split(',')).filter(Boolean);
   const tags = (values.tag ?? []).flatMap((s) => s.split(',')).filter(Boolean);
   const selected = selectEndpoints(only, tags);
@@ -97,6 +103,9 @@ export async function probeCommand(argv: string[]): Promise<number> {
       env: {},
     });
     const outcomes = await Promise.all(entries.map((e) => service.runner.probe(e, kind)));
+    // The one-shot run's heartbeat, pushed with the rest (schedule="once").
+    service.heartbeat.declare('once', kind, everyMs === undefined ? null : everyMs / 1000);
+    service.heartbeat.beat('once', kind);
     const failed = outcomes.filter((o) => o.result === 'fail');
     const skipped = outcomes.filter((o) => o.result === 'skipped');
     console.log(

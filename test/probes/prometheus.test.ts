@@ -89,7 +89,7 @@ describe('Pushgateway receiving genprobe probe --once', () => {
       return (await getText(`${gwUrl}/-/ready`)).status === 200;
     });
 
-    const ok = genprobe(['probe', '--once', '--only', 'flux', '--kind', 'smoke', '--emulator', '--no-face', '--pushgateway', gwUrl, '--job', 'genprobe-cron', '--grouping', 'env=test,region=local']);
+    const ok = genprobe(['probe', '--once', '--only', 'flux', '--kind', 'smoke', '--emulator', '--no-face', '--pushgateway', gwUrl, '--job', 'genprobe-cron', '--grouping', 'env=test,region=local', '--every', '15m']);
     expect(await ok.exited, ok.stderr()).toBe(0);
     expect(ok.lines.find((l) => l.event === 'summary')).toMatchObject({ probes: 1, passed: 1, failed: 0 });
 
@@ -97,6 +97,10 @@ describe('Pushgateway receiving genprobe probe --once', () => {
     expect(sample(text, 'genprobe_probe_success', { job: 'genprobe-cron', env: 'test', region: 'local', endpoint: 'flux', kind: 'smoke' })).toBe(1);
     expect(sample(text, 'genprobe_last_success_timestamp_seconds', { job: 'genprobe-cron', env: 'test', endpoint: 'flux' })).toBeGreaterThan(0);
     expect(sample(text, 'push_time_seconds', { job: 'genprobe-cron', env: 'test', region: 'local' })).toBeGreaterThan(0);
+    // The one-shot heartbeat and its interval, for GenprobeHeartbeatMissing; the state of the probed endpoint.
+    expect(sample(text, 'genprobe_last_cycle_timestamp_seconds', { job: 'genprobe-cron', env: 'test', schedule: 'once', kind: 'smoke' })).toBeGreaterThan(Date.now() / 1000 - 600);
+    expect(sample(text, 'genprobe_cycle_interval_seconds', { job: 'genprobe-cron', env: 'test', schedule: 'once', kind: 'smoke' })).toBe(900);
+    expect(sample(text, 'genprobe_endpoint_state', { job: 'genprobe-cron', env: 'test', endpoint: 'flux', state: 'up' })).toBe(1);
     // One-shot pushes carry only genprobe_* series, no process metrics of a short-lived job.
     expect(text).not.toMatch(/^process_cpu_user_seconds_total\{[^}]*job="genprobe-cron"/m);
 
