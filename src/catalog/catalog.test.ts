@@ -380,22 +380,51 @@ describe('lifecycle, errors and headers', () => {
     }
   });
 
-  it('expects the documented failures of the incompatible routes', () => {
-    expect(getEndpoint('flux-instantid').errors[0].expect).toMatchObject({ status: [501], body: 'error-details-type' });
-    expect(getEndpoint('z-image-pulid-lora').errors[0].expect).toMatchObject({ status: [501], body: 'detail-object' });
-    for (const id of ['z-image-instantid', 'z-image-pulid']) expect(getEndpoint(id).errors[0].expect.status, id).toEqual([500]);
+  it('judges registered-but-failing routes as routes that must work, recording their failure as built', () => {
+    const failing = CATALOG.filter((e) => e.asBuiltFailure).map((e) => e.id).sort();
+    expect(failing).toEqual(CATALOG.filter((e) => e.lifecycle === 'incompatible').map((e) => e.id).sort());
+    expect(getEndpoint('flux-instantid').asBuiltFailure).toMatchObject({ status: [501], body: 'error-details-type' });
+    expect(getEndpoint('z-image-pulid-lora').asBuiltFailure).toMatchObject({ status: [501], body: 'detail-object' });
+    for (const id of ['z-image-instantid', 'z-image-pulid']) expect(getEndpoint(id).asBuiltFailure?.status, id).toEqual([500]);
+    for (const id of failing) {
+      expect(getEndpoint(id).asBuiltFailure?.source, id).toMatch(/^apps\/modal\/handlers\/.+\.py:\d/);
+      // no error case expects the failure: the contract is the promise, not the defect
+      expect(getEndpoint(id).errors.every((c) => c.expect.status.every((s) => s < 500)), id).toBe(true);
+    }
   });
 
-  it('carries the observed error bodies', () => {
-    const find = (id: string, name: string) => getEndpoint(id).errors.find((c) => c.name === name)?.expect;
-    expect(find('flux', 'missing prompt')).toEqual({ status: [500], body: 'error-details-type', contains: 'prompt' });
-    expect(find('flux-dev-lora', 'missing lora')).toEqual({ status: [400], body: 'detail', contains: 'lora_id or lora_name is required' });
+  it('promises every bad request a 4xx whose body names the field, and records what the fleet answers today', () => {
+    for (const e of CATALOG.filter((x) => x.lifecycle !== 'removed')) {
+      for (const c of e.errors) {
+        expect(c.expect.status.every((s) => s >= 400 && s < 500), `${e.id} / ${c.name}`).toBe(true);
+        expect(c.expect.body, `${e.id} / ${c.name}`).toBe('json-message');
+        expect(c.expect.contains, `${e.id} / ${c.name}`).toBeTruthy();
+        expect(c.asBuilt?.source, `${e.id} / ${c.name}`).toMatch(/^apps\/modal\/handlers\//);
+      }
+    }
+  });
+
+  it('lists where callers are still told about removed routes (doc-drift), and nothing for /wan2', () => {
+    const listed = CATALOG.filter((e) => e.stillListedBy?.length).map((e) => e.id).sort();
+    expect(listed).toEqual(['qwen-character-scene', 'qwen-faceswap', 'qwen-faceswap-fast', 'sdxl-lightning', 'sdxl-turbo']);
+    for (const id of listed) expect(getEndpoint(id).lifecycle, id).toBe('removed');
+    expect(getEndpoint('sdxl-turbo').stillListedBy?.join(' ')).toMatch(/modal-client\.ts:23-24/);
+    expect(getEndpoint('wan2').stillListedBy).toBeUndefined();
+  });
+
+  it('carries the observed error bodies as built', () => {
+    const find = (id: string, name: string) => getEndpoint(id).errors.find((c) => c.name === name)?.asBuilt;
+    expect(find('flux', 'missing prompt')).toMatchObject({ status: [500], body: 'error-details-type', contains: 'prompt', source: 'apps/modal/handlers/flux.py:61' });
+    expect(find('flux-dev-lora', 'missing lora')).toMatchObject({ status: [400], body: 'detail', contains: 'lora_id or lora_name is required' });
     expect(find('flux-dev-lora', 'unknown lora')).toMatchObject({ status: [404], contains: 'LoRA not found' });
-    expect(find('flux-pulid', 'missing reference_image')).toEqual({ status: [400], body: 'detail', contains: 'reference_image is required for PuLID Flux' });
-    expect(find('sdxl-instantid', 'missing reference_image')).toEqual({ status: [400, 500, 503], body: 'error-details-type', contains: 'reference_image is required' });
+    expect(find('flux-pulid', 'missing reference_image')).toMatchObject({ status: [400], body: 'detail', contains: 'reference_image is required for PuLID Flux' });
+    // try/except routes keep an HTTPException's own status (instantid.py:683-684)
+    expect(find('sdxl-instantid', 'missing reference_image')).toMatchObject({ status: [400], body: 'error-details-type', contains: 'reference_image is required' });
     expect(find('seedvr2', 'missing image')).toMatchObject({ status: [500], contains: "Missing 'image' field" });
     expect(find('wan2.6-i2v-faceswap', 'missing face_image')).toMatchObject({ status: [400], body: 'detail' });
     expect(find('image-faceswap', 'empty source_image')).toMatchObject({ status: [500], contains: 'cannot identify image file' });
+    const promise = getEndpoint('flux').errors[0].expect;
+    expect(promise).toEqual({ status: [400, 422], body: 'json-message', contains: 'prompt' });
   });
 
   it('lets cost headers through only on /flux-pulid', () => {

@@ -25,9 +25,12 @@ export type Gpu = 'T4' | 'L4' | 'A10' | 'L40S' | 'A100-40GB' | 'A100-80GB' | 'H1
 export type OutputKind = 'png' | 'jpeg' | 'webp-animated' | 'mp4' | 'json';
 
 /**
- * live: deployed and expected to work.
- * removed: deleted at HEAD, expect 404 (`{"detail":"Not Found"}` or `modal-http: invalid function call`).
- * incompatible: still registered but documented to fail (expect a 4xx/5xx with a known body).
+ * live: deployed and promised to work.
+ * removed: deleted at HEAD, expect 404 (`{"detail":"Not Found"}` or `modal-http: invalid function call`);
+ *   when the fleet's docs or client still list it (`stillListedBy`), that is doc-drift.
+ * incompatible: still registered but failing at request time today (as-built, `asBuiltFailure`).
+ *   A registered route is promised to work, so it is judged like a live one: its happy path runs,
+ *   and its failure is the route-broken check's finding (waived as a known defect, never expected).
  */
 export type Lifecycle = 'live' | 'removed' | 'incompatible';
 
@@ -134,25 +137,48 @@ export interface OutputSpec {
   minBytes: number;
 }
 
-/** A negative case: what the fleet returns when the request is bad. */
+/**
+ * The shape of an error body:
+ * FastAPI `{"detail": …}`, the try/except / global handler `{"error","details","type"}`, a text body,
+ * 'not-found' — a removed route's 404 whichever layer answers: FastAPI's `{"detail":"Not Found"}` when
+ * the app still runs, or Modal's `modal-http: invalid function call` / `… app … is stopped` when the
+ * app itself is gone — or 'json-message': any of the JSON shapes (detail string, detail object or
+ * list, error/details/type), for promises that care what the body says, not how it is wrapped.
+ */
+export type ErrorBodyShape = 'detail' | 'error-details-type' | 'detail-object' | 'text' | 'not-found' | 'json-message';
+
+/** One way of answering a request that cannot succeed. */
+export interface ErrorAnswer {
+  /** Acceptable statuses. */
+  status: number[];
+  body: ErrorBodyShape;
+  /** Substring the message must contain (case-sensitive): for bad input, the field's name. */
+  contains?: string;
+}
+
+/** What the fleet answers today, read from its code: a fact, never a verdict. */
+export interface AsBuiltAnswer extends ErrorAnswer {
+  /** Where the behaviour comes from, `path:line` in jatidevelopments/ryla @ 57209b5 (or the observation). */
+  source: string;
+}
+
+/** A negative case: a bad request, what the fleet promises for it, and what it answers today. */
 export interface ErrorCase {
   name: string;
   /** Fields removed from the sample request (or overrides applied) to make it bad. */
   omit?: string[];
   override?: SampleRequest;
-  expect: {
-    /** Acceptable statuses; the try/except routes pick 400/500/503 by substring (contracts.md §0.7). */
-    status: number[];
-    /**
-     * FastAPI `{"detail": …}` or the try/except / global handler `{"error","details","type"}`.
-     * 'not-found' is a removed route's 404 whichever layer answers: FastAPI's `{"detail":"Not Found"}`
-     * when the app still runs, or Modal's `modal-http: invalid function call` / `… app … is stopped`
-     * when the app itself is gone.
-     */
-    body: 'detail' | 'error-details-type' | 'detail-object' | 'text' | 'not-found';
-    /** Substring the message must contain (case-sensitive), when the fleet has a stable one. */
-    contains?: string;
-  };
+  /**
+   * The promise, which the gate judges: bad input → a 4xx whose body names the field; a removed
+   * route → 404.
+   */
+  expect: ErrorAnswer;
+  /**
+   * What the fleet answers today when that differs from the promise (e.g. 500 `KeyError` for a
+   * missing prompt). The emulator plays it; the error-status check uses it only to tell the known
+   * defect (finding `known-5xx`) from a new one (`new-5xx`). Absent = the fleet keeps its promise.
+   */
+  asBuilt?: AsBuiltAnswer;
   note?: string;
 }
 
@@ -208,6 +234,17 @@ export interface EndpointEntry {
   /** Apps this route calls during a request (wan faceswap → ryla-qwen-image). Warm them too. */
   delegatesTo?: AppName[];
   drift?: DocDrift[];
+  /**
+   * A registered route that fails today (lifecycle 'incompatible'): what its sample request gets.
+   * Judged as a route that must work; this record only tells the known failure (route-broken,
+   * finding `known-failure`) from a new one.
+   */
+  asBuiltFailure?: AsBuiltAnswer & { note?: string };
+  /**
+   * A removed route callers are still told about: the fleet files that list it (`path:line`), so
+   * the doc-drift check can say where. Empty or absent = nobody is told it exists.
+   */
+  stillListedBy?: string[];
   /** Where the facts come from, path in jatidevelopments/ryla. */
   source: string;
 }

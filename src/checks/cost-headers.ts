@@ -1,5 +1,5 @@
 import type { HeaderSpec } from '../catalog/types.ts';
-import { fail, pass, skip, type CheckResult } from './types.ts';
+import { fail, pass, skip, withFinding, type CheckResult } from './types.ts';
 
 /** The handler-set cost headers and their wire formats (contracts.md §2.4). */
 export const COST_HEADER_FORMATS: Record<string, { pattern: RegExp; format: string }> = {
@@ -8,7 +8,12 @@ export const COST_HEADER_FORMATS: Record<string, { pattern: RegExp; format: stri
   'x-gpu-type': { pattern: /^(L40S|A100)$/, format: 'L40S or A100' },
 };
 
-export const KNOWN_COST_HEADERS_DROPPED = 'cost headers missing: X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type dropped by the copy loop (known fleet defect, contracts.md §0.1)';
+export const KNOWN_COST_HEADERS_DROPPED =
+  'cost headers missing: X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, dropped as built by the case-sensitive startswith("X-") copy loop (jatidevelopments/ryla@57209b5:apps/modal/handlers/instantid.py:611-613)';
+
+/** Display names of the three headers, in report order. */
+const DISPLAY: Record<string, string> = { 'x-cost-usd': 'X-Cost-USD', 'x-execution-time-sec': 'X-Execution-Time-Sec', 'x-gpu-type': 'X-GPU-Type' };
+const displayList = (names: string[]) => names.map((n) => DISPLAY[n] ?? n).join(',');
 
 /** Header lookup by lower-cased name, whatever case the map uses. */
 export function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
@@ -19,9 +24,10 @@ export function headerValue(headers: Record<string, string | string[] | undefine
 
 /**
  * X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type. The documented contract is that every route sends
- * them, so absence fails. 'dropped' routes (the known copy-loop bug) fail with their own message,
- * which waivers.yaml accepts until its expiry; presence there means the bug is fixed (pass, with a
- * note to update the catalog). A partial or malformed set fails either way.
+ * them, so absence fails. On routes the catalog records as dropping them (the copy-loop bug, as
+ * built) the failure's finding is `cost-headers-dropped`, which waivers.yaml accepts until its
+ * expiry; elsewhere it is `cost-headers-missing`. Presence there means the bug is fixed (pass, with
+ * a note to update the catalog). A partial or malformed set fails either way, with its own finding.
  */
 export function checkCostHeaders(headers: Record<string, string | string[] | undefined>, expectation: Exclude<HeaderSpec['cost'], 'none'>): CheckResult {
   const names = Object.keys(COST_HEADER_FORMATS);
@@ -31,13 +37,19 @@ export function checkCostHeaders(headers: Record<string, string | string[] | und
     .filter((n) => values[n] !== undefined && !COST_HEADER_FORMATS[n].pattern.test(values[n]!.trim()))
     .map((n) => `${n}=${JSON.stringify(values[n])} (want ${COST_HEADER_FORMATS[n].format})`);
   const expected = expectation === 'present' ? 'present and well-formed' : 'dropped (known defect)';
-  if (malformed.length) return fail('cost-headers', `malformed: ${malformed.join('; ')}`, values, expected);
+  // Findings carry header names genprobe chose, never header values (a value is endpoint text).
+  if (malformed.length) {
+    const bad = names.filter((n) => values[n] !== undefined && !COST_HEADER_FORMATS[n].pattern.test(values[n]!.trim()));
+    return withFinding(fail('cost-headers', `malformed: ${malformed.join('; ')}`, values, expected), 'cost-headers-malformed', { headers: displayList(bad) });
+  }
   if (missing.length === names.length) {
     return expectation === 'present'
-      ? fail('cost-headers', `missing: ${names.join(', ')}`, values, expected)
-      : fail('cost-headers', KNOWN_COST_HEADERS_DROPPED, values, expected);
+      ? withFinding(fail('cost-headers', `missing: ${names.join(', ')}`, values, expected), 'cost-headers-missing', { missing: displayList(names) })
+      : withFinding(fail('cost-headers', KNOWN_COST_HEADERS_DROPPED, values, expected), 'cost-headers-dropped', { missing: displayList(names) });
   }
-  if (missing.length) return fail('cost-headers', `partial cost headers, missing: ${missing.join(', ')}`, values, expected);
+  if (missing.length) {
+    return withFinding(fail('cost-headers', `partial cost headers, missing: ${missing.join(', ')}`, values, expected), 'cost-headers-partial', { missing: displayList(missing) });
+  }
   const text = `X-Cost-USD ${values['x-cost-usd']}, X-Execution-Time-Sec ${values['x-execution-time-sec']}, X-GPU-Type ${values['x-gpu-type']}`;
   return expectation === 'present'
     ? pass('cost-headers', text, values, expected)

@@ -1,11 +1,11 @@
-import type { ErrorCase } from '../catalog/types.ts';
+import type { ErrorAnswer, ErrorBodyShape } from '../catalog/types.ts';
 import { checkStatus } from './status.ts';
-import { fail, pass, type CheckResult } from './types.ts';
+import { fail, pass, skip, withFinding, type CheckResult } from './types.ts';
 
-type BodyShape = ErrorCase['expect']['body'];
+type Parsed = { ok: true; message: string } | { ok: false; why: string };
 
 /** The message a person reads in each documented error shape. */
-function parseShape(text: string, shape: BodyShape): { ok: true; message: string } | { ok: false; why: string } {
+export function parseShape(text: string, shape: ErrorBodyShape): Parsed {
   if (shape === 'text') {
     if (text.trim() === '') return { ok: false, why: 'empty body' };
     return { ok: true, message: text };
@@ -36,7 +36,21 @@ function parseShape(text: string, shape: BodyShape): { ok: true; message: string
       if (bad.length) return { ok: false, why: `${bad.map((k) => `"${k}" is ${kindOf(o[k])}`).join(', ')}; expected strings error/details/type` };
       return { ok: true, message: o.error as string };
     }
+    case 'json-message':
+      return jsonMessage(o);
   }
+}
+
+/**
+ * Any of the JSON error shapes a caller can read: `{"detail": "…"}`, `{"detail": {…}}` or FastAPI's
+ * validation list `{"detail": [{loc, msg}]}`, or `{"error": "…", …}`. The message is what a person
+ * reads; for objects and lists, their JSON.
+ */
+function jsonMessage(o: Record<string, unknown>): Parsed {
+  if (typeof o.detail === 'string') return { ok: true, message: o.detail };
+  if (typeof o.detail === 'object' && o.detail !== null) return { ok: true, message: JSON.stringify(o.detail) };
+  if (typeof o.error === 'string') return { ok: true, message: o.error };
+  return { ok: false, why: `no "detail" or "error" message (keys: ${Object.keys(o).slice(0, 5).join(', ') || 'none'})` };
 }
 
 function kindOf(v: unknown): string {
@@ -46,21 +60,42 @@ function kindOf(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
+/** Whether an answer is the one recorded (status, body shape, message substring). */
+export function matchesAnswer(status: number | null, text: string, answer: ErrorAnswer | undefined): boolean {
+  if (!answer || status === null || !answer.status.includes(status)) return false;
+  const parsed = parseShape(text, answer.body);
+  return parsed.ok && (answer.contains === undefined || parsed.message.includes(answer.contains));
+}
+
 /**
- * A negative request's answer: status among the allowed ones, body in the documented shape, and
- * the documented message substring (case-sensitive) in the shape's message field.
+ * The body of an answer whose status is the promised one: the promised shape, and the message
+ * names what the contract says it must (for bad input, the field). Another status is judged by the
+ * status / error-status check alone, so one defect fails one check.
  */
-export function checkErrorBody(status: number | null, body: Uint8Array, expect: ErrorCase['expect']): CheckResult[] {
-  const results: CheckResult[] = [checkStatus(status, expect.status)];
+export function judgeErrorBody(status: number | null, body: Uint8Array, expect: ErrorAnswer): CheckResult {
+  const expected = { body: expect.body, contains: expect.contains };
+  if (status === null || !expect.status.includes(status)) {
+    return skip('error-body', `not judged: status ${status ?? 'none'} is not the promised ${expect.status.join('/')}`);
+  }
   const text = Buffer.from(body).toString('utf8');
   const parsed = parseShape(text, expect.body);
-  const expected = { body: expect.body, contains: expect.contains };
   if (!parsed.ok) {
-    results.push(fail('error-body', `body is not the ${expect.body} shape: ${parsed.why}`, text.slice(0, 300), expected));
-  } else if (expect.contains !== undefined && !parsed.message.includes(expect.contains)) {
-    results.push(fail('error-body', `message ${JSON.stringify(parsed.message.slice(0, 200))} lacks ${JSON.stringify(expect.contains)}`, parsed.message.slice(0, 300), expected));
-  } else {
-    results.push(pass('error-body', `${expect.body}: ${JSON.stringify(parsed.message.slice(0, 120))}`, parsed.message.slice(0, 300), expected));
+    return withFinding(fail('error-body', `body is not the ${expect.body} shape: ${parsed.why}`, text.slice(0, 300), expected), 'wrong-shape', { shape: expect.body });
   }
-  return results;
+  if (expect.contains !== undefined && !parsed.message.includes(expect.contains)) {
+    return withFinding(
+      fail('error-body', `message ${JSON.stringify(parsed.message.slice(0, 200))} lacks ${JSON.stringify(expect.contains)}`, parsed.message.slice(0, 300), expected),
+      'message-lacks',
+      { wanted: expect.contains },
+    );
+  }
+  return pass('error-body', `${expect.body}: ${JSON.stringify(parsed.message.slice(0, 120))}`, parsed.message.slice(0, 300), expected);
+}
+
+/**
+ * A request that cannot succeed (a removed route): the status among the promised ones, then the
+ * body in the documented shape with the documented message substring (case-sensitive).
+ */
+export function checkErrorBody(status: number | null, body: Uint8Array, expect: ErrorAnswer): CheckResult[] {
+  return [checkStatus(status, expect.status), judgeErrorBody(status, body, expect)];
 }

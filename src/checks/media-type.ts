@@ -1,7 +1,7 @@
 import type { OutputKind } from '../catalog/types.ts';
 import { MIME_OF } from '../media/sniff.ts';
 import type { SniffedType } from '../media/types.ts';
-import { fail, pass, skip, type CheckResult } from './types.ts';
+import { fail, pass, skip, withFinding, type CheckResult } from './types.ts';
 
 /** The real format of the bytes (magic-number sniff) against the catalog's output kind. */
 export function checkMediaType(sniffed: SniffedType, expectedKind: OutputKind): CheckResult {
@@ -23,12 +23,12 @@ export function essenceOf(contentType: string | null | undefined): string | null
   return essence || null;
 }
 
-export const KNOWN_PNG_AS_JPEG = 'PNG bytes served as image/jpeg (known fleet defect, contracts.md §0.2)';
+export const KNOWN_PNG_AS_JPEG = 'PNG bytes served as image/jpeg (as built: ComfyUI SaveImage writes PNG, the routes declare image/jpeg)';
 
 /**
  * Content-Type against the sniffed bytes. Any disagreement is a failure: a client that trusts the
  * header mis-handles the body. The fleet's documented lie (PNG under image/jpeg, as the catalog
- * records it) gets its own message so a checked-in waiver (waivers.yaml) can accept it until fixed.
+ * records it) gets its own finding, `png-as-jpeg`, so a checked-in waiver can accept it until fixed.
  */
 export function checkDeclaredType(declared: string | null | undefined, sniffed: SniffedType, catalogDeclared: string): CheckResult {
   const got = essenceOf(declared);
@@ -36,14 +36,14 @@ export function checkDeclaredType(declared: string | null | undefined, sniffed: 
   const actual = MIME_OF[sniffed];
   const measured = { declared: got, sniffed };
   if (actual === null) return skip('declared-type', `bytes are ${sniffed}; nothing to compare Content-Type with`);
-  if (got === null) return fail('declared-type', `no Content-Type; bytes are ${actual}`, measured, documented);
+  if (got === null) return withFinding(fail('declared-type', `no Content-Type; bytes are ${actual}`, measured, documented), 'no-content-type', { sniffed });
   if (got === actual) {
     if (documented !== null && documented !== actual) {
       return pass('declared-type', `Content-Type ${got} matches the bytes; the catalog documents ${documented} — update the catalog`, measured, documented);
     }
     return pass('declared-type', `Content-Type ${got} matches the bytes`, measured, actual);
   }
-  if (got === documented && got === 'image/jpeg' && sniffed === 'png') return fail('declared-type', KNOWN_PNG_AS_JPEG, measured, documented);
-  if (got === documented) return fail('declared-type', `Content-Type ${got} (as catalogued) but the bytes are ${actual}`, measured, actual);
-  return fail('declared-type', `Content-Type ${got} contradicts both the bytes (${actual}) and the catalog (${documented})`, measured, documented);
+  if (got === documented && got === 'image/jpeg' && sniffed === 'png') return withFinding(fail('declared-type', KNOWN_PNG_AS_JPEG, measured, documented), 'png-as-jpeg');
+  if (got === documented) return withFinding(fail('declared-type', `Content-Type ${got} (as catalogued) but the bytes are ${actual}`, measured, actual), 'declared-as-catalogued', { sniffed });
+  return withFinding(fail('declared-type', `Content-Type ${got} contradicts both the bytes (${actual}) and the catalog (${documented})`, measured, documented), 'content-type-mismatch', { sniffed });
 }

@@ -1,9 +1,11 @@
 /**
  * What a contract run does for one endpoint, derived from its catalog entry:
- * live → the happy path with the documented defaults plus each negative case;
- * removed → only "the route is gone" (404); incompatible → only the documented failure.
+ * a registered route (live, or 'incompatible' = recorded as failing today) → the happy path with
+ * the documented defaults plus each negative case, because every registered route is promised to
+ * work; removed → only "the route is gone" (404), plus doc-drift when callers are still told it exists.
  */
 import type { EndpointEntry, ErrorCase, SampleRequest } from '../catalog/types.ts';
+import type { CheckName } from '../checks/types.ts';
 import type { EndpointOverride } from '../config/endpoint.ts';
 import type { CaseKind } from './report.ts';
 
@@ -11,7 +13,7 @@ export interface PlannedCase {
   name: string;
   kind: CaseKind;
   sample: SampleRequest;
-  /** For negative/removed/incompatible cases: what the fleet must answer. */
+  /** For negative/removed cases: what the fleet promises to answer (and answers today). */
   errorCase?: ErrorCase;
 }
 
@@ -23,9 +25,23 @@ export function applyErrorCase(sample: SampleRequest, ec: ErrorCase): SampleRequ
 
 export function planContract(entry: EndpointEntry, override: EndpointOverride = {}, opts: { negativeCases?: boolean } = {}): PlannedCase[] {
   const sample: SampleRequest = { ...entry.sample, ...((override.request ?? {}) as SampleRequest) };
-  const errorKind: CaseKind = entry.lifecycle === 'removed' ? 'removed' : entry.lifecycle === 'incompatible' ? 'incompatible' : 'negative';
+  const errorKind: CaseKind = entry.lifecycle === 'removed' ? 'removed' : 'negative';
   const errorCases = entry.errors.map((ec) => ({ name: ec.name, kind: errorKind, sample: applyErrorCase(sample, ec), errorCase: ec }));
-  if (entry.lifecycle !== 'live') return errorCases;
+  if (entry.lifecycle === 'removed') return errorCases;
   const happy: PlannedCase = { name: 'happy path', kind: 'happy', sample };
   return opts.negativeCases === false ? [happy] : [happy, ...errorCases];
+}
+
+/**
+ * The checks a case must report for its contract to have run: the suites assert each is present
+ * and, unless a waived known defect explains it, not skipped. Output checks that depend on the
+ * output kind or the request are left to the registry; these are the ones every such case has.
+ */
+export function contractChecks(entry: EndpointEntry, planned: PlannedCase): CheckName[] {
+  if (planned.kind === 'removed') return ['status', 'error-body', 'doc-drift'];
+  if (planned.kind === 'negative') return ['error-status', 'error-body'];
+  const checks: CheckName[] = [entry.asBuiltFailure ? 'route-broken' : 'status', 'media-type', 'declared-type', 'decodable', 'file-size', 'latency'];
+  if (entry.headers.cost !== 'none') checks.push('cost-headers');
+  if (entry.headers.surviving) checks.push('surviving-headers');
+  return checks;
 }

@@ -1,9 +1,9 @@
 import type { CaseReport, EndpointReport, EndpointVerdict, ReportedCheck } from './report.ts';
 
-/** fail > waived > warn > pass, counting a waived failure as waived. */
+/** fail > waived > warn > pass, counting a waived failure or warning (a known defect) as waived. */
 export function verdictOfChecks(checks: ReportedCheck[]): Exclude<EndpointVerdict, 'skipped'> {
   if (checks.some((c) => c.verdict === 'fail' && !c.waived)) return 'fail';
-  if (checks.some((c) => c.verdict === 'fail' && c.waived)) return 'waived';
+  if (checks.some((c) => (c.verdict === 'fail' || c.verdict === 'warn') && c.waived)) return 'waived';
   if (checks.some((c) => c.verdict === 'warn')) return 'warn';
   return 'pass';
 }

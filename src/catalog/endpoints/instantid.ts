@@ -15,8 +15,9 @@ import {
   DRIFT_COST_HEADERS,
   DRIFT_SDXL_REMOVED,
   DRIFT_STILL_REGISTERED,
-  MISSING_PROMPT_KEYERROR,
+  badInput,
   dataUrl,
+  missingPromptKeyError,
   int,
   pngUnderJpeg,
   routeRemoved404,
@@ -28,29 +29,42 @@ const INSTANTID_SOURCE = 'apps/modal/handlers/instantid.py';
 const FACE_PROMPT = 'a professional headshot of a person, soft studio light, neutral background';
 const ASTRONAUT = { $fixture: 'face:astronaut' } as const;
 
-/** try/except routes: the 400 HTTPException is re-wrapped; status may drift to 500/503 (§0.7). */
-const MISSING_REFERENCE_TRY_EXCEPT: ErrorCase = {
-  name: 'missing reference_image',
-  omit: ['reference_image'],
-  expect: { status: [400, 500, 503], body: 'error-details-type', contains: 'reference_image is required' },
-};
+/** Callers are still told the removed SDXL routes exist (jatidevelopments/ryla@57209b5). */
+const SDXL_LISTED_BY = [
+  'libs/business/src/services/modal-client.ts:23-24 (ENDPOINT_APP_MAP)',
+  'apps/modal-playground/lib/constants.ts:40-41',
+  'apps/modal/ENDPOINT-APP-MAPPING.md:41-42',
+  'apps/modal/docs/ENDPOINTS-REFERENCE.md:15,107,123',
+];
+
+/**
+ * try/except routes: the 400 HTTPException is re-wrapped as `{"error":"400: …","details","type"}`
+ * and keeps its status (`if isinstance(e, HTTPException): status_code = e.status_code`,
+ * instantid.py:625-626, 683-684; ipadapter_faceid.py:341-342).
+ */
+const missingReferenceTryExcept = (source: string): ErrorCase =>
+  badInput('missing reference_image', { omit: ['reference_image'] }, 'reference_image', {
+    status: [400],
+    body: 'error-details-type',
+    contains: 'reference_image is required',
+    source,
+  });
 
 /** A non-`data:` string is taken as a filename in ComfyUI input/ → LoadImage failure. */
-const REFERENCE_NOT_DATA_URL_TRY_EXCEPT: ErrorCase = {
-  name: 'reference_image not a data URL',
-  override: { reference_image: 'genprobe-no-such-file.png' },
-  expect: { status: [400, 500, 503], body: 'error-details-type' },
-  note: 'treated as a ComfyUI input filename; status picked by substring search of the error text',
-};
+const referenceNotDataUrlTryExcept = (source: string): ErrorCase =>
+  badInput(
+    'reference_image not a data URL',
+    { override: { reference_image: 'genprobe-no-such-file.png' } },
+    'reference_image',
+    { status: [400, 500, 503], body: 'error-details-type', source },
+    'treated as a ComfyUI input filename; status picked by substring search of the error text',
+  );
 
 /**
  * KeyError inside try/except: str(e) is "'prompt'", which holds none of the substrings that switch
  * the status, so it stays 500.
  */
-const MISSING_PROMPT_TRY_EXCEPT: ErrorCase = {
-  ...MISSING_PROMPT_KEYERROR,
-  note: 'KeyError caught by the route try/except',
-};
+const missingPromptTryExcept = (source: string): ErrorCase => missingPromptKeyError(source, 'KeyError caught by the route try/except');
 
 const sdxlInstantIdFields = {
   reference_image: dataUrl(),
@@ -95,7 +109,11 @@ export const INSTANTID_ENDPOINTS: EndpointEntry[] = [
     request: z.looseObject(sdxlInstantIdFields),
     sample: { reference_image: ASTRONAUT, prompt: FACE_PROMPT, width: 768, height: 768, seed: 42 },
     output: pngUnderJpeg(sizeFromRequest(1024, 1024), 20_000),
-    errors: [MISSING_REFERENCE_TRY_EXCEPT, MISSING_PROMPT_TRY_EXCEPT, REFERENCE_NOT_DATA_URL_TRY_EXCEPT],
+    errors: [
+      missingReferenceTryExcept(`${INSTANTID_SOURCE}:482-483`),
+      missingPromptTryExcept(`${INSTANTID_SOURCE}:285`),
+      referenceNotDataUrlTryExcept(`${INSTANTID_SOURCE}:680-688`),
+    ],
     headers: { cost: 'dropped' },
     face: { target: [85, 90], referenceField: 'reference_image', mode: 'generation' },
     drift: [
@@ -123,15 +141,17 @@ export const INSTANTID_ENDPOINTS: EndpointEntry[] = [
     request: z.looseObject({ ...sdxlInstantIdFields, cfg: z.number().default(1.0) }),
     sample: { reference_image: ASTRONAUT, prompt: FACE_PROMPT, width: 768, height: 768, seed: 42 },
     output: pngUnderJpeg(sizeFromRequest(1024, 1024), 20_000),
-    errors: [
-      {
-        name: 'documented incompatibility',
-        expect: { status: [501], body: 'error-details-type', contains: 'InstantID ControlNet incompatibility' },
-        note: 'the sample request itself is expected to fail this way',
-      },
-      MISSING_REFERENCE_TRY_EXCEPT,
-    ],
+    // The sample request itself fails today: judged as a route that must work (route-broken).
+    asBuiltFailure: {
+      status: [501],
+      body: 'error-details-type',
+      contains: 'InstantID ControlNet incompatibility',
+      source: `${INSTANTID_SOURCE}:636-645`,
+      note: 'the SDXL ControlNet cannot feed Flux; the shape-mismatch error is rewritten to 501',
+    },
+    errors: [missingReferenceTryExcept(`${INSTANTID_SOURCE}:365-366`)],
     headers: { cost: 'dropped' },
+    face: { target: [85, 90], referenceField: 'reference_image', mode: 'generation' },
     drift: [DRIFT_STILL_REGISTERED],
     source: INSTANTID_SOURCE,
   },
@@ -179,18 +199,20 @@ export const INSTANTID_ENDPOINTS: EndpointEntry[] = [
     sample: { reference_image: ASTRONAUT, prompt: FACE_PROMPT, width: 768, height: 768, seed: 42 },
     output: pngUnderJpeg(sizeFromRequest(1024, 1024), 20_000),
     errors: [
-      {
-        name: 'missing reference_image',
-        omit: ['reference_image'],
-        expect: { status: [400], body: 'detail', contains: 'reference_image is required for PuLID Flux' },
-      },
-      MISSING_PROMPT_KEYERROR,
-      {
-        name: 'reference_image not a data URL',
-        override: { reference_image: 'genprobe-no-such-file.png' },
-        expect: { status: [500], body: 'error-details-type' },
-        note: 'taken as a ComfyUI input filename; the workflow failure reaches the global handler (inferred)',
-      },
+      badInput('missing reference_image', { omit: ['reference_image'] }, 'reference_image', {
+        status: [400],
+        body: 'detail',
+        contains: 'reference_image is required for PuLID Flux',
+        source: 'apps/modal/handlers/pulid_flux.py:213-215',
+      }),
+      missingPromptKeyError('apps/modal/handlers/pulid_flux.py:147'),
+      badInput(
+        'reference_image not a data URL',
+        { override: { reference_image: 'genprobe-no-such-file.png' } },
+        'reference_image',
+        { status: [500], body: 'error-details-type', source: 'apps/modal/handlers/pulid_flux.py (no try/except; global handler)' },
+        'taken as a ComfyUI input filename; the workflow failure reaches the global handler (inferred)',
+      ),
     ],
     headers: { cost: 'present' },
     face: { target: [80, 85], referenceField: 'reference_image', mode: 'generation' },
@@ -237,7 +259,7 @@ export const INSTANTID_ENDPOINTS: EndpointEntry[] = [
     }),
     sample: { reference_image: ASTRONAUT, prompt: FACE_PROMPT, width: 768, height: 768, seed: 42 },
     output: pngUnderJpeg(sizeFromRequest(1024, 1024), 20_000),
-    errors: [MISSING_REFERENCE_TRY_EXCEPT, MISSING_PROMPT_TRY_EXCEPT],
+    errors: [missingReferenceTryExcept('apps/modal/handlers/ipadapter_faceid.py:198-199'), missingPromptTryExcept('apps/modal/handlers/ipadapter_faceid.py:131')],
     headers: { cost: 'dropped' },
     face: {
       target: [80, 85],
@@ -281,9 +303,10 @@ export const INSTANTID_ENDPOINTS: EndpointEntry[] = [
     }),
     sample: { prompt: 'a red apple on a wooden table', width: 512, height: 512, seed: 42 },
     output: pngUnderJpeg(sizeFromRequest(1024, 1024), 10_000),
-    errors: [routeRemoved404('deleted at HEAD; the app still runs, so FastAPI answers')],
+    errors: [routeRemoved404('deleted at HEAD; the app still runs, so FastAPI answers', 'e5a81e3 removed it from apps/modal/handlers/instantid.py')],
     headers: { cost: 'dropped' },
     drift: [DRIFT_SDXL_REMOVED],
+    stillListedBy: SDXL_LISTED_BY,
     source: INSTANTID_SOURCE,
   },
   {
@@ -315,9 +338,10 @@ export const INSTANTID_ENDPOINTS: EndpointEntry[] = [
     }),
     sample: { prompt: 'a red apple on a wooden table', width: 512, height: 512, seed: 42 },
     output: pngUnderJpeg(sizeFromRequest(1024, 1024), 10_000),
-    errors: [routeRemoved404('deleted at HEAD; the app still runs, so FastAPI answers')],
+    errors: [routeRemoved404('deleted at HEAD; the app still runs, so FastAPI answers', 'e5a81e3 removed it from apps/modal/handlers/instantid.py')],
     headers: { cost: 'dropped' },
     drift: [DRIFT_SDXL_REMOVED],
+    stillListedBy: SDXL_LISTED_BY,
     source: INSTANTID_SOURCE,
   },
 ];

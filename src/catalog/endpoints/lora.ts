@@ -7,7 +7,7 @@ import type { EndpointEntry } from '../types.ts';
 import {
   DRIFT_COST_HEADERS,
   DRIFT_LORA_STRENGTH,
-  MISSING_PROMPT_KEYERROR,
+  missingPromptKeyError,
   int,
   missingLora,
   oneOf,
@@ -45,7 +45,11 @@ export const LORA_ENDPOINTS: EndpointEntry[] = [
       .refine(oneOf('lora_id', 'lora_name'), 'lora_id or lora_name is required'),
     sample: { prompt: 'a portrait photo of a woman in a park', lora_id: 'genprobe-probe', width: 512, height: 512, seed: 42 },
     output: pngUnderJpeg(sizeFromRequest(1024, 1024), 10_000),
-    errors: [missingLora('lora_id'), unknownLora('lora_id'), { ...MISSING_PROMPT_KEYERROR, note: 'only reached with a LoRA that resolves' }],
+    errors: [
+      missingLora('lora_id', 'apps/modal/handlers/lora.py:129-130'),
+      unknownLora('lora_id', 'apps/modal/handlers/lora.py:156-158'),
+      missingPromptKeyError('apps/modal/handlers/lora.py', 'only reached with a LoRA that resolves'),
+    ],
     headers: { cost: 'dropped' },
     drift: [DRIFT_COST_HEADERS, DRIFT_LORA_STRENGTH],
     source: 'apps/modal/handlers/lora.py',

@@ -13,7 +13,10 @@ const DRIFT_PHANTOM: DocDrift = {
   code: 'no handler defines it → 404',
 };
 
-function phantom(path: string, title: string): EndpointEntry {
+const CLIENT = 'libs/business/src/services/modal-client.ts';
+const RUNNER = 'libs/business/src/services/modal-job-runner.ts';
+
+function phantom(path: string, title: string, listedBy: string[]): EndpointEntry {
   return {
     id: path.slice(1),
     app: 'ryla-qwen-image',
@@ -28,15 +31,16 @@ function phantom(path: string, title: string): EndpointEntry {
     request: z.looseObject({}),
     sample: { prompt: 'a portrait photo', reference_image: { $fixture: 'face:astronaut' } },
     output: pngUnderJpeg({ kind: 'none' }, 1),
-    errors: [routeRemoved404('no handler; FastAPI 404 on the deployed ryla-qwen-image')],
+    errors: [routeRemoved404('no handler; FastAPI 404 on the deployed ryla-qwen-image', 'no @fastapi.post in apps/modal/handlers/qwen_image.py')],
     headers: { cost: 'dropped' },
     drift: [DRIFT_PHANTOM],
+    stillListedBy: listedBy,
     source: 'libs/business/src/services/modal-client.ts',
   };
 }
 
 export const PHANTOM_ENDPOINTS: EndpointEntry[] = [
-  phantom('/qwen-faceswap', 'Qwen face swap (TS-only phantom)'),
-  phantom('/qwen-faceswap-fast', 'Qwen fast face swap (TS-only phantom)'),
-  phantom('/qwen-character-scene', 'Qwen character scene (TS-only phantom)'),
+  phantom('/qwen-faceswap', 'Qwen face swap (TS-only phantom)', [`${CLIENT}:31 (ENDPOINT_APP_MAP)`, `${RUNNER}:182 (submitQwenFaceSwap)`]),
+  phantom('/qwen-faceswap-fast', 'Qwen fast face swap (TS-only phantom)', [`${CLIENT}:32 (ENDPOINT_APP_MAP)`, `${RUNNER}:182 (submitQwenFaceSwap)`]),
+  phantom('/qwen-character-scene', 'Qwen character scene (TS-only phantom)', [`${CLIENT}:33 (ENDPOINT_APP_MAP)`, `${RUNNER}:251 (submitQwenCharacterScene)`]),
 ];

@@ -12,6 +12,7 @@ import {
   DRIFT_COST_HEADERS,
   DRIFT_LORA_STRENGTH,
   DRIFT_QWEN_EDIT_APP,
+  badInput,
   int,
   media,
   oneOf,
@@ -78,35 +79,41 @@ const SWAP_FACE = {
   docNote: 'no documented identity target; genprobe holds swaps to the InstantID bar',
 };
 
-/** Empty media → 0-byte input file → PIL "cannot identify image file" (§2.2, observed). */
-function emptyMedia(field: string): ErrorCase {
-  return {
-    name: `empty ${field}`,
-    override: { [field]: '' },
-    expect: { status: [500], body: 'error-details-type', contains: 'cannot identify image file' },
-    note: 'observed in PLAYGROUND-ENDPOINT-AUDIT.md; the handler checks key presence only (`"source_image" not in item`), so "" reaches LoadImage',
-  };
+/**
+ * Empty media → 0-byte input file → PIL "cannot identify image file" (observed in
+ * PLAYGROUND-ENDPOINT-AUDIT.md): the handler checks key presence only (`"source_image" not in item`,
+ * qwen_image.py:945), so "" reaches LoadImage.
+ */
+function emptyMedia(field: string, source: string): ErrorCase {
+  return badInput(`empty ${field}`, { override: { [field]: '' } }, field, {
+    status: [500],
+    body: 'error-details-type',
+    contains: 'cannot identify image file',
+    source,
+  });
 }
 
 /**
  * qwen_edit.py tests truthiness (`if not source_image_data: raise ValueError(...)`), so an empty
  * string fails the same way as a missing one: 500 from the global handler, not a PIL error.
  */
-function emptyRequired500(field: string): ErrorCase {
-  return {
-    name: `empty ${field}`,
-    override: { [field]: '' },
-    expect: { status: [500], body: 'error-details-type', contains: `${field} is required` },
-    note: 'handlers/qwen_edit.py raises ValueError("<field> is required …") for falsy values',
-  };
+function emptyRequired500(field: string, source: string): ErrorCase {
+  return badInput(`empty ${field}`, { override: { [field]: '' } }, field, {
+    status: [500],
+    body: 'error-details-type',
+    contains: `${field} is required`,
+    source,
+  });
 }
 
-function missingField500(field: string): ErrorCase {
-  return {
-    name: `missing ${field}`,
-    omit: [field],
-    expect: { status: [500], body: 'error-details-type', contains: field },
-  };
+/** A ValueError("<field> is required …") → 500 through the global handler. */
+function missingField500(field: string, source: string): ErrorCase {
+  return badInput(`missing ${field}`, { omit: [field] }, field, { status: [500], body: 'error-details-type', contains: field, source });
+}
+
+/** A FastAPI HTTPException(400, "<field> is required (base64 data URL)"): the promise kept. */
+function missing400(field: string, source: string): ErrorCase {
+  return badInput(`missing ${field}`, { omit: [field] }, field, { status: [400], body: 'detail', contains: `${field} is required`, source });
 }
 
 export const QWEN_IMAGE_ENDPOINTS: EndpointEntry[] = [
@@ -193,12 +200,13 @@ export const QWEN_IMAGE_ENDPOINTS: EndpointEntry[] = [
     sample: { prompt: 'a portrait photo of a woman in a park', lora_id: 'genprobe-probe', aspect_ratio: '1:1', seed: 42 },
     output: pngUnderJpeg(QWEN_SIZE, 60_000),
     errors: [
-      {
-        name: 'missing lora',
-        omit: ['lora_id'],
-        expect: { status: [400], body: 'detail', contains: 'lora_id or lora_name' },
-      },
-      unknownLora('lora_id'),
+      badInput('missing lora', { omit: ['lora_id'] }, 'lora_id', {
+        status: [400],
+        body: 'detail',
+        contains: 'lora_id or lora_name',
+        source: `${QWEN_SOURCE}:667-668`,
+      }),
+      unknownLora('lora_id', `${QWEN_SOURCE}:721-723`),
     ],
     headers: { cost: 'dropped' },
     drift: [DRIFT_COST_HEADERS, DRIFT_LORA_STRENGTH],
@@ -236,18 +244,7 @@ export const QWEN_IMAGE_ENDPOINTS: EndpointEntry[] = [
       audio: 'passthrough',
       minBytes: 20_000,
     },
-    errors: [
-      {
-        name: 'missing source_video',
-        omit: ['source_video'],
-        expect: { status: [400], body: 'detail', contains: 'source_video is required' },
-      },
-      {
-        name: 'missing reference_image',
-        omit: ['reference_image'],
-        expect: { status: [400], body: 'detail', contains: 'reference_image' },
-      },
-    ],
+    errors: [missing400('source_video', `${QWEN_SOURCE}:797-798`), missing400('reference_image', `${QWEN_SOURCE}:799-800`)],
     headers: { cost: 'dropped' },
     face: SWAP_FACE,
     drift: [
@@ -280,7 +277,7 @@ export const QWEN_IMAGE_ENDPOINTS: EndpointEntry[] = [
     // source_image must show a face for ReActor to replace: Grace Hopper gets the astronaut's face.
     sample: { source_image: GRACE_HOPPER, reference_image: ASTRONAUT },
     output: pngUnderJpeg({ kind: 'same-as-input', inputField: 'source_image' }, 10_000),
-    errors: [emptyMedia('source_image')],
+    errors: [emptyMedia('source_image', `${QWEN_SOURCE}:945 (key presence only)`)],
     headers: { cost: 'dropped' },
     face: SWAP_FACE,
     drift: [DRIFT_COST_HEADERS, { topic: 'output format', docs: 'PNG', code: 'PNG bytes declared image/jpeg' }],
@@ -323,12 +320,13 @@ export const QWEN_IMAGE_ENDPOINTS: EndpointEntry[] = [
       minBytes: 20_000,
     },
     errors: [
-      {
-        name: 'source_video not a video',
-        override: { source_video: 'bm90IGEgdmlkZW8gYXQgYWxs' }, // base64("not a video at all")
-        expect: { status: [500], body: 'error-details-type' },
-        note: 'ffmpeg "moov atom not found / Invalid data found" → "Failed to extract frames…" or "No frames extracted from video"',
-      },
+      badInput(
+        'source_video not a video',
+        { override: { source_video: 'bm90IGEgdmlkZW8gYXQgYWxs' } }, // base64("not a video at all")
+        'source_video',
+        { status: [500], body: 'error-details-type', source: `${QWEN_SOURCE}:1034-1037 (then ffmpeg fails; global handler)` },
+        'ffmpeg "moov atom not found / Invalid data found" → "Failed to extract frames…" or "No frames extracted from video"',
+      ),
     ],
     headers: { cost: 'dropped' },
     face: SWAP_FACE,
@@ -364,7 +362,11 @@ export const QWEN_IMAGE_ENDPOINTS: EndpointEntry[] = [
     sample: { source_image: COFFEE, instruction: 'make the coffee cup bright blue', seed: 42 },
     // Output via PreviewImage; dims ≈ source (inferred).
     output: pngUnderJpeg({ kind: 'same-as-input', inputField: 'source_image' }, 10_000),
-    errors: [missingField500('source_image'), missingField500('instruction'), emptyRequired500('source_image')],
+    errors: [
+      missingField500('source_image', `${EDIT_SOURCE}:349`),
+      missingField500('instruction', `${EDIT_SOURCE}:353`),
+      emptyRequired500('source_image', `${EDIT_SOURCE}:349`),
+    ],
     headers: { cost: 'dropped' },
     drift: [
       DRIFT_COST_HEADERS,
@@ -410,7 +412,11 @@ export const QWEN_IMAGE_ENDPOINTS: EndpointEntry[] = [
       size: { kind: 'same-as-input', inputField: 'source_image' },
       minBytes: 10_000,
     },
-    errors: [missingField500('mask_image'), missingField500('prompt'), emptyRequired500('source_image')],
+    errors: [
+      missingField500('mask_image', `${EDIT_SOURCE}:421`),
+      missingField500('prompt', `${EDIT_SOURCE}:425`),
+      emptyRequired500('source_image', `${EDIT_SOURCE}:417`),
+    ],
     headers: { cost: 'dropped' },
     drift: [DRIFT_COST_HEADERS, DRIFT_QWEN_EDIT_APP],
     source: EDIT_SOURCE,

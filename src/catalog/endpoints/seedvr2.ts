@@ -5,7 +5,9 @@
  */
 import { z } from 'zod';
 import type { EndpointEntry } from '../types.ts';
-import { DRIFT_COST_HEADERS, int, media, seed } from './shared.ts';
+import { DRIFT_COST_HEADERS, badInput, int, media, seed } from './shared.ts';
+
+const SOURCE = 'apps/modal/handlers/seedvr2.py';
 
 export const SEEDVR2_ENDPOINTS: EndpointEntry[] = [
   {
@@ -53,23 +55,26 @@ export const SEEDVR2_ENDPOINTS: EndpointEntry[] = [
       minBytes: 50_000,
     },
     errors: [
-      {
-        name: 'missing image',
-        omit: ['image'],
-        expect: { status: [500], body: 'error-details-type', contains: "Missing 'image' field" },
-        note: 'observed 2026-02-06',
-      },
-      {
-        name: 'empty image',
-        override: { image: '' },
-        expect: { status: [500], body: 'error-details-type', contains: "Missing 'image' field" },
-      },
-      {
-        name: 'image not an image',
-        override: { image: 'bm90IGFuIGltYWdlIGF0IGFsbA==' }, // base64("not an image at all")
-        expect: { status: [400, 500, 503], body: 'error-details-type', contains: 'cannot identify image file' },
-        note: 'PIL error text carries an object address, so the substring status switch can fire (§0.7)',
-      },
+      badInput(
+        'missing image',
+        { omit: ['image'] },
+        'image',
+        { status: [500], body: 'error-details-type', contains: "Missing 'image' field", source: `${SOURCE}:95,358-370` },
+        'observed 2026-02-06',
+      ),
+      badInput('empty image', { override: { image: '' } }, 'image', {
+        status: [500],
+        body: 'error-details-type',
+        contains: "Missing 'image' field",
+        source: `${SOURCE}:95`,
+      }),
+      badInput(
+        'image not an image',
+        { override: { image: 'bm90IGFuIGltYWdlIGF0IGFsbA==' } }, // base64("not an image at all")
+        'image',
+        { status: [400, 500, 503], body: 'error-details-type', contains: 'cannot identify image file', source: `${SOURCE}:115,360-366` },
+        'PIL error text carries an object address, so the substring status switch can fire (§0.7)',
+      ),
     ],
     headers: { cost: 'dropped' },
     drift: [
@@ -80,6 +85,6 @@ export const SEEDVR2_ENDPOINTS: EndpointEntry[] = [
         code: 'resolution = output short side (default 1080); scale is ignored',
       },
     ],
-    source: 'apps/modal/handlers/seedvr2.py',
+    source: SOURCE,
   },
 ];

@@ -4,7 +4,7 @@
  * as a table row.
  */
 import { z } from 'zod';
-import type { DocDrift, ErrorCase, OutputSpec, SizeRule } from '../types.ts';
+import type { AsBuiltAnswer, DocDrift, ErrorAnswer, ErrorCase, OutputSpec, SizeRule } from '../types.ts';
 
 /**
  * A data URL (`data:<mime>;base64,…`). instantid / pulid / ipadapter treat anything else as a
@@ -101,34 +101,54 @@ export const JSON_OUTPUT: OutputSpec = {
 
 // ---------------------------------------------------------------- errors
 
-/** `item["prompt"]` KeyError → global handler 500 `{"error":"'prompt'",…,"type":"KeyError"}`. */
-export const MISSING_PROMPT_KEYERROR: ErrorCase = {
-  name: 'missing prompt',
-  omit: ['prompt'],
-  expect: { status: [500], body: 'error-details-type', contains: 'prompt' },
-  note: 'KeyError caught by the app-wide exception handler',
-};
-
-export function routeRemoved404(note: string): ErrorCase {
-  return {
-    name: 'route removed',
-    expect: { status: [404], body: 'not-found' },
-    note,
-  };
+/**
+ * The promise for bad input: a client error — 400, or 422 as FastAPI's own validation answers —
+ * whose body names the field, so a caller can tell its own mistake from a server failure.
+ */
+export function namesField(field: string): ErrorAnswer {
+  return { status: [400, 422], body: 'json-message', contains: field };
 }
 
-export function missingLora(field: string): ErrorCase {
-  return {
-    name: 'missing lora',
-    omit: [field],
-    expect: { status: [400], body: 'detail', contains: 'lora_id or lora_name is required' },
-  };
+/** A bad request about `field`: promised a 4xx naming it; `asBuilt` is what the fleet answers today. */
+export function badInput(
+  name: string,
+  change: { omit?: string[]; override?: ErrorCase['override'] },
+  field: string,
+  asBuilt: AsBuiltAnswer,
+  note?: string,
+): ErrorCase {
+  return { name, ...change, expect: namesField(field), asBuilt, ...(note ? { note } : {}) };
 }
 
-export function unknownLora(field: 'lora_id' | 'lora_name'): ErrorCase {
+/**
+ * `item["prompt"]` KeyError → global handler 500 `{"error":"'prompt'",…,"type":"KeyError"}`
+ * (as built; the promise is a 4xx naming `prompt`). `source` is the line that reads the key.
+ */
+export function missingPromptKeyError(source: string, note = 'KeyError caught by the app-wide exception handler'): ErrorCase {
+  return badInput('missing prompt', { omit: ['prompt'] }, 'prompt', { status: [500], body: 'error-details-type', contains: 'prompt', source }, note);
+}
+
+export function routeRemoved404(note: string, source: string): ErrorCase {
+  const answer: ErrorAnswer = { status: [404], body: 'not-found' };
+  return { name: 'route removed', expect: answer, asBuilt: { ...answer, source }, note };
+}
+
+/** A LoRA route without lora_id/lora_name: the fleet keeps the promise (400 `{"detail"}`). */
+export function missingLora(field: string, source: string): ErrorCase {
+  return badInput('missing lora', { omit: [field] }, field, {
+    status: [400],
+    body: 'detail',
+    contains: 'lora_id or lora_name is required',
+    source,
+  });
+}
+
+/** An unknown LoRA: promised a client error that says the LoRA is the problem (the fleet: 404). */
+export function unknownLora(field: 'lora_id' | 'lora_name', source: string): ErrorCase {
   return {
     name: 'unknown lora',
     override: { [field]: 'genprobe-no-such-lora-0000' },
-    expect: { status: [404], body: 'detail', contains: 'LoRA not found' },
+    expect: { status: [400, 404, 422], body: 'json-message', contains: 'LoRA' },
+    asBuilt: { status: [404], body: 'detail', contains: 'LoRA not found', source },
   };
 }

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { DocDrift, EndpointEntry } from '../types.ts';
-import { DRIFT_COST_HEADERS, animatedWebp, int, media, oneOf, seed, sizeFromRequest } from './shared.ts';
+import { DRIFT_COST_HEADERS, animatedWebp, badInput, int, media, oneOf, seed, sizeFromRequest } from './shared.ts';
 
 const SOURCE = 'apps/modal/handlers/wan22_i2v.py';
 const I2V_PROMPT = 'the person smiles and slowly turns their head';
@@ -62,11 +62,12 @@ export const WAN22_ENDPOINTS: EndpointEntry[] = [
     sample: { source_image: { $fixture: 'face:astronaut' }, prompt: I2V_PROMPT, num_frames: SAMPLE_FRAMES, seed: 42 },
     output: animatedWebp(512, 768, 'num_frames', 33),
     errors: [
-      {
-        name: 'missing source_image',
-        omit: ['source_image'],
-        expect: { status: [400], body: 'detail', contains: 'source_image is required' },
-      },
+      badInput('missing source_image', { omit: ['source_image'] }, 'source_image', {
+        status: [400],
+        body: 'detail',
+        contains: 'source_image is required',
+        source: `${SOURCE}:336-337`,
+      }),
     ],
     headers: { cost: 'dropped' },
     drift: [
@@ -128,17 +129,18 @@ export const WAN22_ENDPOINTS: EndpointEntry[] = [
       minBytes: 20_000,
     },
     errors: [
-      {
-        name: 'missing face_image',
-        omit: ['face_image'],
-        expect: { status: [400], body: 'detail', contains: 'face_image or reference_image is required' },
-      },
-      {
-        name: 'missing source_image',
-        omit: ['source_image'],
-        expect: { status: [400], body: 'detail', contains: 'source_image is required' },
-        note: 'same guard as /wan22-i2v (inferred)',
-      },
+      badInput('missing face_image', { omit: ['face_image'] }, 'face_image', {
+        status: [400],
+        body: 'detail',
+        contains: 'face_image or reference_image is required',
+        source: `${SOURCE}:420-421`,
+      }),
+      badInput('missing source_image', { omit: ['source_image'] }, 'source_image', {
+        status: [400],
+        body: 'detail',
+        contains: 'source_image is required',
+        source: `${SOURCE}:418-419`,
+      }),
     ],
     headers: { cost: 'dropped' },
     face: {

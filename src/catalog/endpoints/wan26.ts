@@ -10,6 +10,7 @@ import {
   DRIFT_LORA_STRENGTH,
   DRIFT_WAN26_WEIGHTS,
   animatedWebp,
+  badInput,
   int,
   media,
   oneOf,
@@ -37,12 +38,18 @@ const wanFields = {
   negative_prompt: z.string().default(''),
 };
 
-/** `prompt` missing → ValueError("prompt is required") → 500 on the T2V-style routes. */
-const MISSING_PROMPT_VALUEERROR: ErrorCase = {
-  name: 'missing prompt',
-  omit: ['prompt'],
-  expect: { status: [500], body: 'error-details-type', contains: 'prompt is required' },
-};
+/** `prompt` missing → ValueError("prompt is required") → 500 on the T2V-style routes (as built). */
+const missingPromptValueError = (line: string): ErrorCase =>
+  badInput('missing prompt', { omit: ['prompt'] }, 'prompt', {
+    status: [500],
+    body: 'error-details-type',
+    contains: 'prompt is required',
+    source: `${SOURCE}:${line}`,
+  });
+
+/** A FastAPI HTTPException(400, …) naming the field: the promise kept. */
+const missing400 = (field: string, contains: string, line: string): ErrorCase =>
+  badInput(`missing ${field}`, { omit: [field] }, field, { status: [400], body: 'detail', contains, source: `${SOURCE}:${line}` });
 
 const DRIFT_TS_NUM_FRAMES: DocDrift = {
   topic: 'frame count field',
@@ -72,7 +79,7 @@ export const WAN26_ENDPOINTS: EndpointEntry[] = [
     request: z.looseObject(wanFields),
     sample: { prompt: T2V_PROMPT, length: SAMPLE_LENGTH, seed: 42 },
     output: animatedWebp(832, 480, 'length', 33),
-    errors: [MISSING_PROMPT_VALUEERROR],
+    errors: [missingPromptValueError('734')],
     headers: { cost: 'dropped' },
     drift: [DRIFT_COST_HEADERS, DRIFT_WAN26_WEIGHTS, DRIFT_TS_NUM_FRAMES],
     source: SOURCE,
@@ -96,17 +103,18 @@ export const WAN26_ENDPOINTS: EndpointEntry[] = [
     sample: { prompt: T2V_PROMPT, reference_videos: [PORTRAIT_VIDEO], length: SAMPLE_LENGTH, seed: 42 },
     output: animatedWebp(832, 480, 'length', 33),
     errors: [
-      MISSING_PROMPT_VALUEERROR,
-      {
-        name: 'empty reference_videos',
-        override: { reference_videos: [] },
-        expect: { status: [500], body: 'error-details-type' },
-      },
-      {
-        name: 'more than 3 reference_videos',
-        override: { reference_videos: [PORTRAIT_VIDEO, PORTRAIT_VIDEO, PORTRAIT_VIDEO, PORTRAIT_VIDEO] },
-        expect: { status: [500], body: 'error-details-type' },
-      },
+      missingPromptValueError('796'),
+      badInput('empty reference_videos', { override: { reference_videos: [] } }, 'reference_videos', {
+        status: [500],
+        body: 'error-details-type',
+        source: `${SOURCE}:275,800`,
+      }),
+      badInput(
+        'more than 3 reference_videos',
+        { override: { reference_videos: [PORTRAIT_VIDEO, PORTRAIT_VIDEO, PORTRAIT_VIDEO, PORTRAIT_VIDEO] } },
+        'reference_videos',
+        { status: [500], body: 'error-details-type', contains: 'Maximum 3 reference videos', source: `${SOURCE}:278` },
+      ),
     ],
     headers: { cost: 'dropped' },
     drift: [
@@ -138,18 +146,7 @@ export const WAN26_ENDPOINTS: EndpointEntry[] = [
     request: z.looseObject({ ...wanFields, reference_image: media() }), // WanImageToVideo start image
     sample: { prompt: I2V_PROMPT, reference_image: { $fixture: 'face:astronaut' }, length: SAMPLE_LENGTH, seed: 42 },
     output: animatedWebp(832, 480, 'length', 33),
-    errors: [
-      {
-        name: 'missing prompt',
-        omit: ['prompt'],
-        expect: { status: [400], body: 'detail', contains: 'prompt is required' },
-      },
-      {
-        name: 'missing reference_image',
-        omit: ['reference_image'],
-        expect: { status: [400], body: 'detail', contains: 'reference_image is required' },
-      },
-    ],
+    errors: [missing400('prompt', 'prompt is required', '865-866'), missing400('reference_image', 'reference_image is required', '867-868')],
     headers: { cost: 'dropped' },
     drift: [
       DRIFT_COST_HEADERS,
@@ -204,16 +201,8 @@ export const WAN26_ENDPOINTS: EndpointEntry[] = [
       minBytes: 20_000,
     },
     errors: [
-      {
-        name: 'missing face_image',
-        omit: ['face_image'],
-        expect: { status: [400], body: 'detail', contains: 'face_image or reference_face is required' },
-      },
-      {
-        name: 'missing reference_image',
-        omit: ['reference_image'],
-        expect: { status: [400], body: 'detail', contains: 'reference_image is required' },
-      },
+      missing400('face_image', 'face_image or reference_face is required', '940-942'),
+      missing400('reference_image', 'reference_image is required', '867-868 (shared I2V guard, inferred)'),
     ],
     headers: { cost: 'dropped' },
     face: {
@@ -259,19 +248,9 @@ export const WAN26_ENDPOINTS: EndpointEntry[] = [
     sample: { prompt: T2V_PROMPT, lora_id: 'genprobe-probe', length: SAMPLE_LENGTH, seed: 42 },
     output: animatedWebp(832, 480, 'length', 33),
     errors: [
-      {
-        name: 'missing lora',
-        omit: ['lora_id'],
-        expect: { status: [400], body: 'detail', contains: 'lora_id or lora_name is required' },
-        note: 'observed 2026-02-06',
-      },
-      unknownLora('lora_id'),
-      {
-        name: 'missing prompt',
-        omit: ['prompt'],
-        expect: { status: [500], body: 'error-details-type', contains: 'prompt' },
-        note: 'only reached with a LoRA that resolves',
-      },
+      { ...missing400('lora_id', 'lora_id or lora_name is required', '997-998'), name: 'missing lora', note: 'observed 2026-02-06' },
+      unknownLora('lora_id', `${SOURCE}:1052-1054`),
+      { ...missingPromptValueError('1063'), note: 'only reached with a LoRA that resolves' },
     ],
     headers: { cost: 'dropped' },
     drift: [DRIFT_COST_HEADERS, DRIFT_WAN26_WEIGHTS, DRIFT_LORA_STRENGTH],

@@ -8,8 +8,9 @@ import {
   DRIFT_COST_HEADERS,
   DRIFT_LORA_STRENGTH,
   DRIFT_STILL_REGISTERED,
-  MISSING_PROMPT_KEYERROR,
+  badInput,
   int,
+  missingPromptKeyError,
   media,
   missingLora,
   oneOf,
@@ -88,7 +89,7 @@ export const Z_IMAGE_ENDPOINTS: EndpointEntry[] = [
     request: z.looseObject(diffusersFields(4)),
     sample: { prompt: PROMPT, width: 512, height: 512, seed: 42 },
     output: pngUnderJpeg(sizeFromRequest(1024, 1024), 10_000),
-    errors: [MISSING_PROMPT_KEYERROR],
+    errors: [missingPromptKeyError(`${SOURCE}:93`)],
     headers: { cost: 'dropped' },
     drift: [DRIFT_COST_HEADERS],
     source: SOURCE,
@@ -116,7 +117,7 @@ export const Z_IMAGE_ENDPOINTS: EndpointEntry[] = [
     request: z.looseObject(diffusersFields(8)),
     sample: { prompt: PROMPT, width: 512, height: 512, seed: 42 },
     output: pngUnderJpeg(sizeFromRequest(1024, 1024), 10_000),
-    errors: [MISSING_PROMPT_KEYERROR],
+    errors: [missingPromptKeyError(`${SOURCE}:145`)],
     headers: { cost: 'dropped' },
     drift: [DRIFT_COST_HEADERS],
     source: SOURCE,
@@ -141,14 +142,9 @@ export const Z_IMAGE_ENDPOINTS: EndpointEntry[] = [
     sample: { prompt: PROMPT, lora_name: 'realistic-snapshot-zit', width: 512, height: 512, seed: 42 },
     output: pngUnderJpeg(sizeFromRequest(1024, 1024), 10_000),
     errors: [
-      missingLora('lora_name'),
-      unknownLora('lora_name'),
-      {
-        name: 'missing prompt',
-        omit: ['prompt'],
-        expect: { status: [400], body: 'detail', contains: 'prompt is required' },
-        note: 'checked after the LoRA is resolved',
-      },
+      missingLora('lora_name', `${SOURCE}:983-984`),
+      unknownLora('lora_name', `${SOURCE}:1010-1012`),
+      badInput('missing prompt', { omit: ['prompt'] }, 'prompt', { status: [400], body: 'detail', contains: 'prompt is required', source: `${SOURCE}:1015-1016` }, 'checked after the LoRA is resolved'),
     ],
     // X-NSFW-Mode is set after the copy loop, so it survives; value mirrors `nsfw`.
     headers: { cost: 'dropped', surviving: { 'X-NSFW-Mode': 'false' } },
@@ -209,19 +205,22 @@ export const Z_IMAGE_ENDPOINTS: EndpointEntry[] = [
     sample: { reference_image: { $fixture: 'face:astronaut' }, prompt: 'a professional headshot of a person' },
     // Never produces an image at HEAD; its other fields are not recorded.
     output: pngUnderJpeg({ kind: 'none' }, 10_000),
+    // The sample request fails today (encoder incompatible): judged as a route that must work (route-broken).
+    asBuiltFailure: {
+      status: [500],
+      body: 'error-details-type',
+      source: `${SOURCE}:860-880 (ComfyUI failure through the global handler, inferred)`,
+    },
     errors: [
-      {
-        name: 'fails at runtime',
-        expect: { status: [500], body: 'error-details-type' },
-        note: 'the sample request itself; ComfyUI failure through the global handler (inferred)',
-      },
-      {
-        name: 'missing reference_image',
-        omit: ['reference_image'],
-        expect: { status: [400], body: 'detail', contains: 'reference_image is required for InstantID workflow' },
-      },
+      badInput('missing reference_image', { omit: ['reference_image'] }, 'reference_image', {
+        status: [400],
+        body: 'detail',
+        contains: 'reference_image is required for InstantID workflow',
+        source: `${SOURCE}:868-870`,
+      }),
     ],
     headers: { cost: 'dropped' },
+    face: { target: [85, 90], referenceField: 'reference_image', mode: 'generation' },
     drift: [DRIFT_STILL_REGISTERED],
     source: SOURCE,
   },
@@ -240,19 +239,22 @@ export const Z_IMAGE_ENDPOINTS: EndpointEntry[] = [
     sample: { reference_image: { $fixture: 'face:astronaut' }, prompt: 'a professional headshot of a person' },
     // Never produces an image at HEAD; its other fields are not recorded.
     output: pngUnderJpeg({ kind: 'none' }, 10_000),
+    // The sample request fails today (encoder incompatible): judged as a route that must work (route-broken).
+    asBuiltFailure: {
+      status: [500],
+      body: 'error-details-type',
+      source: `${SOURCE}:890-910 (ComfyUI failure through the global handler, inferred)`,
+    },
     errors: [
-      {
-        name: 'fails at runtime',
-        expect: { status: [500], body: 'error-details-type' },
-        note: 'the sample request itself; ComfyUI failure through the global handler (inferred)',
-      },
-      {
-        name: 'missing reference_image',
-        omit: ['reference_image'],
-        expect: { status: [400], body: 'detail', contains: 'reference_image is required for PuLID workflow' },
-      },
+      badInput('missing reference_image', { omit: ['reference_image'] }, 'reference_image', {
+        status: [400],
+        body: 'detail',
+        contains: 'reference_image is required for PuLID workflow',
+        source: `${SOURCE}:896-898`,
+      }),
     ],
     headers: { cost: 'dropped' },
+    face: { target: [80, 85], referenceField: 'reference_image', mode: 'generation' },
     drift: [DRIFT_STILL_REGISTERED],
     source: SOURCE,
   },
@@ -270,14 +272,17 @@ export const Z_IMAGE_ENDPOINTS: EndpointEntry[] = [
     request: z.looseObject({}),
     sample: { prompt: 'a professional headshot of a person', reference_image: { $fixture: 'face:astronaut' } },
     output: pngUnderJpeg({ kind: 'none' }, 10_000),
-    errors: [
-      {
-        name: 'always 501',
-        expect: { status: [501], body: 'detail-object', contains: 'ComfyUI LoRAs not supported' },
-        note: '{"detail":{"error":"Z-Image uses diffusers pipeline - ComfyUI LoRAs not supported","alternatives":[…]}}',
-      },
-    ],
+    // Always 501 today: judged as a route that must work (route-broken).
+    asBuiltFailure: {
+      status: [501],
+      body: 'detail-object',
+      contains: 'ComfyUI LoRAs not supported',
+      source: `${SOURCE}:1267-1268`,
+      note: '{"detail":{"error":"Z-Image uses diffusers pipeline - ComfyUI LoRAs not supported","alternatives":[…]}}',
+    },
+    errors: [],
     headers: { cost: 'dropped' },
+    face: { target: [80, 85], referenceField: 'reference_image', mode: 'generation' },
     source: SOURCE,
   },
 ];
