@@ -49,13 +49,13 @@ export const CHECK_NAMES = [
   'face-match', // identity vs reference at the catalog's target
   'latency', // call time vs documented budget
   'health', // GET /health body
-] as const;
-export type CheckName = (typeof CHECK_NAMES)[number];
-
   'consumer-contract', // a consumer's call vs the catalog / the deployed fleet (src/consumers; the finding code says which drift)
   'error-status', // bad input answered with a 5xx (or another status than the promised 4xx)
   'route-broken', // a registered route whose happy path fails
   'doc-drift', // a removed route the fleet's docs or client still list (warning)
+] as const;
+export type CheckName = (typeof CHECK_NAMES)[number];
+
 export function pass(check: CheckName, message: string, measured?: unknown, expected?: unknown): CheckResult {
   return { check, verdict: 'pass', message, measured, expected };
 }

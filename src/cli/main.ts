@@ -17,6 +17,8 @@ Usage: genprobe <command> [options]   (genprobe <command> --help for its options
   selftest    inject every emulator fault and show which check catches it
   maintenance open/close maintenance windows on a running \`genprobe serve\` (start|end|list)
   catalog     list the endpoint catalog
+  consumers   consumer contracts: import a TypeScript client, verify its calls (static / live)
+  inventory   the routes each app registers (/openapi.json) vs the catalog and consumer files
 
 Exit codes: 0 passed, 1 a contract failed, 2 tool or config error.`;
 
@@ -31,6 +33,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   selftest: async () => (await import('./selftest.ts')).selftestCommand,
   maintenance: async () => (await import('./maintenance.ts')).maintenanceCommand,
   catalog: async () => (await import('./catalog.ts')).catalogCommand,
+  consumers: async () => (await import('./consumers.ts')).consumersCommand,
+  inventory: async () => (await import('./inventory.ts')).inventoryCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -6,6 +6,8 @@ export interface TargetFlags {
   timeScale?: string;
   target?: string;
   workspace?: string;
+  /** More src/emulator/main.ts flags for --emulator (e.g. `--drift route-removed:ryla-wan26/wan2.6-r2v`). */
+  emulatorArgs?: string[];
 }
 
 /** Local rendering of the emulator (sharp, ffmpeg) is not time-scaled; give budgets this slack. */
@@ -25,7 +27,7 @@ export async function withTarget<T>(config: GenprobeConfig, flags: TargetFlags, 
   // Its own process: face inference and pixel checks here would otherwise delay the emulator's
   // answers into false timeouts.
   const { startEmulatorProcess } = await import('../emulator/process.ts');
-  const server = await startEmulatorProcess({ timeScale });
+  const server = await startEmulatorProcess({ timeScale, args: flags.emulatorArgs });
   try {
     const cfg = parseConfig({ ...config, target: { ...target, url: `${server.url}/{app}`, timeScale, overheadMs: Math.max(target.overheadMs, EMULATOR_OVERHEAD_MS) } });
     return await fn(cfg);

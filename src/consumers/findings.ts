@@ -21,6 +21,7 @@ export const FINDING_CODES = [
   'timeout-too-short', // the consumer gives up before a warm call is due to finish
   'timeout-cold-start', // the consumer gives up before a cold call (cold start included) is due (warning)
   'redirect-not-followed', // the call outlives Modal's 150 s window but the consumer does not follow the 303
+  'route-uncatalogued', // inventory: an app registers a route no catalog entry covers (or one the catalog says is removed)
   'rejection-mismatch', // live: a bad request was not rejected the way the catalog documents
   'generation-failed', // live --generate: the consumer's real payload did not produce what it reads
 ] as const;
@@ -52,8 +53,8 @@ export interface CallVerdict {
   /** Catalog id of the route, when the catalog knows it. */
   routeId?: string;
   findings: ConsumerFinding[];
-  /** One line per aspect that was checked and held (route, app, fields, headers, timeout…). */
-  passed: string[];
+  /** Each finding class that was checked on this call and held, with what held (reports list them as passes). */
+  passed: Array<{ code: FindingCode; message: string }>;
 }
 
 /** `studio-api.generateFlux` — the id a call has in reports and waivers. */

@@ -82,13 +82,18 @@ function propName(ctx: Ctx, name: ts.PropertyName): string | undefined {
   return undefined;
 }
 
-/** A numeric constant expression: literals, + - * /, parentheses, `600_000`. */
-function evalNumber(e: ts.Expression): number | undefined {
+/** A numeric constant expression: literals, + - * /, parentheses, `600_000`, and `const` names bound to one. */
+function evalNumber(ctx: Ctx, e: ts.Expression, depth = 0): number | undefined {
   if (ts.isNumericLiteral(e)) return Number(e.text);
-  if (ts.isParenthesizedExpression(e)) return evalNumber(e.expression);
+  if (ts.isParenthesizedExpression(e)) return evalNumber(ctx, e.expression, depth);
+  if (ts.isIdentifier(e) && depth < 8) {
+    const decl = ctx.checker.getSymbolAtLocation(e)?.valueDeclaration;
+    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) return evalNumber(ctx, decl.initializer, depth + 1);
+    return undefined;
+  }
   if (ts.isBinaryExpression(e)) {
-    const l = evalNumber(e.left);
-    const r = evalNumber(e.right);
+    const l = evalNumber(ctx, e.left, depth);
+    const r = evalNumber(ctx, e.right, depth);
     if (l === undefined || r === undefined) return undefined;
     switch (e.operatorToken.kind) {
       case ts.SyntaxKind.PlusToken: return l + r;
@@ -119,7 +124,7 @@ function readMaps(ctx: Ctx): void {
         const v = unwrap(p.initializer);
         if (ts.isStringLiteral(v) || ts.isNoSubstitutionTemplateLiteral(v)) strings.set(key, v.text);
         else {
-          const n = evalNumber(v);
+          const n = evalNumber(ctx, v);
           if (n !== undefined) numbers.set(key, n);
           else if (key.startsWith('/')) ctx.unresolved.push(`${where(ctx, p)}: value of ${key} in ${decl.name.getText(ctx.sf)} is not a literal (${v.getText(ctx.sf)})`);
         }
@@ -128,7 +133,7 @@ function readMaps(ctx: Ctx): void {
       const name = decl.name.getText(ctx.sf);
       if (strings.size && !ctx.appMap.size) ctx.appMap = strings;
       else if (numbers.size && !ctx.timeoutMap.size) ctx.timeoutMap = numbers;
-      else ctx.unresolved.push(`${where(ctx, decl)}: second path-keyed map ${name} ignored`);
+      else if (strings.size || numbers.size) ctx.unresolved.push(`${where(ctx, decl)}: second path-keyed map ${name} ignored`);
     }
   }
   if (!ctx.appMap.size) ctx.unresolved.push(`${ctx.label}: no endpoint→app map (an object literal keyed by paths with app-name values)`);
@@ -172,7 +177,7 @@ function defaultTimeout(ctx: Ctx, cls: ts.ClassDeclaration): number | undefined 
   const assign = find(ctor.body, (n): n is ts.BinaryExpression => ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left) && n.left.expression.kind === ts.SyntaxKind.ThisKeyword && n.left.name.text.toLowerCase().includes('timeout'));
   if (!assign) return undefined;
   const rhs = unwrap(assign.right);
-  const n = evalNumber(rhs) ?? (ts.isBinaryExpression(rhs) && [ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(rhs.operatorToken.kind) ? evalNumber(unwrap(rhs.right)) : undefined);
+  const n = evalNumber(ctx, rhs) ?? (ts.isBinaryExpression(rhs) && [ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(rhs.operatorToken.kind) ? evalNumber(ctx, unwrap(rhs.right)) : undefined);
   if (n === undefined) ctx.unresolved.push(`${where(ctx, assign)}: default timeout ${rhs.getText(ctx.sf)} not resolved`);
   else ctx.unresolved.push(`${where(ctx, assign)}: default timeout ${n} ms is the constructor's fallback; callers may pass another (config.timeout)`);
   return n;
@@ -227,13 +232,13 @@ function onErrorPath(n: ts.Node): boolean {
 /** `signal: AbortSignal.timeout(N)`, or `setTimeout(() => controller.abort(), X)` with X a constant or `this.m(path)` reading the timeout map. */
 function deadlineOf(ctx: Ctx, m: ts.MethodDeclaration, fetchCall: ts.CallExpression, signal: ts.Expression | undefined, methods: Map<string, ts.MethodDeclaration>): Primitive['timeout'] {
   if (signal && ts.isCallExpression(signal) && ts.isPropertyAccessExpression(signal.expression) && signal.expression.name.text === 'timeout' && signal.arguments[0]) {
-    const ms = evalNumber(signal.arguments[0]);
+    const ms = evalNumber(ctx, signal.arguments[0]);
     if (ms !== undefined) return { kind: 'const', ms };
   }
   const timer = find(m.body!, (n): n is ts.CallExpression => ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'setTimeout');
   const arg = timer?.arguments[1];
   if (!arg) return { kind: 'unknown', why: `${where(ctx, fetchCall)}: no deadline (no AbortSignal.timeout or setTimeout abort)` };
-  const constant = evalNumber(arg);
+  const constant = evalNumber(ctx, arg);
   if (constant !== undefined) return { kind: 'const', ms: constant };
   let source: ts.Expression | undefined = arg;
   if (ts.isIdentifier(arg)) {

@@ -4,6 +4,7 @@
  * schema, what the consumer reads is what the route sends, and its deadline leaves room for the
  * route's documented time, its cold start and Modal's 150 s / 303 window.
  */
+import { warmishSeconds } from '../catalog/index.ts';
 import type { EndpointEntry } from '../catalog/types.ts';
 import { placeholderFiles, type Consumer, type ConsumerCall, type ConsumerFile, type FieldSpec } from './contract.ts';
 import type { CallVerdict, ConsumerFinding, FindingCode, Severity } from './findings.ts';
@@ -13,7 +14,7 @@ const WARN_CODES: ReadonlySet<FindingCode> = new Set(['app-deployment-unknown', 
 
 class CallCheck {
   readonly findings: ConsumerFinding[] = [];
-  readonly passed: string[] = [];
+  readonly passed: Array<{ code: FindingCode; message: string }> = [];
   constructor(
     readonly consumer: string,
     readonly call: ConsumerCall,
@@ -22,6 +23,10 @@ class CallCheck {
     if (this.findings.some((f) => f.code === code && f.field === extra.field)) return;
     const { severity, ...rest } = extra;
     this.findings.push({ code, severity: severity ?? (WARN_CODES.has(code) ? 'warn' : 'fail'), consumer: this.consumer, method: this.call.method, app: this.call.app, path: this.call.path, message, ...rest });
+  }
+  /** These classes were checked: each without a finding counts as a pass with `message`. */
+  ran(codes: FindingCode[], message: string): void {
+    for (const code of codes) if (!this.findings.some((f) => f.code === code) && !this.passed.some((p) => p.code === code)) this.passed.push({ code, message });
   }
   get who(): string {
     return `${this.consumer}.${this.call.method}`;
@@ -46,7 +51,11 @@ export function verifyCall(consumer: string, call: ConsumerCall): CallVerdict {
     const facts = routeFacts(entry);
     if (entry.method === 'POST' && call.httpMethod === 'POST') checkFields(chk, facts);
     checkReads(chk, facts);
-    checkTimeout(chk, facts.warmSec, facts.coldSec, `${entry.path} (documented ${entry.timing.documentedSec ?? '—'} s, warm budget ${facts.warmSec} s, cold ${facts.coldSec} s)`);
+    // A route the fleet never timed gets Modal's 150 s window as its assumed time (latencyBudgetSec):
+    // too short against an assumption is a warning, not a failure.
+    const timed = entry.timing.documentedSec !== undefined || warmishSeconds(entry.timing.measured).length > 0;
+    const basis = timed ? `documented ${entry.timing.documentedSec ?? '—'} s` : `never timed, assumed ${MODAL_HTTP_LIMIT_SEC} s`;
+    checkTimeout(chk, facts.warmSec, facts.coldSec, `${entry.path} (${basis}, warm budget ${facts.warmSec} s, cold ${facts.coldSec} s)`, timed ? 'fail' : 'warn');
   }
   return { consumer, method: call.method, app: call.app, path: call.path, httpMethod: call.httpMethod, routeId: entry?.id, findings: chk.findings, passed: chk.passed };
 }
@@ -57,7 +66,7 @@ function checkApp(chk: CallCheck): void {
   const spec = APPS[app];
   if (spec.deployed === 'removed') return chk.add('app-not-deployed', `${chk.who} sends to ${app}, which the fleet removed: Modal answers 404 modal-http: invalid function call (${spec.source})`, { measured: app });
   if (spec.deployed === 'unknown') return chk.add('app-deployment-unknown', `${chk.who} sends to ${app}, whose deployment the fleet does not record${spec.note ? ` (${spec.note})` : ''}: if it is not deployed every call answers 404 modal-http: invalid function call`, { measured: app });
-  chk.passed.push(`app ${app} is deployed`);
+  chk.ran(['app-not-deployed', 'app-deployment-unknown'], `app ${app} is deployed`);
 }
 
 /** The catalog entry the call reaches, with route-missing / wrong-app / lifecycle findings. */
@@ -87,7 +96,7 @@ function resolveRoute(chk: CallCheck): EndpointEntry | undefined {
   }
   if (onApp.method !== call.httpMethod) {
     chk.add('method-mismatch', `${chk.who} sends ${call.httpMethod} ${call.path}; the route takes ${onApp.method}: 405 Method Not Allowed`, { expected: onApp.method, measured: call.httpMethod });
-  } else chk.passed.push(`route ${call.httpMethod} ${call.path} is live on ${call.app}`);
+  } else chk.ran(['route-missing', 'wrong-app', 'route-incompatible', 'method-mismatch'], `route ${call.httpMethod} ${call.path} is live on ${call.app}`);
   return onApp;
 }
 
@@ -133,7 +142,7 @@ function checkFields(chk: CallCheck, facts: RouteFacts): void {
     }
   }
   if (!checkExample(chk, facts)) clean = false;
-  if (clean) chk.passed.push(`payload fits ${route}'s request schema`);
+  chk.ran(['field-unknown', 'field-missing', 'field-optional', 'type-mismatch'], clean ? `payload fits ${route}'s request schema` : `checked against ${route}'s request schema`);
 }
 
 /** Validates the example payload itself (media stand-ins) against the route's zod schema. */
@@ -183,27 +192,26 @@ function checkReads(chk: CallCheck, facts: RouteFacts): void {
   if ((call.reads.body === 'binary' && json) || (call.reads.body === 'json' && !json)) {
     chk.add('body-kind-mismatch', `${chk.who} reads ${call.reads.body === 'binary' ? 'media bytes' : 'JSON'} from ${call.path}, which answers ${json ? 'JSON' : `${entry.output.kind} bytes (${entry.output.declaredType})`}`, { expected: json ? 'json' : 'binary', measured: call.reads.body });
   }
-  let clean = true;
-  for (const header of call.reads.headers.map((h) => h.toLowerCase())) {
-    if (facts.headers.has(header)) continue;
-    clean = false;
-    const dropped = facts.droppedHeaders.has(header);
-    const senders = dropped || COST_HEADERS.includes(header) ? ' (only /flux-pulid sends the cost headers)' : '';
-    chk.add('header-never-sent', dropped ? `${chk.who} reads ${header} from ${call.path}: the handler sets it but the route's case-sensitive copy loop drops it, so it never arrives${senders} (${entry.source})` : `${chk.who} reads ${header} from ${call.path}, which never sends it${senders}`, { field: `header:${header}` });
-  }
-  if (clean && call.reads.headers.length) chk.passed.push(`headers read (${call.reads.headers.join(', ')}) are sent`);
+  const missing = call.reads.headers.map((h) => h.toLowerCase()).filter((h) => !facts.headers.has(h));
+  const dropped = missing.filter((h) => facts.droppedHeaders.has(h));
+  const never = missing.filter((h) => !facts.droppedHeaders.has(h));
+  // The cost headers are one defect (one copy loop), so one finding per call, not one per header.
+  if (dropped.length) chk.add('header-never-sent', `${chk.who} reads ${dropped.join(', ')} from ${call.path}: the handler sets ${dropped.length > 1 ? 'them' : 'it'} but the route's case-sensitive copy loop drops ${dropped.length > 1 ? 'them' : 'it'} (only /flux-pulid sends the cost headers; ${entry.source})`, { field: `header:${dropped.join('|')}` });
+  for (const h of never) chk.add('header-never-sent', `${chk.who} reads ${h} from ${call.path}, which never sends it${COST_HEADERS.includes(h) ? ' (only /flux-pulid sends the cost headers)' : ''}`, { field: `header:${h}` });
+  const clean = missing.length === 0;
+  chk.ran(['body-kind-mismatch', 'header-never-sent'], clean ? `reads ${call.reads.body} body${call.reads.headers.length ? ` and ${call.reads.headers.join(', ')}` : ''}, which ${call.path} sends` : `reads checked against what ${call.path} sends`);
 }
 
 /** Deadline vs the route's warm and cold time and Modal's 150 s synchronous window. */
-function checkTimeout(chk: CallCheck, warmSec: number, coldSec: number, what: string): void {
+function checkTimeout(chk: CallCheck, warmSec: number, coldSec: number, what: string, tooShort: Severity = 'fail'): void {
   const { call } = chk;
   const sec = call.timeoutMs / 1000;
-  if (sec < warmSec) chk.add('timeout-too-short', `${chk.who} gives up after ${sec} s; ${what}: a warm call may still be running`, { expected: warmSec, measured: sec });
+  if (sec < warmSec) chk.add('timeout-too-short', `${chk.who} gives up after ${sec} s; ${what}: a warm call may still be running`, { expected: warmSec, measured: sec, severity: tooShort });
   else if (sec < coldSec) chk.add('timeout-cold-start', `${chk.who} gives up after ${sec} s; ${what}: a cold call will time out`, { expected: coldSec, measured: sec });
-  else chk.passed.push(`timeout ${sec} s ≥ cold budget ${coldSec} s`);
   if (!call.followsRedirects && coldSec > MODAL_HTTP_LIMIT_SEC) {
     chk.add('redirect-not-followed', `${chk.who} does not follow redirects, but ${call.path} can take ${coldSec} s: after ${MODAL_HTTP_LIMIT_SEC} s Modal answers 303 to a result URL the consumer must GET`, { expected: 'follow', measured: 'manual' });
   }
+  chk.ran(['timeout-too-short', 'timeout-cold-start', 'redirect-not-followed'], `timeout ${sec} s vs warm ${warmSec} s / cold ${coldSec} s${call.followsRedirects ? ', follows 303' : ''}`);
 }
 
 function typeCompatible(spec: FieldSpec, rf: RouteField): boolean {

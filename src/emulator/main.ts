@@ -7,6 +7,7 @@
  * which is what the fleet's blocking handlers do; see timing.ts).
  */
 import { parseArgs } from 'node:util';
+import { parseDriftSpec } from './drift.ts';
 import { createEmulator, type AppName } from './index.ts';
 
 function num(name: string, value: string | undefined): number | undefined {
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
       lora: { type: 'string', multiple: true },
       deploy: { type: 'string', multiple: true },
       undeploy: { type: 'string', multiple: true },
+      // Deploy-drift faults (drift.ts): route-removed:APP/PATH, app-undeployed:APP, field-renamed:APP/PATH:FROM=TO.
+      drift: { type: 'string', multiple: true },
     },
   });
   const deployed: Partial<Record<AppName, boolean>> = {};
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
     seed: num('seed', values.seed),
     loras: values.lora,
     deployed,
+    drift: (values.drift ?? []).map(parseDriftSpec),
   });
   const server = await emu.listen(num('port', values.port), values.host);
   console.log(`genprobe fleet emulator listening on ${server.url} (apps at ${server.url}/<app>/<path>, control at ${server.url}/__emulator/state)`);

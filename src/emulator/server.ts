@@ -246,11 +246,13 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
         }
         item = parsed as Record<string, unknown>;
       }
+      item = drift.renameIn(app.name, path, item);
       plan = await route.handle({ item, app, options: fleetOptions, randomSeed });
     } catch (e) {
       if (e instanceof HttpErr || e instanceof PyErr) {
         await sleepMs(scaledMs(e.afterSec, timeScale));
         const ans = answerFor(e, { ...site, style: e instanceof PyErr && e.pyType === 'JSONDecodeError' ? 'plain' : site.style });
+        ans.json = drift.renameOut(app.name, path, ans.json);
         return { ...jsonResponse(ans.status, ans.json), globalHandler: ans.globalHandler };
       }
       const msg = (e as Error).message ?? String(e);
@@ -476,6 +478,18 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     state.scaleDown(target as string | undefined);
     res.json({ ok: true, apps: state.snapshot().apps.map((a) => ({ app: a.app, container: a.container })) });
   });
+  control.get('/drift', (_req, res) => void res.json({ rules: drift.list(), available: DRIFT_FAULTS }));
+  control.post('/drift', (req, res) => {
+    try {
+      res.status(201).json(drift.add(req.body));
+    } catch (e) {
+      res.status(400).json({ error: (e as Error).message });
+    }
+  });
+  control.delete('/drift', (_req, res) => {
+    drift.clear();
+    res.status(204).end();
+  });
   app.use('/__emulator', control);
 
   app.use((req, res) => {
@@ -495,7 +509,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     }
     const appSpec = m ? apps.get(m[1]) : undefined;
     const path = m?.[2] ?? '/';
-    if (!appSpec || !appSpec.deployed) {
+    if (!appSpec || !appSpec.deployed || drift.appUndeployed(appSpec.name)) {
       await drain(req);
       return sendModal(res, 404, 'modal-http: invalid function call');
     }
@@ -570,6 +584,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     },
     reset() {
       faultRules.clear();
+      drift.reset();
       calls.clear();
       records.length = 0;
       for (const rt of runtimes.values()) rt.reset();
