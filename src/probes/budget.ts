@@ -3,17 +3,37 @@
  * one sweep of the documented endpoints is ~$0.64 on L40S and a probe keeps a container warm
  * (anchors.md §2.3), so a probe that would take a period over its budget is skipped, not run.
  *
- * Cost of a call = X-Cost-USD when the fleet sends it (only /flux-pulid does, contracts.md §0.1),
- * else GPU-seconds × the GPU's price (§5). A time-scaled target (the emulator) is priced at the
- * real-fleet seconds it stands for: measured / timeScale. Every call is charged, retries included.
+ * Cost of a call = its real-fleet wall time × the GPU's price (src/runner/cost.ts): the endpoint's
+ * X-Cost-USD is cross-checked, never charged, so no answer moves the budget further than the time
+ * it took. A time-scaled target (the emulator) is priced at the real-fleet seconds it stands for:
+ * measured / timeScale. Every call is charged, retries included.
  *
  * The spend can be persisted to a small JSON state file so a restart does not reset it.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { callCostUsd } from '../runner/cost.ts';
 
-export { callCostUsd };
+/**
+ * Write-then-rename so a crash mid-write never leaves a truncated state file. The temp file has an
+ * unpredictable name in the same directory (rename stays on one file system) and is created
+ * exclusively without following symlinks, so a neighbour who plants a link there cannot make
+ * genprobe write through it; rename replaces a link at the final name instead of following it.
+ */
+export function writeFileAtomic(file: string, text: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  renameSync(tmp, file);
+}
 
 export type BudgetPeriod = 'daily' | 'monthly';
 export const BUDGET_PERIODS: readonly BudgetPeriod[] = ['daily', 'monthly'];
@@ -129,10 +149,7 @@ export class Budget {
   #save(): void {
     if (!this.#stateFile) return;
     mkdirSync(path.dirname(this.#stateFile), { recursive: true });
-    // Write-then-rename so a crash mid-write never leaves a truncated state file.
-    const tmp = `${this.#stateFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(this.#state, null, 2)}\n`);
-    renameSync(tmp, this.#stateFile);
+    writeFileAtomic(this.#stateFile, `${JSON.stringify(this.#state, null, 2)}\n`);
   }
 }
 

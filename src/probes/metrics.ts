@@ -18,7 +18,7 @@ import type { CheckName } from '../checks/types.ts';
 import type { ProbeKind } from '../config/index.ts';
 import { METRICS, type MetricDef } from '../metrics/names.ts';
 import { BUDGET_PERIODS, type Budget } from './budget.ts';
-import { appsToWarmFor } from './warmer.ts';
+import { appsToWarmFor } from '../runner/warm-up.ts';
 
 export const PROBE_KINDS: readonly ProbeKind[] = ['health', 'smoke', 'full'];
 export const PROBE_RESULTS = ['pass', 'warn', 'fail'] as const;

@@ -23,11 +23,13 @@ import { runEndpoint, type EndpointRun, type FaceCheck, type RunContext } from '
 import { Semaphore } from '../runner/semaphore.ts';
 import { settleVerdicts } from '../runner/verdict.ts';
 import { applyWaivers } from '../waivers/index.ts';
-import { Budget, callCostUsd } from './budget.ts';
+import { callCostUsd } from '../runner/cost.ts';
+import { Budget } from './budget.ts';
 import { classifyCall, WarmBaseline, type StartClassification } from './cold-start.ts';
 import type { ProbeMetrics, ProbeResult, SkipReason } from './metrics.ts';
 import { ProbeStatusStore, shortMessage, type LatencyVerdictLabel, type ProbeOutcome, type StartLabel, type WarmUpSummary } from './status.ts';
-import { appsToWarmFor, Warmer, type WarmUpResult } from './warmer.ts';
+import { appsToWarmFor } from '../runner/warm-up.ts';
+import { Warmer, type WarmUpResult } from './warmer.ts';
 import { isUnreachable, type SelfCheck } from './self-check.ts';
 import type { StateTracker } from '../state/tracker.ts';
 import type { MaintenanceCalendar } from '../state/windows.ts';

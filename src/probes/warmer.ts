@@ -13,7 +13,6 @@ import type { Semaphore } from '../runner/semaphore.ts';
 import { appsToWarmFor, warmUpDeadlineMs } from '../runner/warm-up.ts';
 import { classifyWarmUp, type ClassifiedStart } from './cold-start.ts';
 
-export { appsToWarmFor, warmUpDeadlineMs };
 
 export interface WarmUpResult {
   app: AppName;

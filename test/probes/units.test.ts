@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { APPS, CATALOG, GPU_PRICE_USD_PER_SEC, getEndpoint } from '../../src/catalog/index.ts';
 import { ConfigError, parseConfig } from '../../src/config/index.ts';
-import { Budget, BudgetStateError, callCostUsd } from '../../src/probes/budget.ts';
+import { Budget, BudgetStateError } from '../../src/probes/budget.ts';
+import { callCostUsd } from '../../src/runner/cost.ts';
 import { classifyCall, classifyWarmUp, WarmBaseline } from '../../src/probes/cold-start.ts';
 import { estimateProbeCostUsd } from '../../src/probes/probe-runner.ts';
 import { matchEndpoints, resolveSchedules, Scheduler } from '../../src/probes/scheduler.ts';
@@ -72,8 +73,8 @@ describe('classifyCall', () => {
 });
 
 describe('Budget', () => {
-  it('uses X-Cost-USD when present, else real-scale GPU-seconds × price', () => {
-    expect(callCostUsd({ headers: { 'x-cost-usd': '0.006825' }, totalMs: 99_000 }, 'L40S', 1)).toBe(0.006825);
+  it('charges real-scale wall seconds × price; X-Cost-USD is only cross-checked (src/runner/cost.test.ts)', () => {
+    expect(callCostUsd({ headers: { 'x-cost-usd': '0.006825' }, totalMs: 99_000 }, 'L40S', 1)).toBeCloseTo(99 * 0.000542, 12);
     expect(callCostUsd({ headers: {}, totalMs: 10_000 }, 'L40S', 1)).toBeCloseTo(10 * 0.000542, 12);
     // 0.29 s at time scale 0.01 stands for 29 s of an A100-80GB.
     expect(callCostUsd({ headers: { 'x-cost-usd': 'n/a' }, totalMs: 290 }, 'A100-80GB', 0.01)).toBeCloseTo(29 * 0.000694, 12);
