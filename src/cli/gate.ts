@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.ts';
 import { formatEndpointLine, formatSummary, parseReportSpec, writeReports } from '../reporters/index.ts';
 import { runGate } from '../runner/gate.ts';
+import { callReport, loadConsumerFile, verifyStatic } from '../consumers/index.ts';
 import { withTarget } from './target.ts';
 
 export const GATE_HELP = `genprobe gate [options]
@@ -16,6 +17,7 @@ export const GATE_HELP = `genprobe gate [options]
   --tag TAG                only endpoints with this tag (repeatable)
   --report SPEC            json=PATH,junit=PATH,md=PATH (md also to $GITHUB_STEP_SUMMARY)
   --waivers FILE           waivers file (default waivers.yaml)
+  --consumers FILE         also verify a consumer-contract file against the catalog first (repeatable)
   --no-face                skip face identity checks
   --update-golden          store fixed-seed outputs as golden images
   --config FILE            config file (default genprobe.config.ts if present)
@@ -34,6 +36,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
       tag: { type: 'string', multiple: true },
       report: { type: 'string' },
       waivers: { type: 'string' },
+      consumers: { type: 'string', multiple: true },
       'no-face': { type: 'boolean', default: false },
       'update-golden': { type: 'boolean', default: false },
       config: { type: 'string' },
@@ -48,6 +51,8 @@ export async function gateCommand(argv: string[]): Promise<number> {
   const reports = values.report ? parseReportSpec(values.report) : [];
   const { config } = await loadConfig(values.config);
   if (values.waivers) config.gate.waivers = values.waivers;
+  // Consumer contracts are checked statically before any call: a deploy that would break a caller fails for free.
+  const consumerFiles = (values.consumers ?? []).map((f) => loadConsumerFile(f).contract);
   const only = (values.only ?? []).flatMap((s) => s.split(',')).filter(Boolean);
   const tags = (values.tag ?? []).flatMap((s) => s.split(',')).filter(Boolean);
   if (values.fault && !values.emulator) throw new Error('--fault needs --emulator (faults are injected by the bundled emulator)');
@@ -58,6 +63,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
     // Say which waivers apply: a missing file silently waiving nothing would surprise.
     console.log(existsSync(cfg.gate.waivers) ? `waivers: ${cfg.gate.waivers}` : `waivers: none (no file at ${cfg.gate.waivers})`);
     const { report } = await runGate({
+      preReports: consumerFiles.length ? consumerFiles.flatMap((c) => verifyStatic(c).map((v) => callReport(v, 'static'))) : undefined,
       config: cfg,
       only,
       tags,

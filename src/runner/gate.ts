@@ -29,6 +29,12 @@ export interface GateOptions {
   client?: ModalClient;
   now?: () => Date;
   onEndpoint?: (report: EndpointReport) => void;
+  /**
+   * Reports of contracts checked before any call (`gate --consumers`: each consumer call verified
+   * statically against the catalog, src/consumers): waived, printed and counted like endpoints, so
+   * a deploy that would break a caller fails the gate.
+   */
+  preReports?: EndpointReport[];
 }
 
 export function selectEndpoints(only: string[] = [], tags: string[] = []): EndpointEntry[] {
@@ -86,6 +92,11 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
     headers: opts.headers,
   };
 
+  for (const r of opts.preReports ?? []) {
+    applyWaivers([r], waivers, config.target.url, now());
+    settleVerdicts(r);
+    opts.onEndpoint?.(r);
+  }
   const runs = await Promise.all(
     entries.map(async (entry) => {
       await warmedUp(entry);
@@ -98,10 +109,10 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
       return run;
     }),
   );
-  const endpoints = runs.map((r) => r.report);
+  const endpoints = [...(opts.preReports ?? []), ...runs.map((r) => r.report)];
   // Marking is idempotent; this pass finds expired and no-longer-needed waivers across the run.
   // Only waivers whose endpoints all ran are judged "no longer needed" (--only/--tag select a few).
-  const waiverFindings = applyWaivers(endpoints, waivers, config.target.url, now(), { universe: CATALOG.map((e) => e.id) });
+  const waiverFindings = applyWaivers(endpoints, waivers, config.target.url, now(), { universe: [...CATALOG.map((e) => e.id), ...(opts.preReports ?? []).map((r) => r.id)] });
   for (const ep of endpoints) settleVerdicts(ep);
 
   const summary = { pass: 0, fail: 0, warn: 0, waived: 0, skipped: 0, total: endpoints.length } as Record<EndpointVerdict, number> & { total: number };
