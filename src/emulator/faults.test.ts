@@ -4,6 +4,11 @@ import sharp from 'sharp';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulator, FAULTS, type Emulator, type FaultName } from './index.ts';
+import { checkDetail } from '../checks/detail.ts';
+import { checkMotion } from '../checks/motion.ts';
+import { probeMp4 as probeMp4Headers } from '../media/mp4.ts';
+import { sampleLumaFrames } from '../media/sample.ts';
+import { probeAnimatedWebp, readWebpLayout } from '../media/webp.ts';
 import { centreCorrelation, dataUrl, fixture, http, meanLevel, probeMp4 } from './testkit.ts';
 
 let emu: Emulator;
@@ -168,6 +173,47 @@ describe('transport faults', () => {
     expect(got).toBeLessThan(declared / 10);
   });
 });
+
+describe('picture and encoding faults (issue 18)', () => {
+  const mp4 = (f: FaultName) =>
+    http(`${base}/ryla-wan22-i2v/wan22-i2v-faceswap`, {
+      body: { source_image: dataUrl('scenes/coffee.png'), face_image: dataUrl('faces/astronaut.png'), width: 256, height: 256 },
+      headers: withFault(f),
+    });
+  it('frozen: every WebP frame is frame 0 but for a 4×4 patch; every MP4 frame is frame 0 (up to encoder noise)', async () => {
+    const webp = (await wan('frozen')).body;
+    const frames = await sampleLumaFrames(webp, 'webp-animated', (await probeAnimatedWebp(webp)).frames, { samples: 4 });
+    expect(frames).toHaveLength(4);
+    expect(checkMotion(frames)).toMatchObject({ verdict: 'fail', measured: { meanChange: expect.any(Number) } });
+    const video = (await mp4('frozen')).body;
+    const sampled = await sampleLumaFrames(video, 'mp4', (await probeMp4Headers(video)).frames, { samples: 4 });
+    const motion = checkMotion(sampled);
+    expect(motion.verdict).toBe('fail');
+    expect((motion.measured as { maxChange: number }).maxChange).toBeLessThan(0.1);
+  });
+  it('no-detail: normal brightness and spread, no neighbour steps', async () => {
+    const png = (await flux('no-detail')).body;
+    const [luma] = await sampleLumaFrames(png, 'png', 1);
+    expect(meanAbs(luma.data)).toBeGreaterThan(20);
+    expect(checkDetail([luma]).verdict).toBe('fail');
+  });
+  it('yuv444: the MP4 is H.264 High 4:4:4 Predictive, yuv444p', async () => {
+    const info = await probeMp4Headers((await mp4('yuv444')).body);
+    expect(info.avc).toMatchObject({ profile: 'High 4:4:4 Predictive', pixelFormat: 'yuv444p' });
+  });
+  it('frame-bomb: 100,000 one-pixel ANMF frames on the requested canvas, a few MB', async () => {
+    const body = (await wan('frame-bomb')).body;
+    expect(body.length).toBeLessThan(8 * 1024 * 1024);
+    const layout = readWebpLayout(body);
+    expect(layout).toMatchObject({ animated: true, canvasWidth: 128, canvasHeight: 96, frameCount: 100_000 });
+  });
+});
+
+function meanAbs(data: Uint8Array): number {
+  let s = 0;
+  for (const v of data) s += v;
+  return s / data.length;
+}
 
 describe('control API', () => {
   it('rules apply with a budget, then stop; DELETE clears', async () => {

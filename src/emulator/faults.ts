@@ -4,6 +4,7 @@
  * request (`x-genprobe-fault: a,b`) or by rules from the control API (`POST /__emulator/faults`).
  */
 import type { OutputPlan } from './fleet.ts';
+import type { RenderPlan } from './render.ts';
 
 export const FAULTS = [
   { name: 'wrong-dims', description: 'output is half the requested width and height' },
@@ -26,6 +27,10 @@ export const FAULTS = [
   { name: 'no-face', description: 'face-less output: a scene with the coffee picture where the face should be' },
   { name: 'invalid-gzip', description: '`Content-Encoding: gzip` on a body that is not gzip' },
   { name: 'lying-length', description: 'Content-Length declares 60 % of the body and only that much is sent: a clean-looking but cut file' },
+  { name: 'frozen', description: 'video whose frames are all the first one (a still dressed as a video; WebP frames differ in one 4×4 patch so the encoder keeps them)' },
+  { name: 'no-detail', description: 'output rendered at 8×8 and scaled up to the requested size (a failed decode of a tiny latent): normal brightness, no detail' },
+  { name: 'yuv444', description: 'MP4 encoded as H.264 High 4:4:4 Predictive, yuv444p: ffmpeg decodes it, browsers and phones do not' },
+  { name: 'frame-bomb', description: 'animated WebP of 100,000 one-pixel frames on the requested canvas (~5 MB): a frame-count bomb' },
 ] as const;
 
 export type FaultName = (typeof FAULTS)[number]['name'];
@@ -123,6 +128,9 @@ export class FaultRules {
   }
 }
 
+/** Frames of the `frame-bomb` WebP: the ~100,000 that kept a gate busy for minutes (issue 18). */
+export const FRAME_BOMB_FRAMES = 100_000;
+
 export interface FaultFixtures {
   /** Another identity for wrong-face. */
   otherFace: Buffer;
@@ -131,8 +139,8 @@ export interface FaultFixtures {
 }
 
 /** Rewrites what the renderer will draw; output faults on JSON answers are ignored by the caller. */
-export function applyOutputFaults(plan: OutputPlan, faults: readonly FaultName[], fx: FaultFixtures): OutputPlan {
-  const out: OutputPlan = { ...plan };
+export function applyOutputFaults(plan: OutputPlan, faults: readonly FaultName[], fx: FaultFixtures): RenderPlan {
+  const out: RenderPlan = { ...plan };
   const video = plan.kind === 'webp-anim' || plan.kind === 'mp4';
   for (const f of faults) {
     switch (f) {
@@ -164,6 +172,18 @@ export function applyOutputFaults(plan: OutputPlan, faults: readonly FaultName[]
           out.base = { type: 'scene' };
           out.face = fx.faceless;
         }
+        break;
+      case 'frozen':
+        if (video) out.frozen = true;
+        break;
+      case 'no-detail':
+        out.noDetail = true;
+        break;
+      case 'yuv444':
+        if (plan.kind === 'mp4') out.yuv444 = true;
+        break;
+      case 'frame-bomb':
+        if (plan.kind === 'webp-anim') out.frameBomb = FRAME_BOMB_FRAMES;
         break;
       default:
         break;

@@ -11,8 +11,22 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
+import { frameBombWebp } from '../media/webp-writer.ts';
 import type { OutputPlan } from './fleet.ts';
 import { decodeFrames, runTool, withTempDir } from './media.ts';
+
+/** What output faults add to a plan (src/emulator/faults.ts): degraded pictures and hostile encodings. */
+export interface RenderFaults {
+  /** Every video frame is the first one (frozen fault). */
+  frozen?: boolean;
+  /** Rendered at 8×8 and scaled up (no-detail fault). */
+  noDetail?: boolean;
+  /** MP4 as H.264 High 4:4:4 Predictive, yuv444p (yuv444 fault). */
+  yuv444?: boolean;
+  /** An animated WebP of this many 1-pixel frames instead of the picture (frame-bomb fault). */
+  frameBomb?: number;
+}
+export type RenderPlan = OutputPlan & RenderFaults;
 
 /** mulberry32: tiny, fast, good enough for pictures. */
 export function prng(seed: number): () => number {
@@ -226,6 +240,31 @@ async function buildFrames(plan: OutputPlan, frameCount: number): Promise<Buffer
   return frames;
 }
 
+/** Side of the tiny picture the no-detail fault scales up. */
+const NO_DETAIL_SIDE = 8;
+
+/** Applies the picture faults to rendered frames (raw RGB at plan size). */
+async function degradeFrames(plan: RenderPlan, frames: Buffer[]): Promise<Buffer[]> {
+  const { width: w, height: h } = plan;
+  let out = frames;
+  if (plan.noDetail) {
+    out = await Promise.all(
+      out.map(async (f) => {
+        const tiny = await sharp(f, { raw: { width: w, height: h, channels: 3 } }).resize(NO_DETAIL_SIDE, NO_DETAIL_SIDE, { fit: 'fill' }).raw().toBuffer();
+        return sharp(tiny, { raw: { width: NO_DETAIL_SIDE, height: NO_DETAIL_SIDE, channels: 3 } }).resize(w, h, { fit: 'fill' }).raw().toBuffer();
+      }),
+    );
+  }
+  if (plan.frozen && out.length > 1) {
+    // libwebp merges identical frames into one: WebP frames differ in a 4×4 corner patch (16 pixels).
+    const first = out[0];
+    const marked = Buffer.from(first);
+    for (let y = 0; y < Math.min(4, h); y++) for (let x = 0; x < Math.min(4, w); x++) marked.fill(marked[(y * w + x) * 3] ^ 0x80, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    out = out.map((_, i) => (plan.kind === 'webp-anim' && i % 2 ? marked : first));
+  }
+  return out;
+}
+
 function adjustCount(frames: Buffer[], count: number): Buffer[] {
   if (frames.length === count) return frames;
   if (frames.length > count) return frames.slice(0, count);
@@ -279,7 +318,7 @@ async function encodeWebpAnim(plan: OutputPlan, frames: Buffer[]): Promise<Buffe
     .toBuffer();
 }
 
-async function encodeMp4(plan: OutputPlan, frames: Buffer[]): Promise<Buffer> {
+async function encodeMp4(plan: RenderPlan, frames: Buffer[]): Promise<Buffer> {
   return withTempDir(async (dir) => {
     const out = join(dir, 'out.mp4');
     const inputs = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${plan.width}x${plan.height}`, '-framerate', String(plan.fps), '-i', 'pipe:0'];
@@ -291,23 +330,31 @@ async function encodeMp4(plan: OutputPlan, frames: Buffer[]): Promise<Buffer> {
       audio.push('-map', '0:v:0', '-map', '1:a:0?', '-c:a', 'aac', '-shortest');
     }
     const crf = plan.keepAudio ? '19' : '18';
-    const args = ['-v', 'error', '-y', ...inputs, ...audio, '-c:v', 'libx264', '-profile:v', 'high', '-preset', 'veryfast', '-crf', crf, '-pix_fmt', 'yuv420p', '-movflags', '+faststart', out];
+    const [profile, pixFmt] = plan.yuv444 ? ['high444', 'yuv444p'] : ['high', 'yuv420p'];
+    const args = ['-v', 'error', '-y', ...inputs, ...audio, '-c:v', 'libx264', '-profile:v', profile, '-preset', 'veryfast', '-crf', crf, '-pix_fmt', pixFmt, '-movflags', '+faststart', out];
     const res = await runTool('ffmpeg', args, Buffer.concat(frames));
     if (res.code !== 0) throw new Error(`ffmpeg failed to encode MP4: ${res.stderr.trim()}`);
     return readFile(out);
   });
 }
 
-async function renderUncached(plan: OutputPlan): Promise<Buffer> {
+async function renderUncached(plan: RenderPlan): Promise<Buffer> {
   if (plan.kind === 'mp4' && (plan.width % 2 || plan.height % 2)) {
     plan = { ...plan, width: plan.width - (plan.width % 2), height: plan.height - (plan.height % 2) };
   }
+  if (plan.frameBomb && plan.kind === 'webp-anim') return frameBomb(plan, plan.frameBomb);
   const still = plan.kind === 'png' || plan.kind === 'jpeg' || plan.kind === 'webp';
   const count = still ? 1 : plannedFrames(plan);
-  const frames = await buildFrames(plan, count);
+  const frames = await degradeFrames(plan, await buildFrames(plan, count));
   if (still) return encodeStill(plan, frames[0]);
   if (plan.kind === 'webp-anim') return encodeWebpAnim(plan, frames);
   return encodeMp4(plan, frames);
+}
+
+/** A frame-count bomb on the plan's canvas: one grey lossless pixel per frame, at the plan's delay. */
+async function frameBomb(plan: RenderPlan, frames: number): Promise<Buffer> {
+  const pixel = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } }).webp({ lossless: true }).toBuffer();
+  return frameBombWebp(plan.width, plan.height, frames, pixel, webpDelayMs(plan.fps));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -328,7 +375,7 @@ export class Renderer {
   ) {}
 
   /** Renders (or returns the cached bytes for) a plan. */
-  render(plan: OutputPlan): Promise<Buffer> {
+  render(plan: RenderPlan): Promise<Buffer> {
     const key = hashPlan(plan);
     const hit = this.cache.get(key);
     if (hit) {
@@ -380,7 +427,7 @@ export class Renderer {
 }
 
 /** Hashes buffers directly (JSON.stringify of a Buffer is slow for megabyte inputs). */
-function hashPlan(plan: OutputPlan): string {
+function hashPlan(plan: RenderPlan): string {
   const h = createHash('sha1');
   const { base, face, ...rest } = plan;
   h.update(JSON.stringify(rest));

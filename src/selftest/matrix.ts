@@ -63,6 +63,11 @@ export const FAULT_EXPECTATIONS: Readonly<Record<FaultName, FaultExpectation>> =
   'no-face': { fault: 'no-face', appliesTo: 'endpoints with a face target', applies: (e) => e.face !== undefined, expect: ['face-present'] },
   'invalid-gzip': { fault: 'invalid-gzip', appliesTo: 'every endpoint', applies: everyEndpoint, expect: ['transport'] },
   'lying-length': { fault: 'lying-length', appliesTo: 'every endpoint', applies: everyEndpoint, expect: ['decodable', 'transport'] },
+  frozen: { fault: 'frozen', appliesTo: 'video outputs (WebP, MP4)', applies: isVideo, expect: ['motion'] },
+  'no-detail': { fault: 'no-detail', appliesTo: 'media outputs', applies: hasMedia, expect: ['detail'] },
+  yuv444: { fault: 'yuv444', appliesTo: 'H.264 MP4 outputs', applies: (e) => e.output.kind === 'mp4' && e.output.codec === 'avc1', expect: ['pixel-format'] },
+  // Refused from its chunk headers: decodable fails with the frame count, before any frame is decoded.
+  'frame-bomb': { fault: 'frame-bomb', appliesTo: 'animated WebP outputs', applies: (e) => e.output.kind === 'webp-animated', expect: ['decodable'] },
 };
 
 /** Faults whose cells end only at the call's deadline. */

@@ -47,6 +47,10 @@ const EXPECT: Record<FaultName, { on: Id[]; checks: string[] }> = {
   'no-face': { on: ['batch-video-faceswap'], checks: ['face-present'] },
   'invalid-gzip': { on: ALL, checks: ['transport'] },
   'lying-length': { on: ALL, checks: ['decodable', 'transport'] },
+  frozen: { on: VIDEO, checks: ['motion'] },
+  'no-detail': { on: ALL, checks: ['detail'] },
+  yuv444: { on: ['batch-video-faceswap'], checks: ['pixel-format'] },
+  'frame-bomb': { on: ['wan2.6'], checks: ['decodable'] },
 };
 /** Faults that end only at the call's deadline (they need no rendering slack, only patience). */
 const DEADLINE: FaultName[] = ['slow', 'slow-drip', 'oversized', 'redirect-loop'];
