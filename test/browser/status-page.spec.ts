@@ -149,6 +149,7 @@ test('the grid shows verdicts, latency against budget, thumbnails, face crops, c
     const c = card(page, id);
     await expect(c, `${id} passes`).toHaveAttribute('data-verdict', 'pass', { timeout: 120_000 });
     await expect(c.locator('.badge')).toHaveText('pass');
+    await expect(c.locator('.state')).toHaveText(/^(up|degraded)$/);
     await expect(c.locator('.latency-label')).toContainText(/\d+(\.\d+)? m?s/);
     await expect(c.locator('.latency .start')).toHaveText(/^(cold|warm|unknown)$/);
     await expect(c.locator('.latency .fill')).toHaveCount(1);
@@ -219,6 +220,37 @@ test('a fault turns the endpoint red without a reload, and its hostile error bod
   expect(new Set(verdicts)).toEqual(new Set(['fail']));
   await page.locator('#failing-only').uncheck();
   await expect.poll(() => page.locator('article.card').count()).toBeGreaterThan(20);
+});
+
+/** Run a genprobe command to its end. */
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const p = start(args);
+  return new Promise((resolve) => p.child.once('exit', (code) => resolve({ code, stdout: p.stdout(), stderr: p.stderr() })));
+}
+
+test('failures in a row turn the state down, and a maintenance window opened by the CLI shows with its reason', async ({ page }) => {
+  await page.goto(`${base}/?refresh=1`);
+  const flux = card(page, 'flux');
+  // The previous test's fault rule has no limit: flux keeps failing, and three failures in a row are down.
+  await expect(flux.locator('.state')).toHaveText('down', { timeout: 60_000 });
+  await expect(flux.locator('.state')).toHaveClass(/state-down/);
+  await expect(page.locator('#maintenance')).toBeHidden();
+
+  const opened = await run(['maintenance', 'start', '--app', 'ryla-flux', '--for', '20m', '--reason', 'deploy 1.2.3', '--server', base]);
+  expect(opened.code, opened.stderr).toBe(0);
+  expect(opened.stdout).toMatch(/maintenance started: \S+ {2}api {2}ryla-flux {2}until \S+ {2}deploy 1\.2\.3/);
+  await expect(page.locator('#maintenance')).toContainText('maintenance ryla-flux until');
+  await expect(page.locator('#maintenance')).toContainText('deploy 1.2.3');
+  // The next probe of flux runs inside the window: its state is maintenance, with the reason.
+  await expect(flux.locator('.state')).toHaveText('maintenance', { timeout: 30_000 });
+  await expect(flux.locator('.maintenance')).toContainText('maintenance: ryla-flux: deploy 1.2.3');
+
+  const ended = await run(['maintenance', 'end', '--app', 'ryla-flux', '--server', base]);
+  expect(ended.code, ended.stderr).toBe(0);
+  await expect(page.locator('#maintenance')).toBeHidden();
+  // Still failing after the window: pending again (failures inside the window did not count).
+  await expect(flux.locator('.state')).toHaveText(/^(pending|down)$/, { timeout: 30_000 });
+  await expect(flux.locator('.maintenance')).toHaveCount(0);
 });
 
 test('keeps refreshing by itself and a screenshot is kept', async ({ page }, testInfo) => {

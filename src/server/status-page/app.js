@@ -55,6 +55,32 @@
     return ep.lastProbe ? ep.lastProbe.result : 'pending';
   }
 
+  /** The endpoint's state with hysteresis (up|degraded|pending|down|maintenance), or null before any probe. */
+  function stateBadge(ep) {
+    const st = ep.state;
+    if (!st) return el('span', { class: 'state state-unknown', 'data-state': 'unknown', title: 'not probed yet' }, 'unknown');
+    const why = st.state === 'pending' ? `${st.failures} of ${st.thresholds.failuresToDown} failures in a row before down`
+      : st.state === 'down' && st.passes ? `${st.passes} of ${st.thresholds.passesToUp} passes in a row before up`
+      : `since ${st.since}`;
+    const ratio = st.passRatio === null ? '' : ` · ${Math.round(st.passRatio * 100)} % of the last ${st.windowProbes} probes passed`;
+    return el('span', { class: `state state-${st.state}`, 'data-state': st.state, title: `${why}${ratio}` }, st.state);
+  }
+
+  function maintenanceNote(ep) {
+    const w = ep.state && ep.state.state === 'maintenance' ? ep.state.maintenance : null;
+    if (!w) return null;
+    return el('div', { class: 'maintenance', 'data-maintenance': 'true' }, `maintenance: ${w.reason}${w.until ? ` (until ${new Date(w.until).toLocaleTimeString()})` : ''}`);
+  }
+
+  function renderMaintenance(windows) {
+    const box = document.getElementById('maintenance');
+    box.replaceChildren();
+    box.hidden = !windows || windows.length === 0;
+    for (const w of windows || []) {
+      box.append(el('div', { class: 'maint-window', 'data-window': w.id }, `maintenance ${w.apps ? w.apps.join(', ') : 'all apps'} until ${new Date(w.until).toLocaleTimeString()}: ${w.reason}`));
+    }
+  }
+
   function budgetFor(ep, m) {
     if (!m || !ep.lastProbe) return null;
     const b = ep.lastProbe.kind === 'health' ? m.budgetSec.health : m.budgetSec.contract;
@@ -134,6 +160,7 @@
       el('header', { class: 'card-head' },
         el('h3', { class: 'ep-id' }, ep.endpoint),
         el('span', { class: `badge badge-${verdict}` }, verdict),
+        stateBadge(ep),
       ),
       el('div', { class: 'ep-meta' }, `${ep.app} · ${ep.gpu}${p ? ` · ${p.kind}` : ''}`),
       el('div', { class: 'ep-when' }, 'last probe ', el('time', { datetime: p ? p.at : '', title: p ? p.at : '' }, p ? fmtAgo(p.at, now) : 'never'),
@@ -177,6 +204,8 @@
       for (const w of p.warnings.slice(0, 3)) ul.append(el('li', {}, el('b', {}, w.check), `: ${w.message}`));
       problems.append(ul);
     }
+    const note = maintenanceNote(ep);
+    if (note) problems.append(note);
     if (ep.lastSkip) problems.append(el('div', { class: 'skip' }, `skipped ${fmtAgo(ep.lastSkip.at, now)}: ${ep.lastSkip.skip ? `${ep.lastSkip.skip.reason} — ${ep.lastSkip.skip.detail}` : ''}`));
     if (p) problems.append(el('div', { class: 'cost' }, `cost ${fmtUsd(p.costUsd)}${p.startReason ? ` · ${p.startReason}` : ''}`));
     c.append(problems);
@@ -261,6 +290,8 @@
     try {
       if (meta.size === 0) meta = new Map((await getJson('/status/meta.json')).endpoints.map((m) => [m.id, m]));
       lastStatus = await getJson('/api/status');
+      // Only `genprobe serve` mounts the maintenance API; without it there is no banner.
+      renderMaintenance(await getJson('/api/maintenance').then((r) => r.windows, () => []));
       refreshes++;
       errBox.hidden = true;
       render();
