@@ -20,6 +20,11 @@ export interface ExtractOptions {
   ffmpegPath?: string;
   /** Refuse frames above this many pixels (decompression-bomb guard). */
   maxPixels?: number;
+  /**
+   * MP4: shrink frames (never enlarge) to fit this many pixels on their longest side, inside ffmpeg. The
+   * pixel guard above reads the container's declared size; this bounds what the decoder really produced.
+   */
+  maxSide?: number;
 }
 
 const DEFAULT_MAX_FRAMES = 64;
@@ -63,8 +68,11 @@ async function extractMp4Frames(buf: Uint8Array, every: number, max: number, ind
     // The format and protocol are stated, never guessed from the bytes or the name (issue 13 item 9):
     // a body that looks like an HLS playlist or a concat script must not make ffmpeg open other files or URLs.
     const args = [...MP4_INPUT_ARGS, '-i', input];
-    if (indices) args.push('-vf', `select=${indices.map((n) => `eq(n\\,${n})`).join('+') || '0'}`);
-    else if (every > 1) args.push('-vf', `select=not(mod(n\\,${every}))`);
+    const filters: string[] = [];
+    if (indices) filters.push(`select=${indices.map((n) => `eq(n\\,${n})`).join('+') || '0'}`);
+    else if (every > 1) filters.push(`select=not(mod(n\\,${every}))`);
+    if (options.maxSide) filters.push(`scale=w='min(iw\\,${options.maxSide})':h='min(ih\\,${options.maxSide})':force_original_aspect_ratio=decrease`);
+    if (filters.length) args.push('-vf', filters.join(','));
     args.push('-vsync', '0', '-frames:v', String(indices ? indices.length || 1 : max), '-f', 'image2pipe', '-c:v', 'png', '-compression_level', '1', 'pipe:1');
     const stdout = await runFfmpeg(args, { bin: options.ffmpegPath, timeoutMs: options.timeoutMs });
     const frames = splitPngStream(stdout);
