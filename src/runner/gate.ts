@@ -2,7 +2,7 @@
  * A gate run: select endpoints, warm their apps, run every contract in parallel within per-app
  * limits, apply waivers, and produce the GateReport with its exit code.
  */
-import { APPS, CATALOG, getEndpoint } from '../catalog/index.ts';
+import { CATALOG, getEndpoint } from '../catalog/index.ts';
 import type { AppName, EndpointEntry } from '../catalog/types.ts';
 import type { StartType } from '../checks/latency.ts';
 import { ModalClient } from '../client/index.ts';
@@ -10,7 +10,8 @@ import { ConfigError, type GenprobeConfig } from '../config/index.ts';
 import { applyWaivers, knownDefects, loadWaivers } from '../waivers/index.ts';
 import type { CaseKind, EndpointReport, EndpointVerdict, GateReport, Waiver } from './report.ts';
 import { RetryBudget } from './retry.ts';
-import { runEndpoint, type EndpointRun, type FaceCheck } from './run-endpoint.ts';
+import { deadlineMs, runEndpoint, type EndpointRun, type FaceCheck } from './run-endpoint.ts';
+import { NEGATIVE_CASE_SEC, planGate, warmUpRequests } from './schedule.ts';
 import { Semaphore } from './semaphore.ts';
 import { appsToWarmFor, warmUpDeadlineMs } from './warm-up.ts';
 import { settleVerdicts } from './verdict.ts';
@@ -57,27 +58,37 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
   const waivers = opts.waivers ?? loadWaivers(config.gate.waivers);
   const client = opts.client ?? ModalClient.forTarget(config.target);
 
-  // Warm-up: one GET /health per app (Modal runs @enter before answering it), so the contract
-  // calls that follow hit warm containers and can be held to the warm budget. Each endpoint waits
-  // only for its own apps' warm-ups, not for the slowest app of the whole fleet.
+  // Fleet containers run one job at a time (schedule.ts): the plan says how many containers each
+  // app needs for its chains to end within the slowest one, and genprobe keeps one call in flight
+  // per container, serving the longest chains first.
+  const plan = planGate(entries, { negativeCases: config.gate.negativeCases });
+  const limits = new Map<string, Semaphore>();
+  const appLimit = (app: string) => {
+    let s = limits.get(app);
+    if (!s) limits.set(app, (s = new Semaphore(plan.lanes.get(app as AppName) ?? 1)));
+    return s;
+  };
+
+  // Warm-up: GET /health (Modal runs @enter before answering it), so the contract calls that follow
+  // hit warm containers and can be held to the warm budget — as many at once as it takes Modal to
+  // start the planned containers. Each endpoint waits only for its own apps' warm-ups; routes that
+  // need no warm container (removed, incompatible) run meanwhile.
   const warm = new Set<string>();
   const warmUps = new Map<string, Promise<void>>(
     appsToWarm(entries).map((app) => [
       app,
       (async () => {
-        const r = await client.health(app, warmUpDeadlineMs(app, config.target.timeScale, config.target.overheadMs));
-        if (r.status === 200) warm.add(app);
+        const containers = plan.lanes.get(app) ?? 1;
+        const deadline = warmUpDeadlineMs(app, config.target.timeScale, config.target.overheadMs);
+        const answers = await Promise.all(Array.from({ length: warmUpRequests(app, containers) }, () => client.health(app, deadline)));
+        if (answers.some((r) => r.status === 200)) warm.add(app);
+        // Fewer answers than asked for: the extra containers may not be there; one call at a time.
+        if (!answers.every((r) => r.status === 200)) appLimit(app).resize(1);
       })(),
     ]),
   );
   const warmedUp = (entry: EndpointEntry) => Promise.all(appsToWarm([entry]).map((app) => warmUps.get(app)));
 
-  const limits = new Map<string, Semaphore>();
-  const appLimit = (app: string) => {
-    let s = limits.get(app);
-    if (!s) limits.set(app, (s = new Semaphore(APPS[app as AppName]?.maxInputs ?? 1)));
-    return s;
-  };
   const ctx = {
     client,
     target: config.target,
@@ -86,6 +97,11 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
     retry: new RetryBudget(config.gate.retryBudget, config.gate.retriesPerCall),
     appLimit,
     global: new Semaphore(config.gate.concurrency),
+    // The happy path carries its endpoint's whole chain; an error case is a few seconds of validation.
+    priorityOf: (entry: EndpointEntry, kind: CaseKind) => (kind === 'happy' ? plan.chainSec.get(entry.id) ?? 0 : NEGATIVE_CASE_SEC),
+    // Waiting for a lane is planned (an app's chains share its lanes): a case waits up to twice the
+    // run's expected length on top of its own deadline, then is reported unsent (a hung app).
+    patienceMs: (entry: EndpointEntry) => deadlineMs(entry, config.target, config.endpoints[entry.id]) + plan.targetSec * 2 * 1000 * config.target.timeScale,
     startTypeFor: (app: string): StartType => (warm.has(app) ? 'warm' : 'unknown'),
     faceCheck: opts.faceCheck,
     updateGolden: opts.updateGolden,
@@ -128,9 +144,9 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
     target: { url: config.target.url, workspace: config.target.workspace, timeScale: config.target.timeScale },
     summary,
     waivers: waiverFindings,
+    knownDefects: knownDefects(endpoints, waivers),
     exitCode,
     endpoints,
   };
   return { report, runs };
 }
-    knownDefects: knownDefects(endpoints, waivers),

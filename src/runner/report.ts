@@ -37,7 +37,15 @@ export interface CaseReport {
   kind: CaseKind;
   verdict: Exclude<EndpointVerdict, 'skipped'>;
   status: number | null;
+  /** Send → final answer, ms: what the latency check judges. */
   latencyMs: number;
+  /**
+   * ms genprobe held the call back waiting for a free lane on its app (its own queueing: a fleet
+   * container runs one job at a time), not part of `latencyMs` nor of the call's deadline.
+   */
+  queueMs?: number;
+  /** The caller's patience ran out waiting for a lane: nothing was sent. */
+  notSent?: boolean;
   hops: Hop[];
   attempts: number;
   failure?: CallFailure;

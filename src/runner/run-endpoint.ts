@@ -20,7 +20,7 @@ import type { EndpointOverride } from '../config/endpoint.ts';
 import type { FaceConfig, GateConfig, TargetConfig } from '../config/index.ts';
 import { inputInfo, resolveRequest, type ResolvedRequest } from './fixtures.ts';
 import { planContract, type PlannedCase } from './plan.ts';
-import type { CaseReport, EndpointReport, ReportedCheck } from './report.ts';
+import type { CaseKind, CaseReport, EndpointReport, ReportedCheck } from './report.ts';
 import { RetryBudget } from './retry.ts';
 import type { Semaphore } from './semaphore.ts';
 import { verdictOfChecks, worstCaseVerdict } from './verdict.ts';
@@ -31,9 +31,19 @@ export interface RunContext {
   gate: GateConfig;
   face: FaceConfig;
   retry: RetryBudget;
-  /** Per-app concurrency (the app's max_inputs) and a global cap. */
+  /**
+   * Calls genprobe may have in flight per app (one per container it keeps warm there: a fleet
+   * container runs one job at a time, see schedule.ts) and a global cap. A call waits for its app's
+   * lane first, so a hung app holds only its own lanes' global slots.
+   */
   appLimit: (app: string) => Semaphore;
   global: Semaphore;
+  /** Priority of a case's call for a lane and a global slot (higher first); default 0. */
+  priorityOf?: (entry: EndpointEntry, kind: CaseKind) => number;
+  /** How long a case may wait for its slots before it is given up unsent; default its call deadline. */
+  patienceMs?: (entry: EndpointEntry) => number;
+  /** Every wait for slots, for metrics (`timedOut`: the patience ran out and the call was not sent). */
+  onSlotWait?: (app: string, waitedMs: number, timedOut: boolean) => void;
   /** How the caller knows whether the app was warm (the gate: first call per app is cold). */
   startTypeFor: (app: string) => StartType;
   /** Face identity checks; injected so the runner stays testable without the face model. */
@@ -88,16 +98,42 @@ function sha256(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
-async function callWithRetry(entry: EndpointEntry, req: ResolvedRequest, ctx: RunContext, deadline: number) {
+/**
+ * The app's lane, then a global slot, within `patienceMs` (the waits count against the caller's
+ * patience, never against the call's deadline, which starts when it is sent).
+ */
+async function acquireSlots(ctx: RunContext, app: string, priority: number, patienceMs: number): Promise<{ release: (() => void) | null; waitedMs: number }> {
+  const t0 = performance.now();
+  const lane = await ctx.appLimit(app).acquireWithin({ priority, timeoutMs: patienceMs });
+  const global = lane && (await ctx.global.acquireWithin({ priority, timeoutMs: patienceMs - (performance.now() - t0) }));
+  if (lane && !global) lane();
+  const waitedMs = performance.now() - t0;
+  ctx.onSlotWait?.(app, waitedMs, !global);
+  return { release: lane && global ? () => (global(), lane()) : null, waitedMs };
+}
+
+/** What a case reports when its patience ran out before a slot was free: nothing was sent. */
+function notSentCall(app: string, waitedMs: number): CallResult {
+  const message = `not sent: no free slot on ${app} within ${(waitedMs / 1000).toFixed(1)} s (genprobe's earlier calls to it still hold every lane)`;
+  return { status: null, headers: {}, body: Buffer.alloc(0), declaredType: null, sniffedType: 'empty', hops: [], totalMs: 0, ttfbMs: null, failure: { class: 'timeout', message } };
+}
+
+async function callWithRetry(entry: EndpointEntry, req: ResolvedRequest, ctx: RunContext, deadline: number, priority: number) {
   let attempts = 0;
+  let queueMs = 0;
+  const patience = ctx.patienceMs?.(entry) ?? deadline;
   for (;;) {
     attempts++;
-    const call = await ctx.appLimit(entry.app).run(() =>
-      ctx.global.run(() =>
-        ctx.client.call({ app: entry.app, path: entry.path, method: entry.method, json: entry.method === 'POST' ? req.body : undefined, deadlineMs: deadline, headers: ctx.headers }),
-      ),
-    );
-    if (!ctx.retry.take(call.failure, attempts)) return { call, attempts };
+    const slot = await acquireSlots(ctx, entry.app, priority, patience - queueMs);
+    queueMs += slot.waitedMs;
+    if (!slot.release) return { call: notSentCall(entry.app, queueMs), attempts, queueMs, notSent: true };
+    let call: CallResult;
+    try {
+      call = await ctx.client.call({ app: entry.app, path: entry.path, method: entry.method, json: entry.method === 'POST' ? req.body : undefined, deadlineMs: deadline, headers: ctx.headers });
+    } finally {
+      slot.release();
+    }
+    if (!ctx.retry.take(call.failure, attempts)) return { call, attempts, queueMs, notSent: false };
   }
 }
 
@@ -123,7 +159,7 @@ type CaseResult = { report: CaseReport; call: CallResult; costUsd: number };
 async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunContext, override: EndpointOverride, run: EndpointRun, afterCall?: (call: CallResult) => void): Promise<CaseResult> {
   const req = await resolveRequest(planned.sample);
   const start = ctx.startTypeFor(entry.app);
-  const { call, attempts } = await callWithRetry(entry, req, ctx, deadlineMs(entry, ctx.target, override));
+  const { call, attempts, queueMs, notSent } = await callWithRetry(entry, req, ctx, deadlineMs(entry, ctx.target, override), ctx.priorityOf?.(entry, planned.kind) ?? 0);
   afterCall?.(call);
   const checks: CheckResult[] = [...transportCheck(call, planned.errorCase?.expect.status)];
   const response = { status: call.status, headers: call.headers, body: call.body, declaredType: call.declaredType, sniffedType: call.sniffedType };
@@ -174,6 +210,8 @@ async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunConte
     verdict: verdictOfChecks(reported),
     status: call.status,
     latencyMs: Math.round(call.totalMs),
+    queueMs: Math.round(queueMs),
+    ...(notSent ? { notSent: true } : {}),
     hops: call.hops,
     attempts,
     failure: call.failure,
