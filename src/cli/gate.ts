@@ -20,6 +20,7 @@ export const GATE_HELP = `genprobe gate [options]
   --consumers FILE         also verify a consumer-contract file against the catalog first (repeatable)
   --no-face                skip face identity checks
   --update-golden          store fixed-seed outputs as golden images
+  --verbose                print every waived known defect under its endpoint (default: one line per waiver)
   --config FILE            config file (default genprobe.config.ts if present)
 Exit codes: 0 all passed (warnings allowed), 1 a contract failed, 2 tool or config error.`;
 
@@ -53,6 +54,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
   if (values.waivers) config.gate.waivers = values.waivers;
   // Consumer contracts are checked statically before any call: a deploy that would break a caller fails for free.
   const consumerFiles = (values.consumers ?? []).map((f) => loadConsumerFile(f).contract);
+      verbose: { type: 'boolean', default: false },
   const only = (values.only ?? []).flatMap((s) => s.split(',')).filter(Boolean);
   const tags = (values.tag ?? []).flatMap((s) => s.split(',')).filter(Boolean);
   if (values.fault && !values.emulator) throw new Error('--fault needs --emulator (faults are injected by the bundled emulator)');
@@ -70,10 +72,16 @@ export async function gateCommand(argv: string[]): Promise<number> {
       faceCheck,
       updateGolden: values['update-golden'],
       headers: values.fault ? { 'x-genprobe-fault': values.fault } : undefined,
-      onEndpoint: (ep) => console.log(formatEndpointLine(ep)),
+      repeat,
+      minPassRate,
+      onEndpoint: (ep) => {
+        console.log(formatEndpointLine(ep, { verbose: values.verbose }));
+        const r = (ep as RepeatedReport).repeat;
+        if (r) console.log(`    ${formatRepeat(r)}`);
+      },
     });
     for (const f of writeReports(report, reports)) console.log(`report written: ${f}`);
-    console.log(formatSummary(report));
+    console.log(formatSummary(report, { verbose: values.verbose }));
     return report.exitCode;
   });
 }

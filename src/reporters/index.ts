@@ -6,7 +6,7 @@ import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
 
 export { renderJson, renderJunit, renderMarkdown };
-export { formatEndpointLine, formatSummary } from './console.ts';
+export { formatEndpointLine, formatKnownDefects, formatSummary, type ConsoleOptions } from './console.ts';
 
 export type ReportFormat = 'json' | 'junit' | 'md';
 const RENDER: Record<ReportFormat, (r: GateReport) => string> = { json: renderJson, junit: renderJunit, md: renderMarkdown };

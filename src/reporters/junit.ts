@@ -33,6 +33,17 @@ export function renderJunit(report: GateReport): string {
     }
     out.push('  </testsuite>');
   }
+  // Known defects: one passing testcase per waiver, so CI shows what was accepted and until when.
+  const defects = report.knownDefects ?? [];
+  if (defects.length) {
+    out.push(`  <testsuite name="known defects (waived)" tests="${defects.length}" failures="0" time="0">`);
+    for (const d of defects) {
+      out.push(`    <testcase classname="known-defects" name="${esc(`${d.class}${d.finding ? ` ${d.finding}` : ''} until ${d.expires}`)}">`);
+      out.push(`      <system-out>${esc(`${d.waiver}: ${d.endpoints.join(', ')} — ${d.reason}`)}</system-out>`);
+      out.push('    </testcase>');
+    }
+    out.push('  </testsuite>');
+  }
   out.push('</testsuites>');
   return `${out.join('\n')}\n`;
 }

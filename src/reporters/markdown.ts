@@ -18,12 +18,19 @@ export function renderMarkdown(report: GateReport): string {
     '|---|---|---|---:|---:|---|',
   ];
   for (const ep of report.endpoints) {
-    const findings = ep.checks
-      .filter((c) => c.verdict === 'fail' || c.verdict === 'warn')
-      .map((c) => `${c.waived ? '(waived) ' : ''}**${c.check}** ${cell(c.message)}`)
-      .join('<br>');
+    // Waived known defects are counted here and listed once per waiver below.
+    const waived = ep.checks.filter((c) => c.waived).map((c) => c.check);
+    const findings = [
+      ...ep.checks.filter((c) => (c.verdict === 'fail' || c.verdict === 'warn') && !c.waived).map((c) => `**${c.check}** ${cell(c.message)}`),
+      ...(waived.length ? [`known defects: ${[...new Set(waived)].join(', ')}`] : []),
+    ].join('<br>');
     const lat = ep.latencyMs === null ? '—' : `${(ep.latencyMs / 1000).toFixed(2)} s`;
-    lines.push(`| ${ICON[ep.verdict]} | \`${ep.path}\` | ${ep.app} | ${lat} | ${ep.redirects} | ${ep.skipReason ? cell(ep.skipReason) : findings || (ep.lifecycle === 'live' ? '' : `${ep.lifecycle} as expected`)} |`);
+    lines.push(`| ${ICON[ep.verdict]} | \`${ep.path}\` | ${ep.app} | ${lat} | ${ep.redirects} | ${ep.skipReason ? cell(ep.skipReason) : findings || (ep.lifecycle === 'removed' ? 'removed as expected' : '')} |`);
+  }
+  const defects = report.knownDefects ?? [];
+  if (defects.length) {
+    lines.push('', '### Known defects (waived)', '', '| class | finding | until | endpoints | reason |', '|---|---|---|---|---|');
+    for (const d of defects) lines.push(`| ${d.class} | ${d.finding ? `\`${d.finding}\`` : '—'} | ${d.expires} | ${cell(d.endpoints.join(', '))} | ${cell(d.reason)} |`);
   }
   if (report.waivers.length) {
     lines.push('', '### Waivers', '');

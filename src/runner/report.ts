@@ -104,9 +104,9 @@ export interface KnownDefect {
 }
 
   waivers: WaiverFinding[];
+  /** Every known defect this run accepted, one entry per waiver (the gate always writes it; older reports lack it). */
+  knownDefects?: KnownDefect[];
   /** 0 all passed (warnings allowed), 1 a contract failed, 2 tool or config error. */
   exitCode: 0 | 1 | 2;
   endpoints: EndpointReport[];
 }
-  /** Every known defect this run accepted, one entry per waiver (added in 0.2; absent before). */
-  knownDefects: KnownDefect[];
