@@ -79,14 +79,6 @@ export interface WaiverFinding {
   message: string;
 }
 
-export interface GateReport {
-  schemaVersion: 1;
-  tool: { name: 'genprobe'; version: string };
-  startedAt: string;
-  finishedAt: string;
-  durationMs: number;
-  target: { url: string; workspace: string; timeScale: number };
-  summary: Record<EndpointVerdict, number> & { total: number };
 /** One waiver that accepted known defects in this run: the class, until when, and where. */
 export interface KnownDefect {
   /** The defect class: the check name (error-status, route-broken, doc-drift, declared-type, cost-headers, …). */
@@ -103,6 +95,14 @@ export interface KnownDefect {
   results: number;
 }
 
+export interface GateReport {
+  schemaVersion: 1;
+  tool: { name: 'genprobe'; version: string };
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  target: { url: string; workspace: string; timeScale: number };
+  summary: Record<EndpointVerdict, number> & { total: number };
   waivers: WaiverFinding[];
   /** Every known defect this run accepted, one entry per waiver (the gate always writes it; older reports lack it). */
   knownDefects?: KnownDefect[];
