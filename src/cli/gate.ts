@@ -39,6 +39,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
       waivers: { type: 'string' },
       consumers: { type: 'string', multiple: true },
       'no-face': { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
       'update-golden': { type: 'boolean', default: false },
       config: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -54,7 +55,6 @@ export async function gateCommand(argv: string[]): Promise<number> {
   if (values.waivers) config.gate.waivers = values.waivers;
   // Consumer contracts are checked statically before any call: a deploy that would break a caller fails for free.
   const consumerFiles = (values.consumers ?? []).map((f) => loadConsumerFile(f).contract);
-      verbose: { type: 'boolean', default: false },
   const only = (values.only ?? []).flatMap((s) => s.split(',')).filter(Boolean);
   const tags = (values.tag ?? []).flatMap((s) => s.split(',')).filter(Boolean);
   if (values.fault && !values.emulator) throw new Error('--fault needs --emulator (faults are injected by the bundled emulator)');
