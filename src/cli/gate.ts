@@ -72,13 +72,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
       faceCheck,
       updateGolden: values['update-golden'],
       headers: values.fault ? { 'x-genprobe-fault': values.fault } : undefined,
-      repeat,
-      minPassRate,
-      onEndpoint: (ep) => {
-        console.log(formatEndpointLine(ep, { verbose: values.verbose }));
-        const r = (ep as RepeatedReport).repeat;
-        if (r) console.log(`    ${formatRepeat(r)}`);
-      },
+      onEndpoint: (ep) => console.log(formatEndpointLine(ep, { verbose: values.verbose })),
     });
     for (const f of writeReports(report, reports)) console.log(`report written: ${f}`);
     console.log(formatSummary(report, { verbose: values.verbose }));
