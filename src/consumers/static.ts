@@ -62,10 +62,11 @@ export function verifyCall(consumer: string, call: ConsumerCall): CallVerdict {
 
 function checkApp(chk: CallCheck): void {
   const { app } = chk.call;
-  if (!isFleetApp(app)) return chk.add('app-not-deployed', `${chk.who} sends to app ${app}, which is not an app of the fleet (known: ${Object.keys(APPS).join(', ')})`, { measured: app });
+  const route = `${chk.call.httpMethod} ${chk.call.path}`;
+  if (!isFleetApp(app)) return chk.add('app-not-deployed', `${chk.who} sends ${route} to app ${app}, which is not an app of the fleet (known: ${Object.keys(APPS).join(', ')})`, { measured: app });
   const spec = APPS[app];
-  if (spec.deployed === 'removed') return chk.add('app-not-deployed', `${chk.who} sends to ${app}, which the fleet removed: Modal answers 404 modal-http: invalid function call (${spec.source})`, { measured: app });
-  if (spec.deployed === 'unknown') return chk.add('app-deployment-unknown', `${chk.who} sends to ${app}, whose deployment the fleet does not record${spec.note ? ` (${spec.note})` : ''}: if it is not deployed every call answers 404 modal-http: invalid function call`, { measured: app });
+  if (spec.deployed === 'removed') return chk.add('app-not-deployed', `${chk.who} sends ${route} to ${app}, which the fleet removed: Modal answers 404 modal-http: invalid function call (${spec.source})`, { measured: app });
+  if (spec.deployed === 'unknown') return chk.add('app-deployment-unknown', `${chk.who} sends ${route} to ${app}, whose deployment the fleet does not record${spec.note ? ` (${spec.note})` : ''}: if it is not deployed every call answers 404 modal-http: invalid function call`, { measured: app });
   chk.ran(['app-not-deployed', 'app-deployment-unknown'], `app ${app} is deployed`);
 }
 
