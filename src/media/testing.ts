@@ -53,6 +53,9 @@ export interface VideoSpec {
   source?: string;
   audio?: boolean;
   movflags?: string;
+  /** libx264 profile (default high) and pixel format (default yuv420p). */
+  profile?: string;
+  pixFmt?: string;
 }
 
 /** H.264 (libx264, yuv420p) MP4 made by the system ffmpeg. */
@@ -62,7 +65,7 @@ export function makeMp4(dir: string, name: string, spec: VideoSpec = {}): Buffer
   const out = join(dir, `${name}.mp4`);
   const args = ['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', source];
   if (audio) args.push('-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100');
-  args.push('-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'high', '-pix_fmt', 'yuv420p');
+  args.push('-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', spec.profile ?? 'high', '-pix_fmt', spec.pixFmt ?? 'yuv420p');
   if (audio) args.push('-c:a', 'aac', '-shortest');
   if (spec.movflags) args.push('-movflags', spec.movflags);
   args.push(out);
@@ -117,4 +120,25 @@ export async function makeBombPng(width: number, height: number): Promise<Buffer
   await pipeline(Readable.from(rows()), deflate);
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', Buffer.concat(out)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** Frames as animated-WebP input: raw RGB pages, stacked. */
+export async function animatedWebpFromFrames(frames: Buffer[], width: number, height: number, delayMs = 62): Promise<Buffer> {
+  return sharp(Buffer.concat(frames), { raw: { width, height: height * frames.length, channels: 3, pageHeight: height } })
+    .webp({ quality: 90, delay: Array(frames.length).fill(delayMs), loop: 0, effort: 2 })
+    .toBuffer();
+}
+
+/** RGB pixels of a textured test picture (gradient + value noise), deterministic. */
+export function texturedFrame(width: number, height: number, seed = 1): Buffer {
+  const px = Buffer.alloc(width * height * 3);
+  let n = seed >>> 0 || 1;
+  for (let i = 0; i < px.length; i++) {
+    n ^= n << 13;
+    n ^= n >>> 17;
+    n ^= n << 5;
+    const pixel = Math.floor(i / 3);
+    px[i] = (((pixel % width) * 200) / width + ((n >>> 0) % 40)) & 255;
+  }
+  return px;
 }
