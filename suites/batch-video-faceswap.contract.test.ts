@@ -6,7 +6,7 @@
  * Not blank, at least 20000 bytes; cost headers dropped
  * Latency: warm ≤ 180 s, cold ≤ 240 s (documented 120 s, cold start 60 s)
  * Face identity: output matches reference_image at ≥ 85 % (target 85–90 %)
- * source_video not a video: → 500 error-details-type
+ * source_video not a video: → 400/422 json-message containing "source_video"; as built 500 error-details-type (apps/modal/handlers/qwen_image.py:1034-1037 (then ffmpeg fails; global handler))
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  */
 import { contract } from './support/contract.ts';

@@ -2,8 +2,12 @@
 /**
  * Contract: POST /flux-instantid on ryla-instantid (L40S) — Flux Dev + InstantID (incompatible)
  * Lifecycle: incompatible — Re-added by e5a81e3; the SDXL InstantID ControlNet cannot feed Flux ("mat1 and mat2 shapes cannot be multiplied (… 2816 …)"), rewritten to 501
- * documented incompatibility: → 501 error-details-type containing "InstantID ControlNet incompatibility"
- * missing reference_image: → 400/500/503 error-details-type containing "reference_image is required"
+ * Judged as a registered route that must work; as built it answers 501 error-details-type "InstantID ControlNet incompatibility" (apps/modal/handlers/instantid.py:636-645): route-broken, a waived known defect
+ * Happy path: png bytes (declared image/jpeg), width×height from the request (default 1024×1024)
+ * Not blank, at least 20000 bytes; cost headers dropped
+ * Latency: warm ≤ 225 s, cold ≤ 345 s (documented — s, cold start 120 s)
+ * Face identity: output matches reference_image at ≥ 85 % (target 85–90 %)
+ * missing reference_image: → 400/422 json-message containing "reference_image"
  * Drift (route exists): docs say Removed; code does Still registered at HEAD; fails at request time
  */
 import { contract } from './support/contract.ts';

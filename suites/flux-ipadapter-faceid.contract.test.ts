@@ -6,8 +6,8 @@
  * Not blank, at least 20000 bytes; cost headers dropped
  * Latency: warm ≤ 90 s, cold ≤ 210 s (documented 60 s, cold start 120 s)
  * Face identity: output matches reference_image at ≥ 80 % (target 80–85 %)
- * missing reference_image: → 400/500/503 error-details-type containing "reference_image is required"
- * missing prompt: → 500 error-details-type containing "prompt"
+ * missing reference_image: → 400/422 json-message containing "reference_image"
+ * missing prompt: → 400/422 json-message containing "prompt"; as built 500 error-details-type "prompt" (apps/modal/handlers/ipadapter_faceid.py:131)
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (cfg): docs say cfg 3.5; code does guidance_scale 3.5 (→ true_gs); cfg ignored
  * Drift (face target): docs say 75–80 % (ENDPOINTS-REFERENCE.md, MODAL-ENDPOINT-COST-REPORT.md); code does nothing measures it; most docs say 80–85 %

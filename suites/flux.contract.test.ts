@@ -5,7 +5,7 @@
  * Happy path: png bytes (declared image/jpeg), width×height from the request (default 1024×1024)
  * Not blank, at least 10000 bytes; cost headers dropped
  * Latency: warm ≤ 44 s, cold ≤ 104 s (documented 29 s, cold start 60 s)
- * missing prompt: → 500 error-details-type containing "prompt"
+ * missing prompt: → 400/422 json-message containing "prompt"; as built 500 error-details-type "prompt" (apps/modal/handlers/flux.py:61)
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  */
 import { contract } from './support/contract.ts';

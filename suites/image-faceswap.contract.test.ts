@@ -6,7 +6,7 @@
  * Not blank, at least 10000 bytes; cost headers dropped
  * Latency: warm ≤ 15 s, cold ≤ 75 s (documented 10 s, cold start 60 s)
  * Face identity: output matches reference_image at ≥ 85 % (target 85–90 %)
- * empty source_image: → 500 error-details-type containing "cannot identify image file"
+ * empty source_image: → 400/422 json-message containing "source_image"; as built 500 error-details-type "cannot identify image file" (apps/modal/handlers/qwen_image.py:945 (key presence only))
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (output format): docs say PNG; code does PNG bytes declared image/jpeg
  */

@@ -2,6 +2,7 @@
 /**
  * Contract: POST /qwen-character-scene on ryla-qwen-image (L40S) — Qwen character scene (TS-only phantom)
  * Lifecycle: removed — Never implemented: exists only in the TS client
+ * Removed but still listed by (doc-drift): libs/business/src/services/modal-client.ts:33 (ENDPOINT_APP_MAP); libs/business/src/services/modal-job-runner.ts:251 (submitQwenCharacterScene)
  * route removed: → 404 not-found
  * Drift (route exists): docs say ENDPOINT_APP_MAP in libs/business/src/services/modal-client.ts maps it to ryla-qwen-image; code does no handler defines it → 404
  */

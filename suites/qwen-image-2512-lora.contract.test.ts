@@ -5,8 +5,8 @@
  * Happy path: png bytes (declared image/jpeg), from aspect_ratio (1:1 1328×1328, 16:9 1664×928, 9:16 928×1664, 4:3 1472×1104, 3:4 1104×1472, 3:2 1584×1056, 2:3 1056×1584), else width×height
  * Not blank, at least 60000 bytes; cost headers dropped
  * Latency: warm ≤ 215 s, cold ≤ 275 s (documented 143 s, cold start 60 s)
- * missing lora: → 400 detail containing "lora_id or lora_name"
- * unknown lora: → 404 detail containing "LoRA not found"
+ * missing lora: → 400/422 json-message containing "lora_id"
+ * unknown lora: → 400/404/422 json-message containing "LoRA"
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (lora_strength default): docs say 0.8 (ENDPOINTS-REFERENCE.md examples, QUALITY-SETTINGS.md); code does 1.0 in every live LoRA handler (0.8 only in the dead z-image-pulid-lora path)
  */

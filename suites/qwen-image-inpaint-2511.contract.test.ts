@@ -5,9 +5,9 @@
  * Happy path: jpeg bytes (declared image/jpeg), same size as source_image
  * Not blank, at least 10000 bytes; cost headers dropped
  * Latency: warm ≤ 80 s, cold ≤ 140 s (documented 53 s, cold start 60 s)
- * missing mask_image: → 500 error-details-type containing "mask_image"
- * missing prompt: → 500 error-details-type containing "prompt"
- * empty source_image: → 500 error-details-type containing "source_image is required"
+ * missing mask_image: → 400/422 json-message containing "mask_image"; as built 500 error-details-type "mask_image" (apps/modal/handlers/qwen_edit.py:421)
+ * missing prompt: → 400/422 json-message containing "prompt"; as built 500 error-details-type "prompt" (apps/modal/handlers/qwen_edit.py:425)
+ * empty source_image: → 400/422 json-message containing "source_image"; as built 500 error-details-type "source_image is required" (apps/modal/handlers/qwen_edit.py:417)
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (serving app): docs say ryla-qwen-image (ENDPOINT-APP-MAPPING.md, ModalClient) vs ryla-qwen-edit (ENDPOINTS-REFERENCE.md, benchmark, tests/endpoint_urls.py, quality scripts); code does Both ryla-qwen-image and ryla-qwen-edit define the route; the catalog probes it on ryla-qwen-image (deployed) only
  */

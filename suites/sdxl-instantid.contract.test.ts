@@ -6,9 +6,9 @@
  * Not blank, at least 20000 bytes; cost headers dropped
  * Latency: warm ≤ 55 s, cold ≤ 175 s (documented 29 s, cold start 120 s)
  * Face identity: output matches reference_image at ≥ 85 % (target 85–90 %)
- * missing reference_image: → 400/500/503 error-details-type containing "reference_image is required"
- * missing prompt: → 500 error-details-type containing "prompt"
- * reference_image not a data URL: → 400/500/503 error-details-type
+ * missing reference_image: → 400/422 json-message containing "reference_image"
+ * missing prompt: → 400/422 json-message containing "prompt"; as built 500 error-details-type "prompt" (apps/modal/handlers/instantid.py:285)
+ * reference_image not a data URL: → 400/422 json-message containing "reference_image"; as built 400/500/503 error-details-type (apps/modal/handlers/instantid.py:680-688)
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (cfg default): docs say cfg 5.0; code does cfg 7.0
  * Drift (controlnet_strength): docs say controlnet_strength 0.8 (docs, ModalInstantIDRequest, tests/test_instantid_consistency.py); code does ignored

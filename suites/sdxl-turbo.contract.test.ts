@@ -2,6 +2,7 @@
 /**
  * Contract: POST /sdxl-turbo on ryla-instantid (L40S) — SDXL Turbo (removed)
  * Lifecycle: removed — Deleted by e5a81e3 (2026-02-06); observed 404 {"detail":"Not Found"}
+ * Removed but still listed by (doc-drift): libs/business/src/services/modal-client.ts:23-24 (ENDPOINT_APP_MAP); apps/modal-playground/lib/constants.ts:40-41; apps/modal/ENDPOINT-APP-MAPPING.md:41-42; apps/modal/docs/ENDPOINTS-REFERENCE.md:15,107,123
  * route removed: → 404 not-found
  * Drift (route exists): docs say Live (ENDPOINT-APP-MAPPING.md, ENDPOINTS-REFERENCE.md, BENCHMARK-RESULTS, ModalClient, playground constants); code does Deleted from handlers/instantid.py by e5a81e3 (2026-02-06) → 404 {"detail":"Not Found"}
  */

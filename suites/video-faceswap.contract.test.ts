@@ -6,8 +6,8 @@
  * Not blank, at least 20000 bytes; cost headers dropped
  * Latency: warm ≤ 128 s, cold ≤ 188 s (documented 85 s, cold start 60 s)
  * Face identity: output matches reference_image at ≥ 85 % (target 85–90 %)
- * missing source_video: → 400 detail containing "source_video is required"
- * missing reference_image: → 400 detail containing "reference_image"
+ * missing source_video: → 400/422 json-message containing "source_video"
+ * missing reference_image: → 400/422 json-message containing "reference_image"
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (fps default): docs say 24 (ENDPOINTS-REFERENCE.md); code does 30
  * Drift (face field): docs say benchmark-endpoints.py sends face_image; quality-test-matrix.py sends video_url; code does reference_image and source_video (base64); the other names are ignored

@@ -7,8 +7,8 @@
  * Latency: warm ≤ 240 s, cold ≤ 300 s (documented 160 s, cold start 60 s)
  * Face identity: output matches face_image at ≥ 85 % (target 85–90 %)
  * Delegates to: ryla-qwen-image
- * missing face_image: → 400 detail containing "face_image or reference_face is required"
- * missing reference_image: → 400 detail containing "reference_image is required"
+ * missing face_image: → 400/422 json-message containing "face_image"
+ * missing reference_image: → 400/422 json-message containing "reference_image"
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (model weights): docs say Wan 2.6 1.3B; code does apps/wan26/image.py falls back to Wan 2.1 1.3B files under the 2.6 names when the 2.6 repo is unavailable; which one is live is unknown
  */

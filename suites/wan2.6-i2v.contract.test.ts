@@ -5,8 +5,8 @@
  * Happy path: webp-animated bytes (declared image/webp), width×height from the request (default 832×480); frames = length (default 33); fps = fps (default 16)
  * Not blank, at least 20000 bytes; cost headers dropped
  * Latency: warm ≤ 53 s, cold ≤ 113 s (documented 35 s, cold start 60 s)
- * missing prompt: → 400 detail containing "prompt is required"
- * missing reference_image: → 400 detail containing "reference_image is required"
+ * missing prompt: → 400/422 json-message containing "prompt"
+ * missing reference_image: → 400/422 json-message containing "reference_image"
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (model weights): docs say Wan 2.6 1.3B; code does apps/wan26/image.py falls back to Wan 2.1 1.3B files under the 2.6 names when the 2.6 repo is unavailable; which one is live is unknown
  * Drift (frame count field): docs say ModalWan26Request sends num_frames; code does handler reads length; num_frames is ignored (33 frames)

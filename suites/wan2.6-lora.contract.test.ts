@@ -5,9 +5,9 @@
  * Happy path: webp-animated bytes (declared image/webp), width×height from the request (default 832×480); frames = length (default 33); fps = fps (default 16)
  * Not blank, at least 20000 bytes; cost headers dropped
  * Latency: warm ≤ 71 s, cold ≤ 131 s (documented 47 s, cold start 60 s)
- * missing lora: → 400 detail containing "lora_id or lora_name is required"
- * unknown lora: → 404 detail containing "LoRA not found"
- * missing prompt: → 500 error-details-type containing "prompt"
+ * missing lora: → 400/422 json-message containing "lora_id"
+ * unknown lora: → 400/404/422 json-message containing "LoRA"
+ * missing prompt: → 400/422 json-message containing "prompt"; as built 500 error-details-type "prompt is required" (apps/modal/handlers/wan26.py:1063)
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (model weights): docs say Wan 2.6 1.3B; code does apps/wan26/image.py falls back to Wan 2.1 1.3B files under the 2.6 names when the 2.6 repo is unavailable; which one is live is unknown
  * Drift (lora_strength default): docs say 0.8 (ENDPOINTS-REFERENCE.md examples, QUALITY-SETTINGS.md); code does 1.0 in every live LoRA handler (0.8 only in the dead z-image-pulid-lora path)

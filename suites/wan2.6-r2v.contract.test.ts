@@ -5,9 +5,9 @@
  * Happy path: webp-animated bytes (declared image/webp), width×height from the request (default 832×480); frames = length (default 33); fps = fps (default 16)
  * Not blank, at least 20000 bytes; cost headers dropped
  * Latency: warm ≤ 225 s, cold ≤ 285 s (documented — s, cold start 60 s)
- * missing prompt: → 500 error-details-type containing "prompt is required"
- * empty reference_videos: → 500 error-details-type
- * more than 3 reference_videos: → 500 error-details-type
+ * missing prompt: → 400/422 json-message containing "prompt"; as built 500 error-details-type "prompt is required" (apps/modal/handlers/wan26.py:796)
+ * empty reference_videos: → 400/422 json-message containing "reference_videos"; as built 500 error-details-type (apps/modal/handlers/wan26.py:275,800)
+ * more than 3 reference_videos: → 400/422 json-message containing "reference_videos"; as built 500 error-details-type "Maximum 3 reference videos" (apps/modal/handlers/wan26.py:278)
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (model weights): docs say Wan 2.6 1.3B; code does apps/wan26/image.py falls back to Wan 2.1 1.3B files under the 2.6 names when the 2.6 repo is unavailable; which one is live is unknown
  * Drift (reference field): docs say ModalWan26R2VRequest sends reference_video (singular); code does reference_videos[] (1–3); the TS request fails with 500

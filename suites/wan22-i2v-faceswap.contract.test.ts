@@ -7,8 +7,8 @@
  * Latency: warm ≤ 638 s, cold ≤ 788 s (documented 425 s, cold start 150 s)
  * Face identity: output matches face_image at ≥ 85 % (target 85–90 %)
  * Delegates to: ryla-qwen-image
- * missing face_image: → 400 detail containing "face_image or reference_image is required"
- * missing source_image: → 400 detail containing "source_image is required"
+ * missing face_image: → 400/422 json-message containing "face_image"
+ * missing source_image: → 400/422 json-message containing "source_image"
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (pricing): docs say A100-80GB $0.00167/s (ENDPOINTS-REFERENCE.md header); the documented cost is doc time × $0.000542 (L40S); code does CostTracker(gpu_type="A100") → $0.000694/s
  * Drift (defaults): docs say route docstring: 512×768, steps 20, cfg 3.5; code does 832×480, steps 30, cfg 5.0

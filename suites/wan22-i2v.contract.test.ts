@@ -5,7 +5,7 @@
  * Happy path: webp-animated bytes (declared image/webp), width×height from the request (default 512×768); frames = num_frames (default 33); fps = fps (default 16)
  * Not blank, at least 20000 bytes; cost headers dropped
  * Latency: warm ≤ 360 s, cold ≤ 510 s (documented 240 s, cold start 150 s)
- * missing source_image: → 400 detail containing "source_image is required"
+ * missing source_image: → 400/422 json-message containing "source_image"
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (pricing): docs say A100-80GB $0.00167/s (ENDPOINTS-REFERENCE.md header); the documented cost is doc time × $0.000542 (L40S); code does CostTracker(gpu_type="A100") → $0.000694/s
  * Drift (defaults): docs say 832×480, steps 30, cfg 5.0; code does 512×768, steps 20, cfg 3.5

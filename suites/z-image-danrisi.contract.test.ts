@@ -5,7 +5,7 @@
  * Happy path: png bytes (declared image/jpeg), width×height from the request (default 1024×1024)
  * Not blank, at least 10000 bytes; cost headers dropped
  * Latency: warm ≤ 9 s, cold ≤ 129 s (documented 6 s, cold start 120 s)
- * missing prompt: → 500 error-details-type containing "prompt"
+ * missing prompt: → 400/422 json-message containing "prompt"; as built 500 error-details-type "prompt" (apps/modal/handlers/z_image.py:145)
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  */
 import { contract } from './support/contract.ts';

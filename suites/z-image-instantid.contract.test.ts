@@ -2,8 +2,12 @@
 /**
  * Contract: POST /z-image-instantid on ryla-z-image (L40S) — Z-Image + InstantID (incompatible)
  * Lifecycle: incompatible — Documented removed ("encoder incompatible"), still registered; the API adapter throws before calling it
- * fails at runtime: → 500 error-details-type
- * missing reference_image: → 400 detail containing "reference_image is required for InstantID workflow"
+ * Judged as a registered route that must work; as built it answers 500 error-details-type (apps/modal/handlers/z_image.py:860-880 (ComfyUI failure through the global handler, inferred)): route-broken, a waived known defect
+ * Happy path: png bytes (declared image/jpeg), no image size
+ * Not blank, at least 10000 bytes; cost headers dropped
+ * Latency: warm ≤ 225 s, cold ≤ 345 s (documented — s, cold start 120 s)
+ * Face identity: output matches reference_image at ≥ 85 % (target 85–90 %)
+ * missing reference_image: → 400/422 json-message containing "reference_image"
  * Drift (route exists): docs say Removed; code does Still registered at HEAD; fails at request time
  */
 import { contract } from './support/contract.ts';

@@ -5,9 +5,9 @@
  * Happy path: png bytes (declared image/jpeg), width×height from the request (default 1024×1024)
  * Not blank, at least 10000 bytes; cost headers dropped; X-NSFW-Mode: false
  * Latency: warm ≤ 44 s, cold ≤ 164 s (documented 29 s, cold start 120 s)
- * missing lora: → 400 detail containing "lora_id or lora_name is required"
- * unknown lora: → 404 detail containing "LoRA not found"
- * missing prompt: → 400 detail containing "prompt is required"
+ * missing lora: → 400/422 json-message containing "lora_name"
+ * unknown lora: → 400/404/422 json-message containing "LoRA"
+ * missing prompt: → 400/422 json-message containing "prompt"
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (lora_strength default): docs say 0.8 (ENDPOINTS-REFERENCE.md examples, QUALITY-SETTINGS.md); code does 1.0 in every live LoRA handler (0.8 only in the dead z-image-pulid-lora path)
  */

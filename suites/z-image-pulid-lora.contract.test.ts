@@ -2,7 +2,11 @@
 /**
  * Contract: POST /z-image-pulid-lora on ryla-z-image (L40S) — Z-Image PuLID + LoRA (always 501)
  * Lifecycle: incompatible — Always answers 501 with alternatives; the LoRA code behind it is dead
- * always 501: → 501 detail-object containing "ComfyUI LoRAs not supported"
+ * Judged as a registered route that must work; as built it answers 501 detail-object "ComfyUI LoRAs not supported" (apps/modal/handlers/z_image.py:1267-1268): route-broken, a waived known defect
+ * Happy path: png bytes (declared image/jpeg), no image size
+ * Not blank, at least 10000 bytes; cost headers dropped
+ * Latency: warm ≤ 225 s, cold ≤ 345 s (documented — s, cold start 120 s)
+ * Face identity: output matches reference_image at ≥ 80 % (target 80–85 %)
  */
 import { contract } from './support/contract.ts';
 

@@ -2,8 +2,12 @@
 /**
  * Contract: POST /z-image-pulid on ryla-z-image (L40S) — Z-Image + PuLID (incompatible)
  * Lifecycle: incompatible — Documented removed ("encoder incompatible"), still registered; the API routes z-image-pulid workflows to /flux-pulid
- * fails at runtime: → 500 error-details-type
- * missing reference_image: → 400 detail containing "reference_image is required for PuLID workflow"
+ * Judged as a registered route that must work; as built it answers 500 error-details-type (apps/modal/handlers/z_image.py:890-910 (ComfyUI failure through the global handler, inferred)): route-broken, a waived known defect
+ * Happy path: png bytes (declared image/jpeg), no image size
+ * Not blank, at least 10000 bytes; cost headers dropped
+ * Latency: warm ≤ 225 s, cold ≤ 345 s (documented — s, cold start 120 s)
+ * Face identity: output matches reference_image at ≥ 80 % (target 80–85 %)
+ * missing reference_image: → 400/422 json-message containing "reference_image"
  * Drift (route exists): docs say Removed; code does Still registered at HEAD; fails at request time
  */
 import { contract } from './support/contract.ts';

@@ -1,12 +1,15 @@
 /**
  * The body of every generated suite: one `describe` per endpoint, one `it` per contract case, one
- * soft expectation per check, so a failing run reads as the contract it broke.
+ * soft expectation per check, so a failing run reads as the contract it broke. A case passes when
+ * every check its contract runs (plan.ts contractChecks) is there, none failed unless a waiver
+ * accepted it as a known defect, and none was skipped unless such a known defect explains why
+ * (a route-broken happy path has no output to judge; a 5xx leaves error-body unjudged).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { APPS, getEndpoint } from '../../src/catalog/index.ts';
 import { ModalClient } from '../../src/client/index.ts';
 import { parseConfig } from '../../src/config/index.ts';
-import { planContract } from '../../src/runner/plan.ts';
+import { contractChecks, planContract } from '../../src/runner/plan.ts';
 import type { EndpointReport } from '../../src/runner/report.ts';
 import { RetryBudget } from '../../src/runner/retry.ts';
 import { runEndpoint } from '../../src/runner/run-endpoint.ts';
@@ -50,6 +53,12 @@ export function contract(id: string): void {
         if (report.verdict === 'skipped') return ctx.skip(report.skipReason);
         const got = report.cases.find((r) => r.name === c.name);
         expect(got, `case "${c.name}" was not run`).toBeDefined();
+        const knownDefect = got!.checks.find((x) => x.waived);
+        for (const name of contractChecks(entry, c)) {
+          const check = got!.checks.find((x) => x.check === name);
+          expect.soft(check, `${name} did not run (${got!.checks.map((x) => `${x.check}: ${x.message}`).join('; ')})`).toBeDefined();
+          if (check?.verdict === 'skip') expect.soft(knownDefect, `${name} skipped without a known defect to explain it: ${check.message}`).toBeDefined();
+        }
         for (const check of got!.checks) {
           if (check.waived) continue;
           expect.soft(check.verdict, `${check.check}: ${check.message}`).not.toBe('fail');
