@@ -16,6 +16,7 @@ import { Registry } from 'prom-client';
 import type { GenprobeConfig } from '../config/index.ts';
 import type { EndpointStatus, ProbeOutcome, StatusSource } from '../probes/status.ts';
 import { authMiddleware, resolveAuth } from './auth.ts';
+import { hostCheck } from './host-check.ts';
 
 export type { StatusSource, EndpointStatus, ProbeOutcome } from '../probes/status.ts';
 
@@ -99,6 +100,9 @@ export async function createServer(opts: ServerOptions): Promise<Express> {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Before auth and every route but /healthz: with auth off (the default) this is what keeps a
+  // rebinding web page from reading /api/status, /metrics and the thumbnails.
+  app.use(hostCheck(opts.config.server.allowedHosts, opts.config.server.host));
   if (auth) app.use(authMiddleware(auth));
 
   app.get('/metrics', async (_req, res, next) => {
