@@ -18,8 +18,9 @@ import { loadAvg, machine, ROOT, type Benchmark, type BenchResult } from './lib.
 import { metricsBench } from './metrics.bench.ts';
 import { mp4RssBench } from './mp4-rss.bench.ts';
 import { overheadBench } from './overhead.bench.ts';
+import { consumersBench } from './consumers.bench.ts';
 
-export const BENCHMARKS: Benchmark[] = [overheadBench, faceBench, gateBench, metricsBench, mp4RssBench, falseAlarmsBench];
+export const BENCHMARKS: Benchmark[] = [overheadBench, faceBench, gateBench, metricsBench, mp4RssBench, falseAlarmsBench, consumersBench];
 
 interface RecordedResult extends BenchResult {
   title: string;
