@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.ts';
+import { ConfigError, loadConfig } from '../config/index.ts';
+import { formatRepeat, MAX_REPEAT, type RepeatedReport } from '../runner/repeat.ts';
 import { formatEndpointLine, formatSummary, parseReportSpec, writeReports } from '../reporters/index.ts';
 import { runGate } from '../runner/gate.ts';
 import { callReport, loadConsumerFile, verifyStatic } from '../consumers/index.ts';
@@ -19,10 +20,24 @@ export const GATE_HELP = `genprobe gate [options]
   --waivers FILE           waivers file (default waivers.yaml)
   --consumers FILE         also verify a consumer-contract file against the catalog first (repeatable)
   --no-face                skip face identity checks
-  --update-golden          store fixed-seed outputs as golden images
   --verbose                print every waived known defect under its endpoint (default: one line per waiver)
+  --update-golden          store fixed-seed outputs as golden images
+  --repeat K               run every case K times, a different seed each time where the route takes one;
+                           reports each endpoint's pass rate and pass^K
+  --min-pass-rate R        with --repeat: the pass rate (0–1) an endpoint needs (default 1: every run)
   --config FILE            config file (default genprobe.config.ts if present)
 Exit codes: 0 all passed (warnings allowed), 1 a contract failed, 2 tool or config error.`;
+
+/** --repeat K (1–1000) and --min-pass-rate R (0–1, only with --repeat). */
+export function parseRepeatFlags(repeatFlag: string | undefined, minFlag: string | undefined): { repeat?: number; minPassRate?: number } {
+  if (minFlag !== undefined && repeatFlag === undefined) throw new ConfigError('--min-pass-rate needs --repeat');
+  if (repeatFlag === undefined) return {};
+  const repeat = Number(repeatFlag);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) throw new ConfigError(`--repeat must be an integer from 1 to ${MAX_REPEAT}, got "${repeatFlag}"`);
+  const minPassRate = minFlag === undefined ? 1 : Number(minFlag);
+  if (!(minPassRate >= 0 && minPassRate <= 1) || minFlag?.trim() === '') throw new ConfigError(`--min-pass-rate must be a number from 0 to 1, got "${minFlag}"`);
+  return { repeat, minPassRate };
+}
 
 export async function gateCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -41,6 +56,8 @@ export async function gateCommand(argv: string[]): Promise<number> {
       'no-face': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       'update-golden': { type: 'boolean', default: false },
+      repeat: { type: 'string' },
+      'min-pass-rate': { type: 'string' },
       config: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -57,6 +74,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
   const consumerFiles = (values.consumers ?? []).map((f) => loadConsumerFile(f).contract);
   const only = (values.only ?? []).flatMap((s) => s.split(',')).filter(Boolean);
   const tags = (values.tag ?? []).flatMap((s) => s.split(',')).filter(Boolean);
+  const { repeat, minPassRate } = parseRepeatFlags(values.repeat, values['min-pass-rate']);
   if (values.fault && !values.emulator) throw new Error('--fault needs --emulator (faults are injected by the bundled emulator)');
 
   return withTarget(config, { emulator: values.emulator, timeScale: values['time-scale'], target: values.target, workspace: values.workspace }, async (cfg) => {
@@ -72,7 +90,13 @@ export async function gateCommand(argv: string[]): Promise<number> {
       faceCheck,
       updateGolden: values['update-golden'],
       headers: values.fault ? { 'x-genprobe-fault': values.fault } : undefined,
-      onEndpoint: (ep) => console.log(formatEndpointLine(ep, { verbose: values.verbose })),
+      repeat,
+      minPassRate,
+      onEndpoint: (ep) => {
+        console.log(formatEndpointLine(ep, { verbose: values.verbose }));
+        const r = (ep as RepeatedReport).repeat;
+        if (r) console.log(`    ${formatRepeat(r)}`);
+      },
     });
     for (const f of writeReports(report, reports)) console.log(`report written: ${f}`);
     console.log(formatSummary(report, { verbose: values.verbose }));

@@ -60,6 +60,10 @@ export interface FaultRule {
   fault: FaultName;
   /** Remaining applications; undefined = until cleared. */
   times?: number;
+  /** "1 in N": the rule applies to every Nth matching request only (the Nth, 2Nth, …); default every one. */
+  every?: number;
+  /** Matching requests seen so far (what `every` counts). */
+  seen?: number;
   /**
    * app-5xx only: the app's error text instead of "ComfyUI server is not healthy…", so consumers can be
    * shown an arbitrary (e.g. hostile HTML/script) error body and proven to treat it as untrusted text.
@@ -83,19 +87,21 @@ export class FaultRules {
 
   add(input: unknown): FaultRule {
     if (!input || typeof input !== 'object') throw new Error('fault rule must be a JSON object {match?, fault, times?}');
-    const { match = {}, fault, times, message } = input as { match?: unknown; fault?: unknown; times?: unknown; message?: unknown };
+    const { match = {}, fault, times, message, every } = input as { match?: unknown; fault?: unknown; times?: unknown; message?: unknown; every?: unknown };
     if (typeof fault !== 'string' || !isFaultName(fault)) throw new Error(`unknown fault ${JSON.stringify(fault)}; known: ${FAULT_NAMES.join(', ')}`);
     if (!match || typeof match !== 'object') throw new Error('match must be an object {app?, path?}');
     const m = match as { app?: unknown; path?: unknown };
     if (m.app !== undefined && typeof m.app !== 'string') throw new Error('match.app must be a string');
     if (m.path !== undefined && typeof m.path !== 'string') throw new Error('match.path must be a string');
     if (times !== undefined && (typeof times !== 'number' || !Number.isInteger(times) || times < 1)) throw new Error('times must be a positive integer');
+    if (every !== undefined && (typeof every !== 'number' || !Number.isInteger(every) || every < 1)) throw new Error('every must be a positive integer (1 in N matching requests)');
     if (message !== undefined) {
       if (fault !== 'app-5xx') throw new Error(`message is only supported with fault app-5xx, not ${fault}`);
       if (typeof message !== 'string' || message.length === 0 || message.length > MAX_FAULT_MESSAGE_CHARS) throw new Error(`message must be a non-empty string of at most ${MAX_FAULT_MESSAGE_CHARS} characters`);
     }
     const rule: FaultRule = { id: this.nextId++, match: { app: m.app as string | undefined, path: m.path as string | undefined }, fault, times: times as number | undefined };
     if (message !== undefined) rule.message = message as string;
+    if (every !== undefined) Object.assign(rule, { every, seen: 0 });
     this.rules.push(rule);
     return rule;
   }
@@ -119,6 +125,7 @@ export class FaultRules {
     for (const rule of this.rules) {
       if (rule.match.app !== undefined && rule.match.app !== app) continue;
       if (rule.match.path !== undefined && rule.match.path !== path) continue;
+      if (rule.every !== undefined && (rule.seen = (rule.seen ?? 0) + 1) % rule.every !== 0) continue;
       out.faults.push(rule.fault);
       if (rule.message !== undefined && out.appErrorMessage === undefined) out.appErrorMessage = rule.message;
       if (rule.times !== undefined) rule.times--;

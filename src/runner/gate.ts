@@ -11,6 +11,7 @@ import { applyWaivers, knownDefects, loadWaivers } from '../waivers/index.ts';
 import type { CaseKind, EndpointReport, EndpointVerdict, GateReport, Waiver } from './report.ts';
 import { RetryBudget } from './retry.ts';
 import { deadlineMs, runEndpoint, type EndpointRun, type FaceCheck } from './run-endpoint.ts';
+import { runRepeated, settleRepeat } from './repeat.ts';
 import { NEGATIVE_CASE_SEC, planGate, warmUpRequests } from './schedule.ts';
 import { Semaphore } from './semaphore.ts';
 import { appsToWarmFor, warmUpDeadlineMs } from './warm-up.ts';
@@ -36,6 +37,10 @@ export interface GateOptions {
    * a deploy that would break a caller fails the gate.
    */
   preReports?: EndpointReport[];
+  /** Run every case this many times, with a different seed each time where the route takes one (runner/repeat.ts). */
+  repeat?: number;
+  /** With repeat: the pass rate an endpoint needs (default 1, every run). */
+  minPassRate?: number;
 }
 
 export function selectEndpoints(only: string[] = [], tags: string[] = []): EndpointEntry[] {
@@ -116,11 +121,16 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
   const runs = await Promise.all(
     entries.map(async (entry) => {
       await warmedUp(entry);
-      const run = await runEndpoint(entry, ctx, config.endpoints[entry.id]);
+      const judge = (r: EndpointReport) => {
+        applyWaivers([r], waivers, config.target.url, now());
+        settleVerdicts(r);
+      };
+      const run = (opts.repeat ?? 1) > 1 ? await runRepeated(entry, ctx, config.endpoints[entry.id] ?? {}, opts.repeat!, opts.minPassRate ?? 1, judge) : await runEndpoint(entry, ctx, config.endpoints[entry.id]);
       // Report each endpoint as it finishes (a real gate runs for minutes): its own waivers are
       // known now; what the waivers say about the whole run is settled below.
       applyWaivers([run.report], waivers, config.target.url, now());
       settleVerdicts(run.report);
+      settleRepeat(run.report);
       opts.onEndpoint?.(run.report);
       return run;
     }),
@@ -129,7 +139,10 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
   // Marking is idempotent; this pass finds expired and no-longer-needed waivers across the run.
   // Only waivers whose endpoints all ran are judged "no longer needed" (--only/--tag select a few).
   const waiverFindings = applyWaivers(endpoints, waivers, config.target.url, now(), { universe: [...CATALOG.map((e) => e.id), ...(opts.preReports ?? []).map((r) => r.id)] });
-  for (const ep of endpoints) settleVerdicts(ep);
+  for (const ep of endpoints) {
+    settleVerdicts(ep);
+    settleRepeat(ep);
+  }
 
   const summary = { pass: 0, fail: 0, warn: 0, waived: 0, skipped: 0, total: endpoints.length } as Record<EndpointVerdict, number> & { total: number };
   for (const ep of endpoints) summary[ep.verdict]++;

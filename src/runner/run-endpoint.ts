@@ -49,6 +49,8 @@ export interface RunContext {
   /** Face identity checks; injected so the runner stays testable without the face model. */
   faceCheck?: FaceCheck;
   updateGolden?: boolean;
+  /** false: no golden-image comparison or update (gate --repeat runs with other seeds). */
+  golden?: boolean;
   /** Extra headers on every call (e.g. fault injection against the emulator). */
   headers?: Record<string, string>;
   onCase?: (entry: EndpointEntry, report: CaseReport) => void;
@@ -186,7 +188,7 @@ async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunConte
         checks.push(fail('face-present', `request has no reference media in field "${entry.face.referenceField}"`));
       }
     }
-    if (decoded && (entry.output.kind === 'png' || entry.output.kind === 'jpeg') && typeof req.body.seed === 'number') {
+    if (decoded && ctx.golden !== false && (entry.output.kind === 'png' || entry.output.kind === 'jpeg') && typeof req.body.seed === 'number') {
       const goldenFile = path.join(ctx.gate.goldenDir, `${entry.id}.png`);
       if (ctx.updateGolden) {
         mkdirSync(path.dirname(goldenFile), { recursive: true });
