@@ -13,6 +13,8 @@ export interface MetricDef {
 
 /** Fitted to 1–600 s generation calls; 150 is Modal's 303 cut. */
 export const LATENCY_BUCKETS = [1, 2, 5, 10, 20, 30, 45, 60, 90, 120, 150, 180, 240, 300, 450, 600] as const;
+/** Waits for a slot: none (0.01) to a queue behind long generations (600). */
+export const SLOT_WAIT_BUCKETS = [0.01, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600] as const;
 /** Face match percentage 0–100. */
 export const FACE_MATCH_BUCKETS = [10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 95, 100] as const;
 
@@ -33,9 +35,10 @@ export const METRICS = {
   gpuCost: { name: 'genprobe_gpu_cost_usd_total', type: 'counter', help: 'GPU spend of probes in USD (X-Cost-USD or GPU-seconds x price).', labels: ['endpoint', 'app', 'gpu'] },
   budgetRemaining: { name: 'genprobe_budget_remaining_usd', type: 'gauge', help: 'GPU budget left in the current period.', labels: ['period'] },
   budgetLimit: { name: 'genprobe_budget_limit_usd', type: 'gauge', help: 'GPU budget of the period.', labels: ['period'] },
-  probesSkipped: { name: 'genprobe_probes_skipped_total', type: 'counter', help: 'Probes skipped, by reason (budget|busy|maintenance|disabled|unsupported).', labels: ['endpoint', 'app', 'reason'] },
+  probesSkipped: { name: 'genprobe_probes_skipped_total', type: 'counter', help: 'Probes skipped, by reason (budget|busy|maintenance|disabled|unsupported|queue-timeout).', labels: ['endpoint', 'app', 'reason'] },
   lastSuccess: { name: 'genprobe_last_success_timestamp_seconds', type: 'gauge', help: 'Unix time of the last passing probe of the endpoint.', labels: ['endpoint', 'app'] },
   lastProbe: { name: 'genprobe_last_probe_timestamp_seconds', type: 'gauge', help: 'Unix time of the last probe of the endpoint.', labels: ['endpoint', 'app'] },
+  slotWait: { name: 'genprobe_slot_wait_seconds', type: 'histogram', help: "Time a probe call or warm-up waited for its app's slot before it was sent (genprobe's own queueing: one call per app at a time; not part of the call's duration).", labels: ['app'], buckets: SLOT_WAIT_BUCKETS },
   // --- endpoint state, heartbeat, self-check (issue 15) ---
   endpointState: { name: 'genprobe_endpoint_state', type: 'gauge', help: 'OpenMetrics StateSet of the endpoint state with hysteresis: 1 for the current state (up|degraded|pending|down|maintenance), 0 for the others.', labels: ['endpoint', 'app', 'state'] },
   passRatio: { name: 'genprobe_endpoint_pass_ratio', type: 'gauge', help: 'Share of the last probes of the endpoint (up to 20, maintenance and prober-offline probes not counted) that held their contract.', labels: ['endpoint', 'app'] },

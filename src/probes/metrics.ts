@@ -23,7 +23,7 @@ import { appsToWarmFor } from '../runner/warm-up.ts';
 export const PROBE_KINDS: readonly ProbeKind[] = ['health', 'smoke', 'full'];
 export const PROBE_RESULTS = ['pass', 'warn', 'fail'] as const;
 export type ProbeResult = (typeof PROBE_RESULTS)[number];
-export const SKIP_REASONS = ['budget', 'busy', 'maintenance', 'disabled', 'unsupported', 'prober-offline'] as const;
+export const SKIP_REASONS = ['budget', 'busy', 'maintenance', 'disabled', 'unsupported', 'prober-offline', 'queue-timeout'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 export const LATENCY_VERDICTS = ['ok', 'degraded', 'failed'] as const;
 
@@ -96,6 +96,7 @@ export function createProbeMetrics(opts: ProbeMetricsOptions) {
       if (budget) for (const p of BUDGET_PERIODS) this.set({ period: p }, budget.limits[p]);
     }),
     probesSkipped: counter(METRICS.probesSkipped, registry),
+    slotWait: histogram(METRICS.slotWait, registry),
     lastSuccess: gauge(METRICS.lastSuccess, registry),
     lastProbe: gauge(METRICS.lastProbe, registry),
     buildInfo: gauge(METRICS.buildInfo, registry),
@@ -126,6 +127,7 @@ export function createProbeMetrics(opts: ProbeMetricsOptions) {
     if (entry.face) m.faceMatch.zero(e);
   }
   for (const app of warmedApps) for (const start of ['warm', 'cold'] as const) m.warmupDuration.zero({ app, start });
+  for (const app of new Set([...warmedApps, ...opts.entries.map((e) => e.app)])) m.slotWait.zero({ app });
   if (budget) for (const p of BUDGET_PERIODS) m.budgetLimit.set({ period: p }, budget.limits[p]);
 
   return {

@@ -19,7 +19,7 @@ import type { CallResult } from '../client/types.ts';
 import { inMaintenance, type GenprobeConfig, type ProbeKind } from '../config/index.ts';
 import type { EndpointReport, ReportedCheck, Waiver } from '../runner/report.ts';
 import { RetryBudget } from '../runner/retry.ts';
-import { runEndpoint, type EndpointRun, type FaceCheck, type RunContext } from '../runner/run-endpoint.ts';
+import { deadlineMs, runEndpoint, type EndpointRun, type FaceCheck, type RunContext } from '../runner/run-endpoint.ts';
 import { Semaphore } from '../runner/semaphore.ts';
 import { settleVerdicts } from '../runner/verdict.ts';
 import { applyWaivers } from '../waivers/index.ts';
@@ -140,15 +140,26 @@ export class ProbeRunner {
     this.#now = opts.now ?? Date.now;
     this.status = opts.status ?? new ProbeStatusStore();
     this.#global = new Semaphore(opts.config.gate.concurrency);
-    this.warmer = new Warmer({ client: opts.client, timeScale: opts.config.target.timeScale, overheadMs: opts.config.target.overheadMs, appLimit: (a) => this.appLimit(a), now: this.#now });
+    this.warmer = new Warmer({ client: opts.client, timeScale: opts.config.target.timeScale, overheadMs: opts.config.target.overheadMs, appLimit: (a) => this.appLimit(a), onSlotWait: (a, ms) => this.#slotWaited(a, ms), now: this.#now });
     this.status.setBudgetSource(() => opts.budget.snapshot());
   }
 
   /** Per-app input limit (max_inputs), shared by every probe and warm-up of the service. */
+  /**
+   * One call in flight per app, shared by every probe and warm-up of the service: a fleet container
+   * runs one job at a time (its handlers block on ComfyUI polling, src/runner/schedule.ts) and Modal
+   * adds a container only when one holds max_inputs, so a second probe call would queue behind the
+   * first on the same container and be charged for it. A hung app holds only this one slot (and the
+   * one global slot it leads to), never the others'.
+   */
   appLimit(app: string): Semaphore {
     let s = this.#appLimits.get(app);
-    if (!s) this.#appLimits.set(app, (s = new Semaphore(APPS[app as AppName]?.maxInputs ?? 1)));
+    if (!s) this.#appLimits.set(app, (s = new Semaphore(1)));
     return s;
+  }
+
+  #slotWaited(app: string, ms: number): void {
+    this.#opts.metrics.slotWait.observe({ app }, ms / 1000);
   }
 
   /** Whether a probe of the endpoint is running now. */
@@ -156,12 +167,17 @@ export class ProbeRunner {
     return this.#busy.has(endpoint);
   }
 
-  /** Run one probe. Never rejects: every failure, including genprobe's own, becomes the outcome. */
-  async probe(entry: EndpointEntry, kind: ProbeKind): Promise<ProbeOutcome> {
+  /**
+   * Run one probe. Never rejects: every failure, including genprobe's own, becomes the outcome.
+   * `patienceMs` bounds how long it waits, in all, for its app's slot (default: its call's deadline;
+   * the scheduler passes the time until the schedule fires again); past it the probe is skipped
+   * (reason queue-timeout), never judged on a call it did not send.
+   */
+  async probe(entry: EndpointEntry, kind: ProbeKind, opts: { patienceMs?: number } = {}): Promise<ProbeOutcome> {
     if (this.#busy.has(entry.id)) return this.#skip(entry, kind, 'busy', 'a probe of this endpoint is still running');
     this.#busy.add(entry.id);
     try {
-      return await this.#probeGuarded(entry, kind);
+      return await this.#probeGuarded(entry, kind, opts.patienceMs);
     } catch (err) {
       // A bug or an unexpected throw must not take the service down; it is a failed probe.
       const t = this.#now();
@@ -188,9 +204,10 @@ export class ProbeRunner {
     return outcome;
   }
 
-  async #probeGuarded(entry: EndpointEntry, kind: ProbeKind): Promise<ProbeOutcome> {
+  async #probeGuarded(entry: EndpointEntry, kind: ProbeKind, patienceMs?: number): Promise<ProbeOutcome> {
     const { config, budget } = this.#opts;
     const override = config.endpoints[entry.id] ?? {};
+    let patience = patienceMs ?? deadlineMs(entry, config.target, override);
     if (override.skip) return this.#skip(entry, kind, 'disabled', override.skip);
     const maintenance = this.#maintenanceFor(entry);
     const toWarm = appsToWarmFor(entry);
@@ -222,7 +239,10 @@ export class ProbeRunner {
 
     let warmUps: WarmUpResult[] = [];
     if (kind === 'health' || config.probes.warmUp) {
-      warmUps = await this.warmer.warm(toWarm);
+      warmUps = await this.warmer.warm(toWarm, { patienceMs: patience });
+      patience -= Math.max(0, ...warmUps.map((w) => w.queueMs));
+      const unsent = warmUps.find((w) => w.notSent);
+      if (unsent) return this.#skip(entry, kind, 'queue-timeout', unsent.error ?? 'warm-up not sent', { waitedMs: Math.round(unsent.queueMs) });
       for (const w of warmUps) {
         charge(w.app, w.app === entry.app ? entry.gpu : APPS[w.app].gpu, w.call);
         this.#opts.metrics.warmupDuration.observe({ app: w.app, start: w.start }, w.durationMs / 1000);
@@ -248,11 +268,15 @@ export class ProbeRunner {
       retry: new RetryBudget(config.gate.retryBudget, config.gate.retriesPerCall),
       appLimit: (a) => this.appLimit(a),
       global: this.#global,
+      patienceMs: () => Math.max(0, patience),
+      onSlotWait: (a, ms) => this.#slotWaited(a, ms),
       startTypeFor: (app): StartType => (warmed.get(app as AppName)?.ok ? 'warm' : 'unknown'),
       faceCheck: this.#opts.faceCheck,
       headers: this.#opts.headers,
     };
     const run = await runEndpoint(entry, ctx, override);
+    const unsentCase = run.report.cases.find((c) => c.kind === 'happy' && c.notSent);
+    if (unsentCase) return this.#skip(entry, kind, 'queue-timeout', unsentCase.failure?.message ?? 'not sent', { waitedMs: unsentCase.queueMs });
     const happyCase = run.report.cases.find((c) => c.kind === 'happy') ?? run.report.cases[0];
     outcome.proberOffline = !!happyCase && isUnreachable(happyCase) && (await this.#proberOffline());
     return this.#finishContract(entry, outcome, run, idleBefore, warmed.get(entry.app));

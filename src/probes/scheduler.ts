@@ -58,7 +58,8 @@ export function kindsByEndpoint(resolved: readonly ResolvedSchedule[]): Map<stri
 export interface SchedulerOptions {
   schedules: readonly ScheduleConfig[];
   timezone: string;
-  probe: (entry: EndpointEntry, kind: ProbeKind) => Promise<ProbeOutcome>;
+  /** `patienceMs`: how long the probe may wait for its app's slot — until the schedule fires again. */
+  probe: (entry: EndpointEntry, kind: ProbeKind, opts?: { patienceMs?: number }) => Promise<ProbeOutcome>;
   catalog?: readonly EndpointEntry[];
   /** Called after every tick's probes settle (tests wait on it). */
   onTick?: (schedule: ResolvedSchedule, outcomes: ProbeOutcome[]) => void;
@@ -88,7 +89,7 @@ export class Scheduler {
   start(): void {
     if (this.started) return;
     this.#tasks = this.schedules.map((s) => {
-      const task = cron.createTask(s.cron, () => void this.#tick(s), { timezone: this.#opts.timezone, name: `genprobe-${s.index}-${s.kind}` });
+      const task: ScheduledTask = cron.createTask(s.cron, () => void this.#tick(s, task.msToNext() ?? undefined), { timezone: this.#opts.timezone, name: `genprobe-${s.index}-${s.kind}` });
       task.start();
       return task;
     });
@@ -101,10 +102,11 @@ export class Scheduler {
     return this.#tick(s);
   }
 
-  #tick(s: ResolvedSchedule): Promise<ProbeOutcome[]> {
+  #tick(s: ResolvedSchedule, patienceMs?: number): Promise<ProbeOutcome[]> {
     // Not awaited by node-cron's overlap logic on purpose: per-endpoint "busy" skips are counted
-    // by the runner, which is where overlap belongs.
-    const p = Promise.all(s.endpoints.map((e) => this.#opts.probe(e, s.kind))).then(
+    // by the runner, which is where overlap belongs. A probe still waiting for its app's slot when
+    // the schedule fires again gives up (the next tick's probe takes its place).
+    const p = Promise.all(s.endpoints.map((e) => this.#opts.probe(e, s.kind, patienceMs === undefined ? undefined : { patienceMs }))).then(
       (outcomes) => {
         this.#opts.onTick?.(s, outcomes);
         return outcomes;

@@ -108,7 +108,7 @@ export async function createProbeService(opts: ProbeServiceOptions): Promise<Pro
   const scheduler = new Scheduler({
     schedules: config.probes.schedules,
     timezone: config.probes.timezone,
-    probe: (entry, kind: ProbeKind) => runner.probe(entry, kind),
+    probe: (entry, kind: ProbeKind, opts) => runner.probe(entry, kind, opts),
     onTick: (s) => heartbeat.beat(String(s.index), s.kind),
     onError: (err, s) => log({ event: 'schedule-error', schedule: s.index, message: client.redact((err as Error)?.message ?? String(err)) }),
   });

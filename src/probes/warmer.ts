@@ -26,6 +26,10 @@ export interface WarmUpResult {
   error?: string;
   /** Unix ms when the warm-up was sent. */
   startedAt: number;
+  /** ms it waited for the app's lane first (genprobe's own calls to the app), not in durationMs. */
+  queueMs: number;
+  /** The caller's patience ran out before the lane was free: nothing was sent. */
+  notSent?: boolean;
   call: CallResult;
 }
 
@@ -33,8 +37,13 @@ export interface WarmerOptions {
   client: ModalClient;
   timeScale: number;
   overheadMs: number;
-  /** Per-app input limit (max_inputs): a warm-up occupies an input slot like any request. */
+  /**
+   * genprobe's lane per app: a warm-up is a request like any other and, on a fleet container that
+   * runs one job at a time, would queue behind genprobe's own call there.
+   */
   appLimit?: (app: string) => Semaphore;
+  /** Every wait for a lane (metrics). */
+  onSlotWait?: (app: string, waitedMs: number, timedOut: boolean) => void;
   now?: () => number;
 }
 
@@ -58,6 +67,7 @@ export class Warmer {
   readonly #timeScale: number;
   readonly #overheadMs: number;
   readonly #appLimit?: (app: string) => Semaphore;
+  readonly #onSlotWait?: (app: string, waitedMs: number, timedOut: boolean) => void;
   readonly #now: () => number;
   readonly #lastUsed = new Map<string, number>();
   /** Concurrent probes of one app share its warm-up instead of sending two. */
@@ -68,6 +78,7 @@ export class Warmer {
     this.#timeScale = opts.timeScale;
     this.#overheadMs = opts.overheadMs;
     this.#appLimit = opts.appLimit;
+    this.#onSlotWait = opts.onSlotWait;
     this.#now = opts.now ?? Date.now;
   }
 
@@ -91,27 +102,47 @@ export class Warmer {
     return { scaledownWindowMs: APPS[app].scaledownWindowSec * 1000 * this.#timeScale, coldStartMs: APPS[app].coldStartSec * 1000 * this.#timeScale };
   }
 
-  /** Warm every app concurrently; one result per app. Never rejects for a failing app. */
-  warm(apps: readonly AppName[]): Promise<WarmUpResult[]> {
-    return Promise.all(apps.map((app) => this.#warmShared(app)));
+  /**
+   * Warm every app concurrently; one result per app. Never rejects for a failing app. A warm-up
+   * waits for its app's lane at most `patienceMs` (default: its own deadline), then is not sent.
+   */
+  warm(apps: readonly AppName[], opts: { patienceMs?: number } = {}): Promise<WarmUpResult[]> {
+    return Promise.all(apps.map((app) => this.#warmShared(app, opts.patienceMs)));
   }
 
-  #warmShared(app: AppName): Promise<WarmUpResult> {
+  #warmShared(app: AppName, patienceMs: number | undefined): Promise<WarmUpResult> {
     const running = this.#inFlight.get(app);
     if (running) return running;
-    const p = this.#warmOne(app).finally(() => this.#inFlight.delete(app));
+    const p = this.#warmOne(app, patienceMs).finally(() => this.#inFlight.delete(app));
     this.#inFlight.set(app, p);
     return p;
   }
 
-  async #warmOne(app: AppName): Promise<WarmUpResult> {
+  async #warmOne(app: AppName, patienceMs: number | undefined): Promise<WarmUpResult> {
     const idleMs = this.idleMs(app);
+    const deadline = warmUpDeadlineMs(app, this.#timeScale, this.#overheadMs);
+    const t0 = performance.now();
+    const release = this.#appLimit ? await this.#appLimit(app).acquireWithin({ timeoutMs: patienceMs ?? deadline }) : () => undefined;
+    const queueMs = performance.now() - t0;
+    if (this.#appLimit) this.#onSlotWait?.(app, queueMs, !release);
     const startedAt = this.#now();
-    const send = () => this.#client.health(app, warmUpDeadlineMs(app, this.#timeScale, this.#overheadMs));
-    const call = this.#appLimit ? await this.#appLimit(app).run(send) : await send();
+    if (!release) return this.#notSent(app, queueMs, startedAt);
+    let call: CallResult;
+    try {
+      call = await this.#client.health(app, deadline);
+    } finally {
+      release();
+    }
     this.markUsed(app);
     const error = healthBodyError(app, call);
     const { start, reason } = classifyWarmUp({ durationMs: call.totalMs, idleMs, ...this.scaled(app) });
-    return { app, ok: !error, status: call.status, durationMs: call.totalMs, start, reason, error: error && this.#client.redact(error), startedAt, call };
+    return { app, ok: !error, status: call.status, durationMs: call.totalMs, start, reason, error: error && this.#client.redact(error), startedAt, queueMs, call };
+  }
+
+  #notSent(app: AppName, queueMs: number, startedAt: number): WarmUpResult {
+    const error = `not sent: no free slot on ${app} within ${(queueMs / 1000).toFixed(1)} s (genprobe's own calls to it hold its lane)`;
+    const call: CallResult = { status: null, headers: {}, body: Buffer.alloc(0), declaredType: null, sniffedType: 'empty', hops: [], totalMs: 0, ttfbMs: null, failure: { class: 'timeout', message: error } };
+    // start is moot: a probe whose warm-up was not sent is skipped, nothing about the app is recorded.
+    return { app, ok: false, status: null, durationMs: 0, start: 'cold', reason: 'not sent', error, startedAt, queueMs, notSent: true, call };
   }
 }
