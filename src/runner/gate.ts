@@ -52,7 +52,8 @@ export function selectEndpoints(only: string[] = [], tags: string[] = []): Endpo
 
 /** Apps to warm for a set of endpoints: their own and every app they delegate to (live ones only). */
 export function appsToWarm(entries: EndpointEntry[]): AppName[] {
-  return [...new Set(entries.filter((e) => e.lifecycle === 'live').flatMap(appsToWarmFor))];
+  // Registered routes (live, or failing today and judged as ones that must work); removed ones call nothing.
+  return [...new Set(entries.filter((e) => e.lifecycle !== 'removed').flatMap(appsToWarmFor))];
 }
 
 export async function runGate(opts: GateOptions): Promise<{ report: GateReport; runs: EndpointRun[] }> {
