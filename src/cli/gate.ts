@@ -68,7 +68,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const reports = values.report ? parseReportSpec(values.report) : [];
-  const { config } = await loadConfig(values.config);
+  const { config, file: configFile } = await loadConfig(values.config);
   if (values.waivers) config.gate.waivers = values.waivers;
   // Consumer contracts are checked statically before any call: a deploy that would break a caller fails for free.
   const consumerFiles = (values.consumers ?? []).map((f) => loadConsumerFile(f).contract);
@@ -80,7 +80,9 @@ export async function gateCommand(argv: string[]): Promise<number> {
   return withTarget(config, { emulator: values.emulator, timeScale: values['time-scale'], target: values.target, workspace: values.workspace }, async (cfg) => {
     const faceCheck = values['no-face'] ? undefined : (await import('../face/check.ts')).faceMatchCheck;
     console.log(`genprobe gate → ${cfg.target.url} (time scale ${cfg.target.timeScale})`);
-    // Say which waivers apply: a missing file silently waiving nothing would surprise.
+    // Say which config and waivers apply: one picked up from the working directory (an untrusted
+    // checkout's, say) must not run or silence findings unannounced; a missing file waiving nothing would surprise.
+    console.log(configFile ? `config: ${configFile}` : 'config: none (defaults)');
     console.log(existsSync(cfg.gate.waivers) ? `waivers: ${cfg.gate.waivers}` : `waivers: none (no file at ${cfg.gate.waivers})`);
     const { report } = await runGate({
       preReports: consumerFiles.length ? consumerFiles.flatMap((c) => verifyStatic(c).map((v) => callReport(v, 'static'))) : undefined,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Pushgateway } from 'prom-client';
 import { ConfigError, loadConfig, type ProbeKind } from '../config/index.ts';
@@ -88,11 +89,13 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const selected = selectEndpoints(only, tags);
   // Without a filter, only live routes: a blanket run never spends on routes known to be gone.
   const entries = only.length || tags.length ? selected : selected.filter((e) => e.lifecycle === 'live');
-  const { config } = await loadConfig(values.config);
+  const { config, file: configFile } = await loadConfig(values.config);
 
   return withTarget(config, { emulator: values.emulator, timeScale: values['time-scale'], target: values.target }, async (cfg) => {
     // One-shot runs ignore the configured schedules; what runs is what the flags select.
     const runCfg = { ...cfg, probes: { ...cfg.probes, schedules: [] } };
+    // The files that apply, wherever they came from (a working directory's config is code genprobe runs).
+    console.log(JSON.stringify({ event: 'config', file: configFile, waivers: existsSync(cfg.gate.waivers) ? cfg.gate.waivers : null }));
     const service = await createProbeService({
       config: runCfg,
       entries,

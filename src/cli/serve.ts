@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig, parseConfig } from '../config/index.ts';
 import type { FaceCheck } from '../runner/run-endpoint.ts';
@@ -54,7 +55,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     console.log(SERVE_HELP);
     return 0;
   }
-  const { config: loaded } = await loadConfig(values.config);
+  const { config: loaded, file: configFile } = await loadConfig(values.config);
   let config = loaded;
   if (values.host !== undefined || values.port !== undefined) {
     const port = values.port === undefined ? config.server.port : Number(values.port);
@@ -62,6 +63,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   return withTarget(config, { emulator: values.emulator, timeScale: values['time-scale'], target: values.target }, async (cfg) => {
     const log = jsonLineLogger;
+    // The files that apply, wherever they came from (a working directory's config is code genprobe runs).
+    log({ event: 'config', file: configFile, waivers: existsSync(cfg.gate.waivers) ? cfg.gate.waivers : null });
     const service = await createProbeService({
       config: cfg,
       faceCheck: values['no-face'] ? undefined : lazyFaceCheck,
