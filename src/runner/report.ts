@@ -83,8 +83,9 @@ export interface WaiverFinding {
 export interface KnownDefect {
   /** The defect class: the check name (error-status, route-broken, doc-drift, declared-type, cost-headers, …). */
   class: string;
-  /** The finding code the waiver targets, when it targets one. */
+  /** The finding code the waiver targets, when it targets one, and the parameters it fixes. */
   finding?: string;
+  params?: Record<string, string | number>;
   /** `endpoint / check[ / finding]`, as in waivers.yaml. */
   waiver: string;
   reason: string;
