@@ -56,7 +56,8 @@ export function formatKnownDefects(defects: readonly KnownDefect[], opts: Consol
   const lines = ['', `known defects (waived; ${defects.reduce((n, d) => n + d.results, 0)} results):`];
   for (const d of defects) {
     const shown = opts.verbose || d.endpoints.length <= 4 ? d.endpoints : [...d.endpoints.slice(0, 3), `… ${d.endpoints.length - 3} more`];
-    lines.push(`  ${paint(33, '~')} ${d.class}${d.finding ? ` (${d.finding})` : ''} until ${d.expires} on ${d.endpoints.length} endpoint${d.endpoints.length > 1 ? 's' : ''}: ${shown.join(', ')}`);
+    const params = d.params ? ` ${Object.entries(d.params).map(([k, v]) => `${k}=${v}`).join(',')}` : '';
+    lines.push(`  ${paint(33, '~')} ${d.class}${d.finding ? ` (${d.finding}${params})` : ''} until ${d.expires} on ${d.endpoints.length} endpoint${d.endpoints.length > 1 ? 's' : ''}: ${shown.join(', ')}`);
     if (opts.verbose) lines.push(`      ${d.reason.replace(/\s+/g, ' ')}`);
   }
   return lines;

@@ -169,6 +169,7 @@ export function knownDefects(endpoints: EndpointReport[], waivers: Waiver[]): Kn
     out.push({
       class: w.check,
       ...(w.finding ? { finding: w.finding.code } : {}),
+      ...(w.finding?.params ? { params: w.finding.params } : {}),
       waiver: key,
       reason: w.reason,
       expires: w.expires,
