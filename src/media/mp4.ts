@@ -1,7 +1,11 @@
-import { createFile, MP4BoxBuffer, type Movie, type Sample, type Track } from 'mp4box';
+import { createFile, Log, MP4BoxBuffer, type Movie, type Sample, type Track } from 'mp4box';
 import { bufferSource, DEFAULT_SCAN_LIMITS, fileSource, scanTopLevel, type ByteSource, type ScanLimits } from './bmff.ts';
 import { readAvcConfig, type AvcConfig } from './avc.ts';
 import { describeError, MediaDecodeError } from './errors.ts';
+
+// mp4box prints a warning per malformed box to the console of whoever runs the gate or `serve`;
+// genprobe reports what is wrong itself (decodable's reason), so only mp4box's errors remain.
+Log.setLogLevel(Log.error);
 
 /** What genprobe needs to know about an MP4 output, read from its headers (no pixels). */
 export interface Mp4Info {

@@ -7,8 +7,11 @@
  * problem), stay within a memory bound (peak RSS growth sampled during the case) and its deadline,
  * release its socket, and leave the process able to make a normal call afterwards.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +20,8 @@ import { runOutputChecks } from '../../src/checks/index.ts';
 import { ModalClient } from '../../src/client/index.ts';
 import { parseConfig } from '../../src/config/index.ts';
 import { renderJson, renderJunit, renderMarkdown } from '../../src/reporters/index.ts';
+import { scratchDir } from '../../src/media/testing.ts';
+import { frameBombWebp } from '../../src/media/webp-writer.ts';
 import { runGate } from '../../src/runner/gate.ts';
 import type { EndpointReport } from '../../src/runner/report.ts';
 import { startHostileServer, writeForever, type HostileServer, type RawReply, type RawRequest, type Script } from '../support/hostile-server.ts';
@@ -86,6 +91,13 @@ async function pngBomb(side: number): Promise<Buffer> {
   const rowBytes = Math.ceil(side / 8) + 1; // filter byte + packed pixels
   const idat = await compressZeros(rowBytes * side, () => zlib.createDeflate({ level: 9 }));
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+/** The PNG with a tEXt chunk of `bytes` characters after IHDR (where ComfyUI puts its prompt). */
+function withTextChunk(png: Buffer, bytes: number): Buffer {
+  const text = pngChunk('tEXt', Buffer.concat([Buffer.from('prompt\0', 'latin1'), Buffer.alloc(bytes, 0x7b)]));
+  const ihdrEnd = 8 + 8 + 13 + 4;
+  return Buffer.concat([png.subarray(0, ihdrEnd), text, png.subarray(ihdrEnd)]);
 }
 
 function boxOffset(b: Buffer, type: string): number {
@@ -228,10 +240,13 @@ const CASES: HostileCase[] = [
   { name: 'mp4-stts-billion', endpoint: 'video-faceswap', check: 'decodable', message: /mp4 does not decode: stts: track 1 claims \d+\+ samples, above the cap of 200000/ },
   { name: 'png-bomb', endpoint: 'flux', check: 'decodable', message: /png does not decode: image claims 30000×30000 = 900 MP, above the 100 MP decode limit \(decompression-bomb guard\)/ },
   { name: 'webp-bomb', endpoint: 'wan2.6', check: 'decodable', message: /webp-animated does not decode: image claims 12000×12000 = 144 MP, above the 100 MP decode limit \(decompression-bomb guard\)/ },
+  // Issue 18: 100,000 one-pixel frames (~5 MB) kept a gate at 100 % CPU for minutes; now refused from the chunk headers.
+  { name: 'webp-frame-bomb', endpoint: 'wan2.6', check: 'decodable', message: /webp-animated does not decode: animation has 100000 frames \(ANMF chunks\), above the limit of \d+; not decoded/ },
+  { name: 'mp4-yuv444', endpoint: 'video-faceswap', check: 'pixel-format', message: /^H\.264 High 4:4:4 Predictive level [\d.]+, yuv444p: browsers and phones cannot play it/ },
   { name: 'gzip-bomb', endpoint: 'flux', check: 'transport', message: /too-large: (decoded body passed the 16777216-byte cap \(\d+ compressed bytes read so far\)|compressed body passed the 16777216-byte cap)/ },
   { name: 'redirect-garbage-location', endpoint: 'flux', check: 'transport', message: /modal-platform: redirect 303 on hop 1 has an invalid Location "http:\/\/\[not a host/ },
   { name: 'redirect-non-http', endpoint: 'flux', check: 'transport', message: /modal-platform: redirect 303 on hop 1 points to a non-http URL \(javascript:\)/ },
-  { name: 'redirect-loop', endpoint: 'flux', check: 'transport', message: /modal-platform: redirect loop: 64 hops without a final response/ },
+  { name: 'redirect-loop', endpoint: 'flux', check: 'transport', message: /modal-platform: redirect loop: 16 hops without a final response/ },
   { name: 'binary-garbage-as-png', endpoint: 'flux', check: 'media-type', message: /^bytes are unknown, expected png$/ },
   { name: 'header-bomb', endpoint: 'flux', check: 'transport', message: /network: network error on hop 1 .*(HPE_HEADER_OVERFLOW|header)/i },
 ];
@@ -258,6 +273,17 @@ beforeAll(async () => {
   webp.writeUIntLE(12_000 - 1, 27, 3); // canvas height − 1
   media.webpBomb = webp;
   media.gzipBomb = await compressZeros(1 << 30, () => zlib.createGzip({ level: 9 }));
+  const pixel = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } }).webp({ lossless: true }).toBuffer();
+  media.webpFrameBomb = frameBombWebp(832, 480, 100_000, pixel);
+  const yuv444 = scratchDir('genprobe-hostile-');
+  try {
+    const out = path.join(yuv444.dir, 'yuv444.mp4');
+    execFileSync('ffmpeg', ['-v', 'error', '-i', fileURLToPath(new URL('../../fixtures/media/portrait.mp4', import.meta.url)), '-c:v', 'libx264', '-profile:v', 'high444', '-pix_fmt', 'yuv444p', '-preset', 'veryfast', out]);
+    media.mp4Yuv444 = readFileSync(out);
+  } finally {
+    yuv444.cleanup();
+  }
+  media.pngText = withTextChunk(media.good, 10 * 1024 * 1024);
 
   scenario(hostile, 'good', (_req, reply) => png(reply, media.good));
   scenario(elsewhere, 'good', (_req, reply) => png(reply, media.good));
@@ -297,6 +323,9 @@ beforeAll(async () => {
   scenario(hostile, 'mp4-stts-billion', (_req, reply) => reply.send(200, { 'content-type': 'video/mp4' }, media.mp4SttsBillion));
   scenario(hostile, 'png-bomb', (_req, reply) => png(reply, media.pngBomb));
   scenario(hostile, 'webp-bomb', (_req, reply) => reply.send(200, { 'content-type': 'image/webp' }, media.webpBomb));
+  scenario(hostile, 'webp-frame-bomb', (_req, reply) => reply.send(200, { 'content-type': 'image/webp' }, media.webpFrameBomb));
+  scenario(hostile, 'mp4-yuv444', (_req, reply) => reply.send(200, { 'content-type': 'video/mp4' }, media.mp4Yuv444));
+  scenario(hostile, 'png-text-10mb', (_req, reply) => png(reply, media.pngText));
   scenario(hostile, 'gzip-bomb', (_req, reply) => png(reply, media.gzipBomb, { 'content-encoding': 'gzip' }));
   scenario(hostile, 'redirect-garbage-location', (_req, reply) => reply.send(303, { location: 'http://[not a host/result' }));
   scenario(hostile, 'redirect-non-http', (_req, reply) => reply.send(303, { location: 'javascript:alert(1)' }));
@@ -333,6 +362,15 @@ describe('hostile responses through the real client, checks and gate', () => {
       await normalCallSucceeds();
     });
   }
+
+  it('a PNG with a 10 MB text chunk passes without the text reaching the decoder (bounded RSS growth)', async () => {
+    const { value: ep, peakRssGrowthMb } = await gate('png-text-10mb', 'flux');
+    for (const name of ['status', 'media-type', 'decodable', 'image-size', 'blank-output', 'detail']) {
+      expect(ep.checks.find((c) => c.check === name)?.verdict, name).toBe('pass');
+    }
+    // Before: libvips loaded the 10 MB of text into the image metadata at every decode (~170 MB peak).
+    expect(peakRssGrowthMb, `peak RSS growth ${peakRssGrowthMb.toFixed(0)} MB`).toBeLessThan(100);
+  });
 
   it('a 303 to another origin is followed with GET but without Modal-Key/Modal-Secret', async () => {
     const before = elsewhere.requests.length;
