@@ -7,7 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { calibrationPath, matchPercent, type Calibration } from '../src/face/calibration.ts';
+import { calibrationPath, matchPercent, type Calibration } from '../src/face/percent.ts';
 
 const { values } = parseArgs({ options: { in: { type: 'string' }, out: { type: 'string', default: 'docs/face-calibration.png' } } });
 const cal = JSON.parse(await readFile(values.in ?? calibrationPath('human-faceres'), 'utf8')) as Calibration;

@@ -1,10 +1,13 @@
 /** Bytes → the one face a check compares → its embedding. */
-import { decodeRgb, detectFaces, selectFace, type FaceSelection, type RgbImage } from './detect.ts';
+import { decodeRgb, selectFace, type FaceSelection, type RgbImage } from './detect.ts';
 import type { Embedder } from './embedders.ts';
+import { locateFaces, type LocatedBy } from './locate.ts';
 
 export interface FaceEmbedding {
   selection: FaceSelection;
   embedding: Float32Array;
+  /** Which detection pass found the face (the whole frame, or an edge/small-face fallback). */
+  locatedBy: LocatedBy;
 }
 
 /** Detect, pick the largest face, embed it. Throws FaceError (undecodable / no-face / face-too-small). */
@@ -13,7 +16,7 @@ export async function embedImage(bytes: Buffer | Uint8Array, embedder: Embedder,
 }
 
 export async function embedRgb(image: RgbImage, embedder: Embedder, label: string): Promise<FaceEmbedding> {
-  const faces = await detectFaces(image, embedder.usesFaceresDescription);
+  const { faces, by } = await locateFaces(image, embedder.usesFaceresDescription);
   const selection = selectFace(faces, label);
-  return { selection, embedding: await embedder.embed(selection.face) };
+  return { selection, embedding: await embedder.embed(selection.face), locatedBy: by };
 }

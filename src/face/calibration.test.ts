@@ -3,19 +3,8 @@
  * set with the default embedder and map it through the CHECKED-IN (a, b).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildDefaultSet,
-  calibrationPath,
-  embedSet,
-  GENUINE_MIN_PCT,
-  IMPOSTOR_MAX_PCT,
-  loadCalibration,
-  matchPercent,
-  pairScores,
-  type Calibration,
-  type EmbeddedSample,
-  type PairScore,
-} from './calibration.ts';
+import { buildDefaultSet, embedSet, GENUINE_MIN_PCT, IMPOSTOR_MAX_PCT, pairScores, type EmbeddedSample, type PairScore } from './calibration.ts';
+import { calibrationPath, loadCalibration, matchPercent, type Calibration } from './percent.ts';
 import { DEFAULT_EMBEDDER, getEmbedder } from './embedders.ts';
 
 describe('shipped face calibration (default embedder)', () => {

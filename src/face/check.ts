@@ -4,14 +4,15 @@
  */
 import { createHash } from 'node:crypto';
 import { fail, pass, skip, type CheckResult } from '../checks/types.ts';
+import { DEFAULT_FACE_SAMPLE_FRAMES, DEFAULT_MIN_FACE_SHARE } from '../config/face.ts';
 import { embedImage, embedRgb, type FaceEmbedding } from './analyze.ts';
-import { loadCalibration, matchPercent, median, type Calibration } from './calibration.ts';
+import { loadCalibration, matchPercent, median, type Calibration } from './percent.ts';
 import { decodeRgb, FaceError, type RgbImage } from './detect.ts';
 import { cosine, DEFAULT_EMBEDDER, getEmbedder, type Embedder, type EmbedderName } from './embedders.ts';
-import { sampleAnimatedRgb, sampleMp4Frames } from './frames.ts';
+import { sampleMp4Frames, streamAnimatedRgb } from './frames.ts';
+import type { LocatedBy } from './locate.ts';
 
 export type FaceOutputKind = 'png' | 'jpeg' | 'webp' | 'webp-animated' | 'mp4';
-export const DEFAULT_SAMPLE_FRAMES = 9;
 
 export interface FaceMatchOptions {
   output: Buffer;
@@ -19,9 +20,12 @@ export interface FaceMatchOptions {
   reference: Buffer;
   /** The route's promised match, in calibrated percent (e.g. 85 for InstantID). */
   targetPct: number;
-  /** Video only: frames to sample, spread evenly (default 9, i.e. every ~4th of 33). */
+  /** Video only: frames to sample, spread evenly (default: the config's, src/config/face.ts). */
   sampleFrames?: number;
-  /** Video only: share of sampled frames that must have a face (default 1: faceswap promises every frame). */
+  /**
+   * Video only: share of sampled frames that must have a face (default: the config's, 0.6). A head that turns
+   * away or leaves the frame for a moment is a healthy video; the match is judged over the frames with a face.
+   */
   minFaceShare?: number;
   /** Video only: which statistic of the per-frame match % is judged against the target (default 'min'). */
   judge?: 'min' | 'median';
@@ -33,6 +37,8 @@ export interface FaceMatchOptions {
 export interface FrameScore {
   index: number;
   face: boolean;
+  /** Set when a fallback pass found the face (a face cut by the frame edge, a small face): which one. */
+  locatedBy?: Exclude<LocatedBy, 'frame'>;
   percent?: number;
   cosine?: number;
   reason?: string;
@@ -51,6 +57,8 @@ export interface FaceScores {
   framesTotal: number;
   framesSampled: number;
   framesWithFace: number;
+  /** Frames with a face whose match % meets the target. */
+  framesMatched: number;
   faceShare: number;
   /** Per-frame (video) or single (image) scores with a face, for the histogram metric. */
   percents: number[];
@@ -67,18 +75,17 @@ function isVideo(kind: FaceOutputKind): boolean {
 
 interface VideoFrame {
   index: number;
-  /** Decoded lazily, so an undecodable frame is that frame's finding. */
+  /** Decoded lazily, in order, one at a time: an undecodable frame is that frame's finding. */
   rgb(): Promise<RgbImage>;
 }
 
 async function sampleFrames(opts: FaceMatchOptions): Promise<{ total: number; frames: VideoFrame[] }> {
-  const n = opts.sampleFrames ?? DEFAULT_SAMPLE_FRAMES;
+  const n = opts.sampleFrames ?? DEFAULT_FACE_SAMPLE_FRAMES;
   if (opts.outputKind === 'mp4') {
     const s = await sampleMp4Frames(opts.output, n);
     return { total: s.total, frames: s.frames.map((f) => ({ index: f.index, rgb: () => decodeRgb(f.png) })) };
   }
-  const s = await sampleAnimatedRgb(opts.output, n);
-  return { total: s.total, frames: s.frames.map((f) => ({ index: f.index, rgb: async () => f.rgb })) };
+  return streamAnimatedRgb(opts.output, n);
 }
 
 function scoreOf(ref: FaceEmbedding, out: FaceEmbedding, cal: Calibration): { percent: number; cosine: number } {
@@ -130,6 +137,7 @@ async function checkImage(opts: FaceMatchOptions, embedder: Embedder, cal: Calib
     framesTotal: 1,
     framesSampled: 1,
     framesWithFace: 1,
+    framesMatched: percent >= opts.targetPct ? 1 : 0,
     faceShare: 1,
     percents: [percent],
     frames: [{ index: 0, face: true, percent, cosine: cos }],
@@ -153,59 +161,84 @@ async function checkVideo(opts: FaceMatchOptions, embedder: Embedder, cal: Calib
   if (sampled.frames.length === 0) {
     return [fail('face-present', `the ${opts.outputKind} output has no frames`, { subject: 'output', framesTotal: sampled.total }), skip('face-match', 'no frames')];
   }
-  const frames: FrameScore[] = [];
   const notes = new Set<string>(ref.selection.note ? [ref.selection.note] : []);
-  for (const f of sampled.frames) {
+  const frames = await scoreFrames(sampled.frames, embedder, cal, ref, notes);
+  const scores = videoScores(frames, sampled.total, opts, embedder, [...notes]);
+  return [presentVerdict(scores, opts.minFaceShare ?? DEFAULT_MIN_FACE_SHARE), matchVerdict(scores, opts, ruler)];
+}
+
+/**
+ * Score each sampled frame, one decoded frame held at a time plus the next one being decoded: sharp decodes
+ * on libuv's pool while the detector runs on this thread, so the two overlap instead of adding up.
+ */
+async function scoreFrames(sampled: VideoFrame[], embedder: Embedder, cal: Calibration, ref: FaceEmbedding, notes: Set<string>): Promise<FrameScore[]> {
+  const frames: FrameScore[] = [];
+  const settle = (f: VideoFrame) => f.rgb().then((rgb) => ({ rgb }), (err: unknown) => ({ err }));
+  let next = settle(sampled[0]);
+  for (let k = 0; k < sampled.length; k++) {
+    const decoded = await next;
+    if (k + 1 < sampled.length) next = settle(sampled[k + 1]);
+    const index = sampled[k].index;
     try {
-      const out = await embedRgb(await f.rgb(), embedder, `frame ${f.index}`);
+      if ('err' in decoded) throw decoded.err;
+      const out = await embedRgb(decoded.rgb, embedder, `frame ${index}`);
       if (out.selection.note) notes.add(out.selection.note);
-      frames.push({ index: f.index, face: true, ...scoreOf(ref, out, cal) });
+      frames.push({ index, face: true, ...(out.locatedBy !== 'frame' ? { locatedBy: out.locatedBy } : {}), ...scoreOf(ref, out, cal) });
     } catch (err) {
       if (!(err instanceof FaceError)) throw err;
-      frames.push({ index: f.index, face: false, reason: `${err.code}: ${err.message}` });
+      frames.push({ index, face: false, reason: `${err.code}: ${err.message}` });
     }
   }
+  return frames;
+}
+
+function videoScores(frames: FrameScore[], total: number, opts: FaceMatchOptions, embedder: Embedder, notes: string[]): FaceScores {
   const withFace = frames.filter((f) => f.face);
   const percents = withFace.map((f) => f.percent!);
   const cosines = withFace.map((f) => f.cosine!);
-  const faceShare = r4(withFace.length / frames.length);
   const minPct = percents.length ? Math.min(...percents) : null;
   const medianPct = percents.length ? r2(median(percents)) : null;
   const judge = opts.judge ?? 'min';
-  const judged = judge === 'min' ? minPct : medianPct;
-  const judgedCos = cosines.length ? r4(judge === 'min' ? Math.min(...cosines) : median(cosines)) : null;
-  const scores: FaceScores = {
+  return {
     embedder: embedder.name,
     embedderVersion: embedder.version,
     kind: 'video',
-    percent: judged,
-    cosine: judgedCos,
+    percent: judge === 'min' ? minPct : medianPct,
+    cosine: cosines.length ? r4(judge === 'min' ? Math.min(...cosines) : median(cosines)) : null,
     minPct,
     medianPct,
-    framesTotal: sampled.total,
+    framesTotal: total,
     framesSampled: frames.length,
     framesWithFace: withFace.length,
-    faceShare,
+    framesMatched: percents.filter((p) => p >= opts.targetPct).length,
+    faceShare: r4(withFace.length / frames.length),
     percents,
     frames,
-    notes: [...notes],
+    notes,
   };
-  const minShare = opts.minFaceShare ?? 1;
-  const missing = frames.filter((f) => !f.face).map((f) => f.index);
-  const shareMsg = `${withFace.length}/${frames.length} sampled frames have a face (${r2(faceShare * 100)} %, need ≥ ${r2(minShare * 100)} %)`;
-  const present =
-    faceShare >= minShare && withFace.length > 0
-      ? pass('face-present', shareMsg, { faceShare, framesWithFace: withFace.length, framesSampled: frames.length }, { minFaceShare: minShare })
-      : fail('face-present', `${shareMsg}; no face in frames ${missing.join(', ')}`, { faceShare, framesWithFace: withFace.length, framesSampled: frames.length, missing }, { minFaceShare: minShare });
-  if (judged === null) return [present, skip('face-match', 'no sampled frame has a usable face')];
-  const verdict = judged >= opts.targetPct ? pass : fail;
-  const match = verdict(
+}
+
+function presentVerdict(s: FaceScores, minShare: number): CheckResult {
+  const counts = { faceShare: s.faceShare, framesSampled: s.framesSampled, framesWithFace: s.framesWithFace, framesMatched: s.framesMatched };
+  const msg = `${s.framesWithFace}/${s.framesSampled} sampled frames have a face (${r2(s.faceShare * 100)} %, need ≥ ${r2(minShare * 100)} %)`;
+  const missing = s.frames.filter((f) => !f.face).map((f) => f.index);
+  const without = missing.length ? `; no face in frame${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` : '';
+  return s.faceShare >= minShare && s.framesWithFace > 0
+    ? pass('face-present', msg + without, counts, { minFaceShare: minShare })
+    : fail('face-present', msg + without, { ...counts, missing }, { minFaceShare: minShare });
+}
+
+function matchVerdict(s: FaceScores, opts: FaceMatchOptions, ruler: string): CheckResult {
+  if (s.percent === null) return skip('face-match', `no sampled frame has a usable face (0/${s.framesSampled})`);
+  const judge = opts.judge ?? 'min';
+  const verdict = s.percent >= opts.targetPct ? pass : fail;
+  return verdict(
     'face-match',
-    `face match ${judge} ${judged} % (min ${minPct} %, median ${medianPct} %, cos ${judgedCos}) over ${withFace.length} frames vs target ≥ ${opts.targetPct} % [${ruler}]`,
-    scores,
+    `face match ${judge} ${s.percent} % (min ${s.minPct} %, median ${s.medianPct} %, cos ${s.cosine}) over the ${s.framesWithFace} of ${s.framesSampled} sampled frames ` +
+      `with a face, ${s.framesMatched} matched; target ≥ ${opts.targetPct} % [${ruler}]`,
+    s,
     { [`${judge}Pct`]: opts.targetPct },
   );
-  return [present, match];
 }
 
 // Probes and suites compare many outputs against the same few references: embed each reference once.

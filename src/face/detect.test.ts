@@ -3,12 +3,31 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { embedImage } from './analyze.ts';
-import { decodeRgb, detectFaces, FaceError, MIN_FACE_PX, selectFace } from './detect.ts';
+import { crc32, deflateSync } from 'node:zlib';
+import { decodeRgb, DETECT_MAX_SIDE, detectFaces, FACE_MAX_INPUT_PIXELS, FaceError, MIN_FACE_PX, selectFace } from './detect.ts';
 import { cosine, getEmbedder, type Embedder } from './embedders.ts';
 import { getHuman } from './human-runtime.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const fixture = (p: string): Buffer => readFileSync(path.join(root, 'fixtures', p));
+
+/** A greyscale PNG of `w`×`h` black pixels (a few hundred KB: zeros deflate well), or just its header. */
+function blackPng(w: number, h: number, headerOnly = false): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bit depth; colour type 0 (grey), no interlace
+  const idat = headerOnly ? Buffer.alloc(0) : deflateSync(Buffer.alloc((w + 1) * h), { level: 9 });
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+}
 
 async function faceErrorOf(p: Promise<unknown>): Promise<FaceError> {
   const err = await p.then(() => undefined, (e: unknown) => e);
@@ -74,6 +93,30 @@ describe('face detection', () => {
     const astroAlone = await embedImage(astro, embedder, 'astronaut');
     expect(cosine(result.embedding, hopperAlone.embedding)).toBeGreaterThan(0.9);
     expect(cosine(result.embedding, astroAlone.embedding)).toBeLessThan(0.6);
+  });
+
+  it('a 25000×4000 black PNG reaches the detector shrunk to DETECT_MAX_SIDE, not as 300 MB of RGB (issue 13)', async () => {
+    const png = blackPng(25000, 4000);
+    expect(png.length).toBeLessThan(1_000_000);
+    const rgb = await decodeRgb(png);
+    expect([rgb.width, rgb.height]).toEqual([DETECT_MAX_SIDE, Math.round((4000 * DETECT_MAX_SIDE) / 25000)]);
+    expect(rgb.data.length).toBe(rgb.width * rgb.height * 3);
+    expect(rgb.shrunkFrom).toEqual({ width: 25000, height: 4000 });
+    expect((await faceErrorOf(embedImage(png, embedder, 'the black strip'))).code).toBe('no-face');
+  }, 60_000);
+
+  it('refuses an image that declares more than the pixel limit without decoding it', async () => {
+    const err = await faceErrorOf(decodeRgb(blackPng(20000, 20000, true)));
+    expect(err.code).toBe('undecodable');
+    expect(err.message).toBe(`image is 20000×20000, above the face check's ${FACE_MAX_INPUT_PIXELS / 1e6} MP limit; not decoded`);
+  });
+
+  it('images within DETECT_MAX_SIDE are decoded untouched', async () => {
+    const bytes = fixture('faces/grace_hopper.jpg');
+    const rgb = await decodeRgb(bytes);
+    const plain = await sharp(bytes).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer();
+    expect([rgb.width, rgb.height, rgb.shrunkFrom]).toEqual([512, 600, undefined]);
+    expect(Buffer.from(rgb.data).equals(plain)).toBe(true);
   });
 
   it('selectFace rejects an empty detection list with no-face', () => {

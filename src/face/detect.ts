@@ -4,6 +4,7 @@
  * "undecodable" from "too small".
  */
 import sharp from 'sharp';
+import { MAX_INPUT_PIXELS } from '../media/image.ts';
 import { getHuman } from './human-runtime.ts';
 
 /** Smallest face (shorter side of the detector box, px) whose identity we are willing to judge. */
@@ -25,6 +26,8 @@ export interface RgbImage {
   data: Uint8Array;
   width: number;
   height: number;
+  /** Set when the source was larger and was shrunk to fit DETECT_MAX_SIDE (coordinates are in the shrunk image). */
+  shrunkFrom?: { width: number; height: number };
 }
 
 export interface FaceBox {
@@ -46,15 +49,67 @@ export interface DetectedFace {
   faceresEmbedding?: number[];
 }
 
-/** Decode any format sharp reads (first frame of animations, EXIF orientation applied) to RGB. */
-export async function decodeRgb(bytes: Buffer | Uint8Array): Promise<RgbImage> {
+/**
+ * Longest side of the image the detector sees. BlazeFace squashes its input to 256² and FaceRes crops at
+ * 192², so nothing a face check judges needs more; it also bounds memory: the padded square is ≤ 1024²
+ * (3 MiB of RGB, 12 MiB as the detector's tensor) whatever size the endpoint sent.
+ */
+export const DETECT_MAX_SIDE = 1024;
+/** Pixels a face input may declare at most (the `decodable` check's limit); above, it is not decoded at all. */
+export const FACE_MAX_INPUT_PIXELS = MAX_INPUT_PIXELS;
+
+/**
+ * Decode any format sharp reads (first frame of animations, EXIF orientation applied) to RGB, shrunk on
+ * the way to fit DETECT_MAX_SIDE: libvips streams the decode through the shrink, so a 25000×4000 PNG never
+ * exists at full size in memory. Smaller images pass through untouched (no resampling).
+ */
+export async function decodeRgb(bytes: Buffer | Uint8Array, maxSide = DETECT_MAX_SIDE): Promise<RgbImage> {
   if (bytes.length === 0) throw new FaceError('undecodable', 'image is empty (0 bytes)');
+  let declared: { width?: number; height?: number; orientation?: number };
   try {
-    const { data, info } = await sharp(bytes).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-    return { data: toRgb(new Uint8Array(data.buffer, data.byteOffset, data.length), info.channels), width: info.width, height: info.height };
+    // Header only (no pixels): the limit is ours, below, with a message that says what was refused.
+    declared = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (err) {
     throw new FaceError('undecodable', `image could not be decoded: ${(err as Error).message}`);
   }
+  const pixels = (declared.width ?? 0) * (declared.height ?? 0);
+  if (pixels > FACE_MAX_INPUT_PIXELS) {
+    throw new FaceError('undecodable', `image is ${declared.width}×${declared.height}, above the face check's ${FACE_MAX_INPUT_PIXELS / 1e6} MP limit; not decoded`);
+  }
+  try {
+    const { data, info } = await sharp(bytes, { limitInputPixels: FACE_MAX_INPUT_PIXELS })
+      .rotate()
+      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const img: RgbImage = { data: toRgb(new Uint8Array(data.buffer, data.byteOffset, data.length), info.channels), width: info.width, height: info.height };
+    return shrunk(img, declared);
+  } catch (err) {
+    if (err instanceof FaceError) throw err;
+    throw new FaceError('undecodable', `image could not be decoded: ${(err as Error).message}`);
+  }
+}
+
+/** Record the size before shrinking (orientation 5–8 swaps the sides) so reports can say what was analysed. */
+function shrunk(img: RgbImage, declared: { width?: number; height?: number; orientation?: number }): RgbImage {
+  const swap = (declared.orientation ?? 1) >= 5;
+  const width = (swap ? declared.height : declared.width) ?? img.width;
+  const height = (swap ? declared.width : declared.height) ?? img.height;
+  return width > img.width || height > img.height ? { ...img, shrunkFrom: { width, height } } : img;
+}
+
+/** RGB (or RGBA) pixels in memory → RgbImage fitting DETECT_MAX_SIDE (video frames decoded elsewhere). */
+export async function rgbFromRaw(data: Uint8Array, width: number, height: number, channels: 3 | 4, maxSide = DETECT_MAX_SIDE): Promise<RgbImage> {
+  if (channels === 3 && width <= maxSide && height <= maxSide) return { data, width, height };
+  const out = await sharp(data, { raw: { width, height, channels }, limitInputPixels: FACE_MAX_INPUT_PIXELS })
+    .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const img: RgbImage = { data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.length), width: out.info.width, height: out.info.height };
+  return out.info.width < width ? { ...img, shrunkFrom: { width, height } } : img;
 }
 
 /** Grey (1 channel) → RGB by replication; 3 channels pass through. */

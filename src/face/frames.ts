@@ -1,11 +1,20 @@
 /**
- * Frame sampling for video outputs: MP4 through src/media's ffmpeg frame extraction,
- * animated WebP through sharp (pages decoded in one pass straight to RGB when they fit a memory cap).
+ * Frame sampling for video outputs, bounded whatever the endpoint sent: MP4 through src/media's ffmpeg
+ * extraction with frames shrunk inside ffmpeg; animated WebP through src/media's streaming decoder
+ * (RIFF headers first, frame count and canvas refused above the limits, one canvas in memory, each
+ * sampled frame rendered from its nearest keyframe), every frame shrunk to DETECT_MAX_SIDE as it comes.
  */
 import sharp from 'sharp';
 import { extractFrames } from '../media/frames.ts';
 import { probeMp4 } from '../media/mp4.ts';
-import type { RgbImage } from './detect.ts';
+import { MAX_ANIMATION_FRAMES, readWebpLayout, webpFrames } from '../media/webp.ts';
+import { decodeRgb, DETECT_MAX_SIDE, FaceError, rgbFromRaw, type RgbImage } from './detect.ts';
+
+/**
+ * Pixels of one video frame at most (16 MP, e.g. 4096×4096; the fleet's largest video is 1080p). The WebP
+ * decoder keeps one RGBA canvas of this size, so it bounds the face check's memory for animations.
+ */
+export const FACE_MAX_FRAME_PIXELS = 16_000_000;
 
 export interface SampledFrame {
   /** 0-based index of the frame in the source. */
@@ -26,16 +35,19 @@ export function frameIndices(total: number, max: number): number[] {
  * Sample MP4 frames as PNG, spread evenly over the frame count of the (bounded) MP4 parser; the
  * decoding is src/media's ffmpeg path, which handles moov-at-end and fragmented files alike.
  */
-export async function sampleMp4Frames(mp4: Buffer, maxFrames: number): Promise<{ total: number; frames: SampledFrame[] }> {
+export async function sampleMp4Frames(mp4: Buffer, maxFrames: number, maxSide = DETECT_MAX_SIDE): Promise<{ total: number; frames: SampledFrame[] }> {
   const total = (await probeMp4(mp4)).frames;
   const wanted = frameIndices(total, maxFrames);
   if (wanted.length === 0) return { total, frames: [] };
-  const pngs = await extractFrames(mp4, 'mp4', { indices: wanted, max: wanted.length });
+  const pngs = await extractFrames(mp4, 'mp4', { indices: wanted, max: wanted.length, maxPixels: FACE_MAX_FRAME_PIXELS, maxSide });
   if (pngs.length !== wanted.length) throw new Error(`ffmpeg returned ${pngs.length} frames, expected ${wanted.length}`);
   return { total, frames: pngs.map((png, k) => ({ index: wanted[k], png })) };
 }
 
-/** Sample frames of an animated WebP (or any multi-page image sharp reads). */
+/**
+ * Sample frames of an animated WebP page by page through libvips, as PNG: the reference the streaming
+ * sampler is tested against (same pixels). Not used by the checks: each page is decoded at full size.
+ */
 export async function sampleAnimatedFrames(bytes: Buffer, maxFrames: number): Promise<{ total: number; frames: SampledFrame[] }> {
   const meta = await sharp(bytes, { animated: true }).metadata();
   const total = meta.pages ?? 1;
@@ -46,44 +58,45 @@ export async function sampleAnimatedFrames(bytes: Buffer, maxFrames: number): Pr
   return { total, frames };
 }
 
-/**
- * Above this many bytes of decoded RGB, animated WebP pages are decoded one by one instead of in one pass:
- * slower (libwebp renders every page from the first one again) but memory stays at one page.
- */
-export const ONE_PASS_DECODE_MAX_BYTES = 128 * 1024 * 1024;
-
-export interface SampledRgbFrame {
+export interface StreamedFrame {
   /** 0-based index of the frame in the source. */
   index: number;
-  rgb: RgbImage;
+  /** Renders the frame. Call in index order, each after the previous one resolved (one canvas is reused). */
+  rgb(): Promise<RgbImage>;
 }
 
 /**
- * Sample frames of an animated WebP as RGB pixels, the same pixels sampleAnimatedFrames' PNGs decode to.
- * Decoding page k renders pages 0…k again, so decoding 9 sampled pages one by one cost ~2.6× the CPU of one
- * pass over pages 0…last (measured on a 33-frame 512² WebP), and the PNG round trip is skipped as well.
+ * The sampled frames of an animated WebP, rendered one at a time on demand and shrunk to `maxSide`: at
+ * most one RGBA canvas (≤ FACE_MAX_FRAME_PIXELS) and one shrunk frame in memory, never every page at full
+ * size. A still WebP is one frame. Throws for a file that is no WebP, has too many frames or too large a canvas.
  */
-export async function sampleAnimatedRgb(bytes: Buffer, maxFrames: number, onePassMaxBytes = ONE_PASS_DECODE_MAX_BYTES): Promise<{ total: number; frames: SampledRgbFrame[] }> {
-  const meta = await sharp(bytes, { animated: true }).metadata();
-  const total = meta.pages ?? 1;
+export function streamAnimatedRgb(
+  bytes: Buffer,
+  maxFrames: number,
+  { maxSide = DETECT_MAX_SIDE, maxFramePixels = FACE_MAX_FRAME_PIXELS }: { maxSide?: number; maxFramePixels?: number } = {},
+): { total: number; frames: StreamedFrame[] } {
+  const layout = readWebpLayout(bytes, MAX_ANIMATION_FRAMES + 1);
+  if (!layout.animated || layout.frameCount === 0) return { total: 1, frames: [{ index: 0, rgb: () => decodeRgb(bytes, maxSide) }] };
+  const total = layout.frameCount;
+  if (total > MAX_ANIMATION_FRAMES) throw new Error(`animation has ${total} frames, above the limit of ${MAX_ANIMATION_FRAMES}; not decoded`);
+  const canvas = layout.canvasWidth * layout.canvasHeight;
+  if (canvas > maxFramePixels) {
+    throw new Error(`animation frames are ${layout.canvasWidth}×${layout.canvasHeight}, above the face check's ${maxFramePixels / 1e6} MP per-frame limit; not decoded`);
+  }
   const wanted = frameIndices(total, maxFrames);
-  if (wanted.length === 0) return { total, frames: [] };
-  const width = meta.width!;
-  const height = meta.pageHeight ?? meta.height!;
-  const frameBytes = width * height * 3;
-  const span = wanted[wanted.length - 1] + 1;
-  const toRgb = (img: ReturnType<typeof sharp>) => img.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  if (span * frameBytes > onePassMaxBytes) {
-    const frames: SampledRgbFrame[] = [];
-    for (const index of wanted) {
-      const { data, info } = await toRgb(sharp(bytes, { page: index }));
-      frames.push({ index, rgb: { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height } });
-    }
-    return { total, frames };
-  }
-  const { data, info } = await toRgb(sharp(bytes, { animated: true, pages: span }));
-  if (info.channels !== 3 || info.width !== width || data.length !== span * frameBytes) {
-    throw new Error(`animated decode gave ${info.width}×${info.height}×${info.channels} (${data.length} bytes), expected ${span} pages of ${width}×${height}×3`);
-  }
-  return { total, frames: wanted.map((index) => ({ index, rgb: { data: new Uint8Array(data.buffer, data.byteOffset + index * frameBytes, frameBytes), width, height } })) };
+  const rendered = webpFrames(bytes, wanted, { maxPixels: maxFramePixels });
+  const frames = wanted.map((index): StreamedFrame => ({
+    index,
+    rgb: async () => {
+      let next: IteratorResult<{ index: number; width: number; height: number; data: Buffer }>;
+      try {
+        next = await rendered.next();
+      } catch (err) {
+        throw new FaceError('undecodable', `frame ${index} of the animation does not decode: ${(err as Error).message}`);
+      }
+      if (next.done || next.value.index !== index) throw new FaceError('undecodable', `frame ${index} of the animation was not rendered (an earlier frame failed)`);
+      return rgbFromRaw(next.value.data, next.value.width, next.value.height, 4, maxSide);
+    },
+  }));
+  return { total, frames };
 }

@@ -49,8 +49,6 @@ export interface RunContext {
   /** Face identity checks; injected so the runner stays testable without the face model. */
   faceCheck?: FaceCheck;
   updateGolden?: boolean;
-  /** false: no golden-image comparison or update (gate --repeat runs with other seeds). */
-  golden?: boolean;
   /** Extra headers on every call (e.g. fault injection against the emulator). */
   headers?: Record<string, string>;
   onCase?: (entry: EndpointEntry, report: CaseReport) => void;
@@ -62,6 +60,8 @@ export type FaceCheck = (input: {
   reference: Buffer;
   targetPct: number;
   sampleFrames: number;
+  /** Video: share of sampled frames that must have a face (config face.minFaceShare). */
+  minFaceShare: number;
   embedder: FaceConfig['embedder'];
 }) => Promise<CheckResult[]>;
 
@@ -182,13 +182,13 @@ async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunConte
       if (reference) {
         run.reference = reference;
         checks.push(
-          ...(await ctx.faceCheck({ output: call.body, outputKind: entry.output.kind, reference, targetPct: override.faceTargetPct ?? entry.face.target[0], sampleFrames: ctx.face.sampleFrames, embedder: ctx.face.embedder })),
+          ...(await ctx.faceCheck({ output: call.body, outputKind: entry.output.kind, reference, targetPct: override.faceTargetPct ?? entry.face.target[0], sampleFrames: ctx.face.sampleFrames, minFaceShare: ctx.face.minFaceShare, embedder: ctx.face.embedder })),
         );
       } else {
         checks.push(fail('face-present', `request has no reference media in field "${entry.face.referenceField}"`));
       }
     }
-    if (decoded && ctx.golden !== false && (entry.output.kind === 'png' || entry.output.kind === 'jpeg') && typeof req.body.seed === 'number') {
+    if (decoded && (entry.output.kind === 'png' || entry.output.kind === 'jpeg') && typeof req.body.seed === 'number') {
       const goldenFile = path.join(ctx.gate.goldenDir, `${entry.id}.png`);
       if (ctx.updateGolden) {
         mkdirSync(path.dirname(goldenFile), { recursive: true });
