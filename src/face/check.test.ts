@@ -7,6 +7,7 @@ import type { CheckResult } from '../checks/types.ts';
 import { augment, makeAnimatedWebp, makeZoomPanFrames, makeZoomPanMp4 } from './augment.ts';
 import { faceMatchCheck, faceScoresOf, type FaceScores } from './check.ts';
 import { getEmbedder } from './embedders.ts';
+import { FIXTURE_FACES, losslessAnimation, portraitInFrame } from './scene.ts';
 import { runFfmpeg } from '../media/frames.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -130,6 +131,43 @@ describe('faceMatchCheck', () => {
     expect(present.verdict).toBe('fail');
     expect(present.message).toContain('no face in frames 1, 3');
     expect((byName(rs, 'face-match').measured as FaceScores).faceShare).toBe(0.5);
+  });
+
+  it('video (832×480): top of the head cut, face at a side edge and a small face are found and match; an absent face only lowers the share', async () => {
+    const box = FIXTURE_FACES['faces/astronaut.png'];
+    const frames = [
+      await portraitInFrame(astronaut, box, { faceSide: 350, left: 250, top: -52 }), // hair and forehead above the frame
+      await portraitInFrame(astronaut, box, { faceSide: 200, left: -50, top: 100 }), // a quarter of the face past the left edge
+      await portraitInFrame(astronaut, box, { faceSide: 55, left: 100, top: 50 }), // 55 px face in the wide frame
+      await sharp(coffee).resize(832, 480, { fit: 'cover' }).png().toBuffer(), // the person has left the frame
+    ];
+    const webp = await losslessAnimation(frames);
+    const rs = await faceMatchCheck({ output: webp, outputKind: 'webp-animated', reference: astronaut, targetPct: 85, sampleFrames: 4 });
+    const present = byName(rs, 'face-present');
+    expect(present.verdict, present.message).toBe('pass');
+    expect(present.message).toBe('3/4 sampled frames have a face (75 %, need ≥ 60 %); no face in frame 3');
+    expect(present.measured).toEqual({ faceShare: 0.75, framesSampled: 4, framesWithFace: 3, framesMatched: 3 });
+    const match = byName(rs, 'face-match');
+    expect(match.verdict, match.message).toBe('pass');
+    expect(match.message).toContain('over the 3 of 4 sampled frames with a face, 3 matched; target ≥ 85 %');
+    const m = match.measured as FaceScores;
+    expect(m.frames.map((f) => f.face)).toEqual([true, true, true, false]);
+    for (const f of m.frames.slice(0, 3)) expect(f.percent, JSON.stringify(f)).toBeGreaterThanOrEqual(85);
+    expect(m.frames[2].locatedBy).toBe('small-face-crop');
+    expect([m.framesSampled, m.framesWithFace, m.framesMatched]).toEqual([4, 3, 3]);
+  });
+
+  it('video: below the face share fails face-present, and the match is still judged over the frames with a face', async () => {
+    // Two different scenes: an encoder may merge identical consecutive frames into one.
+    const scenes = await Promise.all([coffee, fixture('scenes/chelsea.png')].map((b) => sharp(b).resize(512, 512, { fit: 'cover' }).png().toBuffer()));
+    const webp = await losslessAnimation([astronaut, ...scenes]);
+    const rs = await faceMatchCheck({ output: webp, outputKind: 'webp-animated', reference: astronaut, targetPct: 85, sampleFrames: 3, minFaceShare: 0.5 });
+    const present = byName(rs, 'face-present');
+    expect(present.verdict).toBe('fail');
+    expect(present.message).toBe('1/3 sampled frames have a face (33.33 %, need ≥ 50 %); no face in frames 1, 2');
+    const match = byName(rs, 'face-match');
+    expect(match.verdict).toBe('pass');
+    expect((match.measured as FaceScores).framesMatched).toBe(1);
   });
 
   it('undecodable video bytes fail face-present instead of throwing', async () => {
