@@ -50,13 +50,18 @@ const missingReferenceTryExcept = (source: string): ErrorCase =>
     source,
   });
 
-/** A non-`data:` string is taken as a filename in ComfyUI input/ → LoadImage failure. */
+/**
+ * A non-`data:` string is taken as a filename in ComfyUI input/ (instantid.py:199-201), so ComfyUI
+ * rejects the prompt: "Both API and infer methods failed … Failed to queue workflow: HTTP 400 …"
+ * (instantid.py:546, utils/comfyui.py:226), and the "400" in that text picks status 400
+ * (instantid.py:687-688). The text is ComfyUI's and never names the field.
+ */
 const referenceNotDataUrlTryExcept = (source: string): ErrorCase =>
   badInput(
     'reference_image not a data URL',
     { override: { reference_image: 'genprobe-no-such-file.png' } },
     'reference_image',
-    { status: [400, 500, 503], body: 'error-details-type', source },
+    { status: [400], body: 'error-details-type', contains: 'Failed to queue workflow: HTTP 400', source },
     'treated as a ComfyUI input filename; status picked by substring search of the error text',
   );
 
@@ -112,7 +117,7 @@ export const INSTANTID_ENDPOINTS: EndpointEntry[] = [
     errors: [
       missingReferenceTryExcept(`${INSTANTID_SOURCE}:482-483`),
       missingPromptTryExcept(`${INSTANTID_SOURCE}:285`),
-      referenceNotDataUrlTryExcept(`${INSTANTID_SOURCE}:680-688`),
+      referenceNotDataUrlTryExcept(`${INSTANTID_SOURCE}:199-201,546,687-688`),
     ],
     headers: { cost: 'dropped' },
     face: { target: [85, 90], referenceField: 'reference_image', mode: 'generation' },

@@ -72,8 +72,8 @@ export const SEEDVR2_ENDPOINTS: EndpointEntry[] = [
         'image not an image',
         { override: { image: 'bm90IGFuIGltYWdlIGF0IGFsbA==' } }, // base64("not an image at all")
         'image',
-        { status: [400, 500, 503], body: 'error-details-type', contains: 'cannot identify image file', source: `${SOURCE}:115,360-366` },
-        'PIL error text carries an object address, so the substring status switch can fire (§0.7)',
+        { status: [400, 500], body: 'error-details-type', contains: 'cannot identify image file', source: `${SOURCE}:115,360-366` },
+        'ValueError("Invalid image format: …") → 500; the PIL text carries an object address, so "400" can appear in it and pick 400 (seedvr2.py:365); no 503 branch',
       ),
     ],
     headers: { cost: 'dropped' },
