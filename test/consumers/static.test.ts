@@ -16,7 +16,7 @@ function file(calls: unknown[]) {
   return parseConsumerFile(JSON.stringify({ schemaVersion: 1, consumers: [{ name: 'crafted', calls }] }));
 }
 
-const prompt = { prompt: { type: 'string', required: true } };
+const prompt = { prompt: { type: 'string', required: true } } as const;
 
 const CONSISTENT = file([
   call({ method: 'pulid', app: 'ryla-instantid', path: '/flux-pulid', fields: { ...prompt, reference_image: { type: 'string', required: true, media: true }, pulid_weight: { type: 'number', required: false } }, example: { prompt: 'a portrait', reference_image: IMG }, reads: { body: 'binary', headers: ['X-Cost-USD', 'x-gpu-type', 'content-type'] } }),
