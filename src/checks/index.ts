@@ -106,7 +106,7 @@ export async function runOutputChecks(input: OutputCheckInput): Promise<CheckRes
   if (media) {
     if (!('verdict' in expected)) results.push(...decodedChecks(media, expected, input));
     else results.push(expected, ...DECODED_CHECKS[output.kind].filter((n) => n !== 'image-size' && !PIXEL_CHECKS.has(n)).map((n) => skip(n, expected.message)));
-    if (media.kind !== 'json') results.push(...(await pixelChecks(body, media, input.options?.blank)));
+    if (media.kind !== 'json') results.push(...(await pixelChecks(body, media, input.options?.blank, 'verdict' in expected ? undefined : expected.frames)));
   }
 
   results.push(checkFileSize(body.length, output.minBytes));
@@ -145,14 +145,14 @@ function decodedChecks(media: DecodedMedia, expected: ExpectedOutput, input: Out
  * Blank, motion and detail from one sampling of the frames. When the frames cannot be decoded,
  * blank-output fails with the reason and the other two are skipped (one finding, not three).
  */
-async function pixelChecks(body: Uint8Array, media: Exclude<DecodedMedia, { kind: 'json' }>, options: OutputCheckOptions['blank']): Promise<CheckResult[]> {
+async function pixelChecks(body: Uint8Array, media: Exclude<DecodedMedia, { kind: 'json' }>, options: OutputCheckOptions['blank'], expectedFrames: number | undefined): Promise<CheckResult[]> {
   const video = media.kind === 'webp-animated' || media.kind === 'mp4';
   const names: CheckName[] = video ? ['blank-output', 'motion', 'detail'] : ['blank-output', 'detail'];
   if (options === false) return names.map((n) => skip(n, 'disabled by options'));
   const frames = media.kind === 'webp-animated' ? media.webp.frames : media.kind === 'mp4' ? media.mp4.frames : 1;
   let sampled;
   try {
-    sampled = await sampleLumaFrames(body, media.kind, frames, options ?? {});
+    sampled = await sampleLumaFrames(body, media.kind, frames, { maxDecodedCanvases: decodeBudget(expectedFrames), ...options });
   } catch (err) {
     const why = `could not decode frames to inspect: ${describeError(err)}`;
     return [fail('blank-output', why), ...names.slice(1).map((n) => skip(n, why))];
@@ -161,6 +161,15 @@ async function pixelChecks(body: Uint8Array, media: Exclude<DecodedMedia, { kind
   if (video) results.push(checkMotion(sampled));
   results.push(checkDetail(sampled));
   return results;
+}
+
+/**
+ * Canvases of WebP decoding the pixel checks may spend: a healthy animation needs at most one per
+ * frame (libwebp's sub-rectangles often less), so 1.5 × the requested frames (at least 16) never
+ * stops a healthy output and keeps a file with more, larger frames from costing more.
+ */
+export function decodeBudget(expectedFrames: number | undefined): number | undefined {
+  return expectedFrames === undefined ? undefined : Math.max(16, Math.ceil(1.5 * expectedFrames));
 }
 
 const STATUS_BODY_EXCERPT_CHARS = 200;

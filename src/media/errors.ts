@@ -8,6 +8,7 @@ export type DecodeFailureCode =
   | 'truncated' // a box claims more bytes than the file holds
   | 'too-many-samples' // a sample table claims more samples than the cap (or than its box holds)
   | 'too-many-frames' // far more frames than the request can explain (frame-count bomb)
+  | 'too-costly' // sampling frames would need more decoding than the request can explain
   | 'metadata-too-large' // header boxes larger than the cap (hostile or broken file)
   | 'no-video-track'
   | 'pixel-limit' // image dimensions above the decompression-bomb guard

@@ -16,6 +16,8 @@ export interface SampleOptions {
   /** The whole sampling step, decoding included (default 20 s). */
   timeoutMs?: number;
   maxPixels?: number;
+  /** Animated WebP: decoding budget in canvases (see WebpLimits.maxDecodedCanvases). */
+  maxDecodedCanvases?: number;
 }
 
 export const DEFAULT_SAMPLES = 8;
@@ -43,7 +45,8 @@ export async function sampleLumaFrames(body: Uint8Array, kind: SampledKind, fram
       return [await lumaOfImage(body, 0, maxPixels)];
     case 'webp-animated': {
       const out: LumaFrame[] = [];
-      for await (const f of webpFrames(body, sampleIndices(frames, samples).indices, { deadline, maxPixels })) out.push(await lumaOfRgba(f));
+      const limits = { deadline, maxPixels, maxDecodedCanvases: options.maxDecodedCanvases };
+      for await (const f of webpFrames(body, sampleIndices(frames, samples).indices, limits)) out.push(await lumaOfRgba(f));
       return out;
     }
     case 'mp4': {

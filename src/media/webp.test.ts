@@ -121,6 +121,14 @@ describe('sampleWebpFrames: composited like libvips, from the nearest keyframe',
     }
   });
 
+  it('stops when reaching a frame would cost more decoding than the budget (full-canvas frames that blend)', async () => {
+    const chunks = await solid(32, 24, [0, 128, 255, 200]); // translucent: no frame after 0 is a keyframe
+    const file = assembleAnimatedWebp(32, 24, Array.from({ length: 40 }, () => ({ chunks, width: 32, height: 24, durationMs: 62 })));
+    const err = await rejection(sampleWebpFrames(file, [0, 20, 39], { maxDecodedCanvases: 30 }));
+    expect(err).toMatchObject({ code: 'too-costly', message: expect.stringMatching(/^reaching frame 39 needs more than 30 full frames of decoding/) });
+    expect(await sampleWebpFrames(file, [0, 20, 39], { maxDecodedCanvases: 40 })).toHaveLength(3);
+  });
+
   it('rejects indices that are out of range or not ascending', async () => {
     await expect(sampleWebpFrames(animated, [3, 2])).rejects.toThrow(/not ascending/);
     await expect(sampleWebpFrames(animated, [33])).rejects.toThrow(/out of range/);

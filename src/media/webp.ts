@@ -63,6 +63,13 @@ export interface WebpLimits {
   maxPixels?: number;
   /** performance.now() value after which decoding stops with a 'timeout' error. */
   deadline?: number;
+  /**
+   * Frame pixels decoded while sampling, in canvases (default: no budget). Reaching a late frame
+   * of an animation without keyframes means decoding every frame before it; a healthy output
+   * needs at most one canvas per frame, so a budget tied to the requested frame count bounds what
+   * a file with too many full-canvas frames can cost.
+   */
+  maxDecodedCanvases?: number;
 }
 
 const u24 = (b: Uint8Array, at: number) => b[at] | (b[at + 1] << 8) | (b[at + 2] << 16);
@@ -168,7 +175,11 @@ function checkedLayout(buf: Uint8Array, limits: WebpLimits & { maxFrames: number
   if (!layout.animated || layout.frameCount === 0) throw new MediaDecodeError('not-animated', 'still WebP (one frame, no animation)');
   const maxPixels = limits.maxPixels ?? MAX_INPUT_PIXELS;
   if (layout.canvasWidth * layout.canvasHeight > maxPixels) {
-    throw new MediaDecodeError('pixel-limit', `WebP canvas is ${layout.canvasWidth}×${layout.canvasHeight}, above the ${maxPixels / 1e6} MP decode limit`);
+    const mp = ((layout.canvasWidth * layout.canvasHeight) / 1e6).toFixed(0);
+    throw new MediaDecodeError(
+      'pixel-limit',
+      `image claims ${layout.canvasWidth}×${layout.canvasHeight} = ${mp} MP, above the ${maxPixels / 1e6} MP decode limit (decompression-bomb guard)`,
+    );
   }
   if (layout.frameCount > limits.maxFrames) {
     throw new MediaDecodeError('too-many-frames', `animation has ${layout.frameCount} frames (ANMF chunks), above the limit of ${limits.maxFrames}; not decoded`);
@@ -240,22 +251,37 @@ function keyFrames(frames: readonly WebpFrameHeader[], cw: number, ch: number): 
   return key;
 }
 
-/** Draws one decoded frame onto the RGBA canvas: overwrite, or alpha-blend ("over") as the frame asks. */
+/**
+ * Draws one decoded frame onto the RGBA canvas: overwrite, or alpha-blend ("over") as the frame
+ * asks. Opaque rows are copied whole; blending onto an opaque canvas stays in integers.
+ */
 function drawFrame(canvas: Buffer, cw: number, f: WebpFrameHeader, rgba: Buffer): void {
+  const rowBytes = f.width * 4;
   for (let y = 0; y < f.height; y++) {
-    let s = y * f.width * 4;
-    let d = ((f.y + y) * cw + f.x) * 4;
-    for (let x = 0; x < f.width; x++, s += 4, d += 4) {
+    const s0 = y * rowBytes;
+    const d0 = ((f.y + y) * cw + f.x) * 4;
+    if (f.noBlend || !f.hasAlpha) {
+      rgba.copy(canvas, d0, s0, s0 + rowBytes);
+      continue;
+    }
+    for (let s = s0, d = d0; s < s0 + rowBytes; s += 4, d += 4) {
       const sa = rgba[s + 3];
-      if (f.noBlend || sa === 255 || canvas[d + 3] === 0) {
+      if (sa === 0) continue;
+      const da = canvas[d + 3];
+      if (sa === 255 || da === 0) {
         canvas[d] = rgba[s];
         canvas[d + 1] = rgba[s + 1];
         canvas[d + 2] = rgba[s + 2];
         canvas[d + 3] = sa;
-      } else if (sa !== 0) {
-        const da = (canvas[d + 3] * (255 - sa)) / 255;
-        const oa = sa + da;
-        for (let c = 0; c < 3; c++) canvas[d + c] = Math.round((rgba[s + c] * sa + canvas[d + c] * da) / oa);
+      } else if (da === 255) {
+        const inv = 255 - sa;
+        canvas[d] = ((rgba[s] * sa + canvas[d] * inv + 127) * 257) >>> 16;
+        canvas[d + 1] = ((rgba[s + 1] * sa + canvas[d + 1] * inv + 127) * 257) >>> 16;
+        canvas[d + 2] = ((rgba[s + 2] * sa + canvas[d + 2] * inv + 127) * 257) >>> 16;
+      } else {
+        const dw = (da * (255 - sa)) / 255;
+        const oa = sa + dw;
+        for (let c = 0; c < 3; c++) canvas[d + c] = Math.round((rgba[s + c] * sa + canvas[d + c] * dw) / oa);
         canvas[d + 3] = Math.round(oa);
       }
     }
@@ -276,6 +302,8 @@ export async function* webpFrames(buf: Uint8Array, indices: readonly number[], l
   const { frames, canvasWidth: cw, canvasHeight: ch } = layout;
   const key = keyFrames(frames, cw, ch);
   const canvas = Buffer.alloc(cw * ch * 4);
+  const budget = (limits.maxDecodedCanvases ?? Infinity) * cw * ch;
+  let decoded = 0;
   let pos = -1;
   let last = -1;
   for (const n of indices) {
@@ -289,6 +317,13 @@ export async function* webpFrames(buf: Uint8Array, indices: readonly number[], l
       pos = k - 1;
     }
     for (let i = pos + 1; i <= n; i++) {
+      decoded += frames[i].width * frames[i].height;
+      if (decoded > budget) {
+        throw new MediaDecodeError(
+          'too-costly',
+          `reaching frame ${n} needs more than ${limits.maxDecodedCanvases} full frames of decoding (frames since the last keyframe blend over each other); sampling stopped`,
+        );
+      }
       if (i !== k && frames[i - 1].disposeToBackground) clearRect(canvas, cw, frames[i - 1]);
       drawFrame(canvas, cw, frames[i], await decodeFrameRgba(buf, frames[i], i, limits));
     }
