@@ -174,9 +174,9 @@ export interface ErrorCase {
    */
   expect: ErrorAnswer;
   /**
-   * What the fleet answers today when that differs from the promise (e.g. 500 `KeyError` for a
-   * missing prompt). The emulator plays it; the error-status check uses it only to tell the known
-   * defect (finding `known-5xx`) from a new one (`new-5xx`). Absent = the fleet keeps its promise.
+   * What the fleet answers today, read from its code (e.g. 500 `KeyError` for a missing prompt),
+   * as the emulator, written independently, answers too. Never judged: the error-status check
+   * uses it only to tell the known defect (finding `known-5xx`) from a new one (`new-5xx`).
    */
   asBuilt?: AsBuiltAnswer;
   note?: string;
