@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModalClient } from '../../src/client/index.ts';
 import { parseConsumerFile } from '../../src/consumers/contract.ts';
 import { compareInventory, inventoryApps, readInventory } from '../../src/consumers/inventory.ts';
-import { verifyLive } from '../../src/consumers/live.ts';
+import { generationCostUsd, LiveBudgetError, verifyLive } from '../../src/consumers/live.ts';
 import { createEmulator, type DriftRule } from '../../src/emulator/index.ts';
 import { fileURLToPath } from 'node:url';
 
@@ -100,6 +100,41 @@ describe('consumers verify --live against the emulator', () => {
         ['wrong-app', 'ryla-z-image', '/image-faceswap', 'studio.faceswap'],
       ]);
       expect(findings.find((x) => x.code === 'wrong-app')?.message).toContain('ryla-qwen-image');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('--generate sends the real example: what the consumer reads is checked, a field the route requires is named, the budget is enforced', async () => {
+    const gen = parseConsumerFile(
+      JSON.stringify({
+        schemaVersion: 1,
+        consumers: [
+          {
+            name: 'studio',
+            calls: [
+              { method: 'flux', app: 'ryla-flux', path: '/flux', httpMethod: 'POST', fields: { prompt: str() }, example: { prompt: 'a cat', width: 256, height: 256 }, reads: { body: 'binary', headers: ['content-type', 'x-cost-usd'] }, timeoutMs: 600_000 },
+              { method: 'generateWan26R2V', app: 'ryla-wan26', path: '/wan2.6-r2v', httpMethod: 'POST', fields: { prompt: str(), reference_video: str(true, true) }, example: { prompt: 'a boat', reference_video: VIDEO }, reads, timeoutMs: 600_000 },
+            ],
+          },
+        ],
+      }),
+    );
+    const emu = createEmulator({ timeScale: 0.001, coldStart: false, seed: 2 });
+    const server = await emu.listen(0);
+    try {
+      const client = new ModalClient({ targetTemplate: `${server.url}/{app}` });
+      const opts = { client, baseDir: BASE_DIR, timeScale: 0.001, overheadMs: 30_000, generate: true };
+      await expect(verifyLive(gen, { ...opts, maxUsd: 0 })).rejects.toBeInstanceOf(LiveBudgetError);
+      expect(generationCostUsd(gen)).toBeGreaterThan(0);
+      const { verdicts } = await verifyLive(gen, { ...opts, maxUsd: 1 });
+      const f = verdicts.flatMap((v) => v.findings).map((x) => [x.code, x.method, x.path, x.field]);
+      expect(f).toEqual([
+        ['header-never-sent', 'flux', '/flux', 'header:x-cost-usd'],
+        ['field-missing', 'generateWan26R2V', '/wan2.6-r2v', 'reference_videos'],
+        ['generation-failed', 'generateWan26R2V', '/wan2.6-r2v', undefined],
+      ]);
+      expect(verdicts[0].passed.map((p) => p.code)).toContain('generation-failed');
     } finally {
       await server.close();
     }
