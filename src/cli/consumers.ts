@@ -25,7 +25,8 @@ genprobe consumers verify FILE [--static | --live [--generate [--max-usd N]]] [o
   --static                 (default) every call against the catalog, no network
   --live                   against a target: /openapi.json per app and cheap rejected requests
   --generate               with --live: also send each call's example payload (GPU time)
-  --max-usd N              with --generate: refuse if the estimated cost exceeds N (default 1)
+  --max-usd N              with --generate: refuse if the estimated GPU cost exceeds N
+                           (default: the probes' daily budget, probes.budget.dailyUsd)
   --emulator               --live against the bundled emulator (--time-scale N, --drift SPEC…)
   --drift SPEC             emulator deploy drift: route-removed:APP/PATH, app-undeployed:APP,
                            field-renamed:APP/PATH:FROM=TO (repeatable)
@@ -121,7 +122,7 @@ async function verifyCommand(argv: string[]): Promise<number> {
   return withTarget(config, { emulator: values.emulator, timeScale: values['time-scale'], target: values.target, workspace: values.workspace, emulatorArgs }, async (cfg) => {
     console.log(`genprobe consumers verify --live ${loaded.file} → ${cfg.target.url}${values.generate ? ' (with --generate)' : ''}`);
     const client = new ModalClient({ targetTemplate: cfg.target.url, workspace: cfg.target.workspace, maxBodyBytes: cfg.target.maxBodyBytes, auth: ModalClient.authFromEnv() });
-    const { verdicts } = await verifyLive(loaded.contract, { client, baseDir: loaded.baseDir, timeScale: cfg.target.timeScale, overheadMs: cfg.target.overheadMs, generate: values.generate, maxUsd });
+    const { verdicts } = await verifyLive(loaded.contract, { client, baseDir: loaded.baseDir, timeScale: cfg.target.timeScale, overheadMs: cfg.target.overheadMs, generate: values.generate, maxUsd: maxUsd ?? cfg.probes.budget.dailyUsd });
     return finish(verdicts, { url: cfg.target.url, workspace: cfg.target.workspace, timeScale: cfg.target.timeScale });
   });
 }
