@@ -4,6 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../checks/types.ts';
+import { DEFAULT_FACE_SAMPLE_FRAMES, faceSchema } from '../config/face.ts';
 import { augment, makeAnimatedWebp, makeZoomPanFrames, makeZoomPanMp4 } from './augment.ts';
 import { faceMatchCheck, faceScoresOf, type FaceScores } from './check.ts';
 import { getEmbedder } from './embedders.ts';
@@ -82,6 +83,13 @@ describe('faceMatchCheck', () => {
     expect(m.faceShare).toBe(1);
     expect(m.minPct).toBeLessThanOrEqual(m.medianPct!);
     expect(m.percents).toHaveLength(5);
+  });
+
+  it('video: without sampleFrames it samples the config default (one definition: src/config/face.ts)', async () => {
+    const rs = await faceMatchCheck({ output: astronautMp4, outputKind: 'mp4', reference: astronaut, targetPct: 85 });
+    expect(faceSchema.parse({}).sampleFrames).toBe(DEFAULT_FACE_SAMPLE_FRAMES);
+    expect((byName(rs, 'face-match').measured as FaceScores).framesSampled).toBe(DEFAULT_FACE_SAMPLE_FRAMES);
+    expect(byName(rs, 'face-present').measured).toMatchObject({ framesSampled: DEFAULT_FACE_SAMPLE_FRAMES });
   });
 
   it('video: reads a regular (moov-at-end) MP4 too', async () => {

@@ -7,6 +7,9 @@
  *  - **no face found** → once more on the frame inside a black margin of a quarter of its short side.
  *    BlazeFace's anchors need the face's box inside the input; a head cut by the top or a side edge puts
  *    the box past it. Black is what the embedders sample outside the frame anyway (align.ts, Human's crop).
+ *    Only a face whose box reaches the frame's edge counts: the pass is for cut faces, and a face well inside
+ *    the frame that the first pass missed is the detector's own call (camera.png's strong profile comes
+ *    back on the second pass under some augmentations; the calibration set keeps them out).
  *  - **the face is small** (its box under 1/8 of the frame's long side, i.e. under 32 px of BlazeFace's
  *    input) → once more on a square crop 6× the box around it. The first pass finds such faces with a poor
  *    box and rotation; on astronaut.png at 55 px in 832×480 the match went from cos 0.48 to 0.94
@@ -18,6 +21,8 @@ import { detectFaces, type DetectedFace, type RgbImage } from './detect.ts';
 
 /** Margin around a frame with no face found, as a share of its short side. */
 export const EDGE_MARGIN_SHARE = 0.25;
+/** How close to the frame's edge (share of its short side) a face found on the margin pass must reach. */
+export const EDGE_TOUCH_SHARE = 0.05;
 /** A face whose box side is under this share of the frame's long side is re-detected on a crop. */
 export const SMALL_FACE_SHARE = 1 / 8;
 /** Side of that crop, in box sides. */
@@ -37,7 +42,7 @@ export async function locateFaces(image: RgbImage, withDescription: boolean): Pr
   if (faces.length === 0) {
     const m = Math.max(1, Math.round(EDGE_MARGIN_SHARE * Math.min(image.width, image.height)));
     const window = place(image, -m, -m, image.width + 2 * m, image.height + 2 * m);
-    faces = (await detectFaces(window, withDescription)).map((f) => inFrame(f, -m, -m, image));
+    faces = (await detectFaces(window, withDescription)).map((f) => inFrame(f, -m, -m, image)).filter((f) => reachesEdge(f, image));
     if (faces.length === 0) return { faces, by };
     by = 'edge-margin';
   }
@@ -72,6 +77,13 @@ export function place(img: RgbImage, x0: number, y0: number, w: number, h: numbe
     }
   }
   return { data, width: w, height: h };
+}
+
+/** The face's box comes within EDGE_TOUCH_SHARE of the short side to an edge of the frame, or past it. */
+function reachesEdge(f: DetectedFace, frame: RgbImage): boolean {
+  const tol = EDGE_TOUCH_SHARE * Math.min(frame.width, frame.height);
+  const b = f.box;
+  return b.x < tol || b.y < tol || b.x + b.width > frame.width - tol || b.y + b.height > frame.height - tol;
 }
 
 /** A face found in a window at (x0, y0), moved into the frame's coordinates. */

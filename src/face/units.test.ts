@@ -103,3 +103,21 @@ describe('opt-in mobilefacenet-onnx embedder', () => {
     await expect(getEmbedder('facenet' as never)).rejects.toThrow(/unknown face embedder/);
   });
 });
+
+describe('runtime vs offline calibration', () => {
+  it('the face check never loads the calibration builder (sharp augmentations, ffmpeg videos)', async () => {
+    const { importEdges } = await import('../../scripts/import-graph.ts');
+    const edges = importEdges(path.resolve(import.meta.dirname, '..'));
+    const next = new Map<string, string[]>();
+    for (const e of edges) next.set(e.from.replace(/\.ts$/, ''), [...(next.get(e.from.replace(/\.ts$/, '')) ?? []), e.to]);
+    const reached = new Set<string>();
+    const visit = (m: string) => {
+      if (reached.has(m)) return;
+      reached.add(m);
+      for (const to of next.get(m) ?? []) visit(to);
+    };
+    visit('face/check');
+    expect(reached.has('face/percent')).toBe(true);
+    expect([...reached].filter((m) => m === 'face/calibration' || m === 'face/augment')).toEqual([]);
+  });
+});
