@@ -2,8 +2,11 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import { formatRepeat, MAX_REPEAT, type RepeatedReport } from '../runner/repeat.ts';
+import { assertCacheAllowed, failedIds, withoutWaivers, gateResultStore, JournalWriter, readJournal, stateDir, type CachedReport } from '../cache/index.ts';
+import type { GenprobeConfig } from '../config/index.ts';
+import type { EndpointReport } from '../runner/report.ts';
 import { formatEndpointLine, formatSummary, parseReportSpec, writeReports } from '../reporters/index.ts';
-import { runGate } from '../runner/gate.ts';
+import { runGate, selectEndpoints } from '../runner/gate.ts';
 import { callReport, loadConsumerFile, verifyStatic } from '../consumers/index.ts';
 import { withTarget } from './target.ts';
 
@@ -25,6 +28,10 @@ export const GATE_HELP = `genprobe gate [options]
   --repeat K               run every case K times, a different seed each time where the route takes one;
                            reports each endpoint's pass rate and pass^K
   --min-pass-rate R        with --repeat: the pass rate (0–1) an endpoint needs (default 1: every run)
+  --cache                  reuse stored results within gate.cache.ttl (local work; errors are never stored;
+                           refused with CI=true unless --force-cache)
+  --retry-failed           run only the endpoints whose contract failed in the last gate
+  --resume                 finish an interrupted gate: its finished endpoints are taken from the journal
   --config FILE            config file (default genprobe.config.ts if present)
 Exit codes: 0 all passed (warnings allowed), 1 a contract failed, 2 tool or config error.`;
 
@@ -37,6 +44,27 @@ export function parseRepeatFlags(repeatFlag: string | undefined, minFlag: string
   const minPassRate = minFlag === undefined ? 1 : Number(minFlag);
   if (!(minPassRate >= 0 && minPassRate <= 1) || minFlag?.trim() === '') throw new ConfigError(`--min-pass-rate must be a number from 0 to 1, got "${minFlag}"`);
   return { repeat, minPassRate };
+}
+
+/**
+ * --retry-failed: the last run's failed endpoints only. --resume: the last (interrupted) run's
+ * selection, minus what it finished, whose reports come along. Neither combines with --only/--tag.
+ */
+export function planRerun(config: GenprobeConfig, f: { retryFailed: boolean; resume: boolean; only: string[]; tags: string[] }) {
+  if (!f.retryFailed && !f.resume) return undefined;
+  if (f.retryFailed && f.resume) throw new ConfigError('--retry-failed and --resume do not combine');
+  if (f.only.length || f.tags.length) throw new ConfigError(`${f.resume ? '--resume' : '--retry-failed'} takes its endpoints from the last run: drop --only/--tag`);
+  const last = readJournal(stateDir(config));
+  if (f.retryFailed) {
+    const failed = failedIds(last);
+    if (!failed.length) throw new ConfigError('the last gate run had no failed endpoint: nothing to retry');
+    return { only: failed, tags: [], selection: { only: failed, tags: [] }, finished: [] as EndpointReport[] };
+  }
+  if (last.complete) throw new ConfigError('the last gate run finished: nothing to resume');
+  const done = new Set(last.endpoints.map((e) => e.id));
+  const remaining = selectEndpoints(last.selection.only, last.selection.tags).filter((e) => !done.has(e.id)).map((e) => e.id);
+  if (!remaining.length) throw new ConfigError('the last gate run had finished every endpoint: nothing to resume (run the gate again)');
+  return { only: remaining, tags: [], selection: last.selection, finished: last.endpoints.map(withoutWaivers) };
 }
 
 export async function gateCommand(argv: string[]): Promise<number> {
@@ -58,6 +86,10 @@ export async function gateCommand(argv: string[]): Promise<number> {
       'update-golden': { type: 'boolean', default: false },
       repeat: { type: 'string' },
       'min-pass-rate': { type: 'string' },
+      cache: { type: 'boolean', default: false },
+      'force-cache': { type: 'boolean', default: false },
+      'retry-failed': { type: 'boolean', default: false },
+      resume: { type: 'boolean', default: false },
       config: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -72,8 +104,12 @@ export async function gateCommand(argv: string[]): Promise<number> {
   if (values.waivers) config.gate.waivers = values.waivers;
   // Consumer contracts are checked statically before any call: a deploy that would break a caller fails for free.
   const consumerFiles = (values.consumers ?? []).map((f) => loadConsumerFile(f).contract);
-  const only = (values.only ?? []).flatMap((s) => s.split(',')).filter(Boolean);
-  const tags = (values.tag ?? []).flatMap((s) => s.split(',')).filter(Boolean);
+  let only = (values.only ?? []).flatMap((s) => s.split(',')).filter(Boolean);
+  let tags = (values.tag ?? []).flatMap((s) => s.split(',')).filter(Boolean);
+  const rerun = planRerun(config, { retryFailed: values['retry-failed'], resume: values.resume, only, tags });
+  if (rerun) ({ only, tags } = rerun);
+  if (values['force-cache'] && !values.cache) throw new ConfigError('--force-cache needs --cache');
+  if (values.cache) assertCacheAllowed(process.env, values['force-cache']);
   const { repeat, minPassRate } = parseRepeatFlags(values.repeat, values['min-pass-rate']);
   if (values.fault && !values.emulator) throw new Error('--fault needs --emulator (faults are injected by the bundled emulator)');
 
@@ -84,8 +120,11 @@ export async function gateCommand(argv: string[]): Promise<number> {
     // checkout's, say) must not run or silence findings unannounced; a missing file waiving nothing would surprise.
     console.log(configFile ? `config: ${configFile}` : 'config: none (defaults)');
     console.log(existsSync(cfg.gate.waivers) ? `waivers: ${cfg.gate.waivers}` : `waivers: none (no file at ${cfg.gate.waivers})`);
+    const results = values.cache ? gateResultStore(cfg, { headers: values.fault ? { 'x-genprobe-fault': values.fault } : undefined, face: !!faceCheck, repeat, minPassRate }) : undefined;
+    const journal = new JournalWriter(stateDir(cfg), { startedAt: new Date().toISOString(), selection: rerun?.selection ?? { only, tags }, target: cfg.target.url, endpoints: rerun?.finished ?? [] });
     const { report } = await runGate({
-      preReports: consumerFiles.length ? consumerFiles.flatMap((c) => verifyStatic(c).map((v) => callReport(v, 'static'))) : undefined,
+      results,
+      preReports: [...(rerun?.finished ?? []), ...consumerFiles.flatMap((c) => verifyStatic(c).map((v) => callReport(v, 'static')))],
       config: cfg,
       only,
       tags,
@@ -95,11 +134,13 @@ export async function gateCommand(argv: string[]): Promise<number> {
       repeat,
       minPassRate,
       onEndpoint: (ep) => {
-        console.log(formatEndpointLine(ep, { verbose: values.verbose }));
+        console.log(`${formatEndpointLine(ep, { verbose: values.verbose })}${(ep as CachedReport).cached ? ` (cached ${(ep as CachedReport).cached!.storedAt})` : ''}`);
+        journal.add(ep);
         const r = (ep as RepeatedReport).repeat;
         if (r) console.log(`    ${formatRepeat(r)}`);
       },
     });
+    journal.finish();
     for (const f of writeReports(report, reports)) console.log(`report written: ${f}`);
     console.log(formatSummary(report, { verbose: values.verbose }));
     return report.exitCode;

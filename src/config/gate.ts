@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDurationMs } from './duration.ts';
 
 export const gateSchema = z
   .object({
@@ -14,6 +15,19 @@ export const gateSchema = z
     goldenDrift: z.enum(['warn', 'fail']).default('warn'),
     /** Run the negative (bad input) cases as well as the happy path. */
     negativeCases: z.boolean().default(true),
+    /**
+     * Where `gate --cache`, `--retry-failed` and `--resume` keep their state (relative to the working
+     * directory): the result cache in <stateDir>/cache, the last run's journal in <stateDir>/last-run.json.
+     */
+    stateDir: z.string().min(1).default('.genprobe'),
+    /** The result cache (off unless `gate --cache`): entries older than ttl are misses; the oldest go past maxMb. */
+    cache: z
+      .object({
+        ttl: z.string().refine((d) => (parseDurationMs(d) ?? 0) > 0, { message: 'must be a duration such as "24h"' }).default('24h'),
+        maxMb: z.number().positive().max(100_000).default(512),
+      })
+      .strict()
+      .default({ ttl: '24h', maxMb: 512 }),
   })
   .strict();
 

@@ -41,6 +41,14 @@ export interface GateOptions {
   repeat?: number;
   /** With repeat: the pass rate an endpoint needs (default 1, every run). */
   minPassRate?: number;
+  /** Stored results (`gate --cache`, src/cache/): a hit is reused without a call, a fresh result offered back. */
+  results?: ResultStore;
+}
+
+/** Where the gate finds and keeps endpoint results (src/cache/ implements it; the runner imports no cache). */
+export interface ResultStore {
+  lookup(entry: EndpointEntry): EndpointRun | undefined;
+  store(entry: EndpointEntry, run: EndpointRun): void;
 }
 
 export function selectEndpoints(only: string[] = [], tags: string[] = []): EndpointEntry[] {
@@ -61,6 +69,11 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
   const now = opts.now ?? (() => new Date());
   const started = now();
   const entries = selectEndpoints(opts.only, opts.tags);
+  // Stored results are looked up first: an app whose endpoints are all stored is not even warmed.
+  const stored = new Map(entries.flatMap((e) => {
+    const hit = opts.results?.lookup(e);
+    return hit ? [[e.id, hit] as const] : [];
+  }));
   const waivers = opts.waivers ?? loadWaivers(config.gate.waivers);
   const client = opts.client ?? ModalClient.forTarget(config.target);
 
@@ -81,7 +94,7 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
   // need no warm container (removed, incompatible) run meanwhile.
   const warm = new Set<string>();
   const warmUps = new Map<string, Promise<void>>(
-    appsToWarm(entries).map((app) => [
+    appsToWarm(entries.filter((e) => !stored.has(e.id))).map((app) => [
       app,
       (async () => {
         const containers = plan.lanes.get(app) ?? 1;
@@ -121,12 +134,22 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
   }
   const runs = await Promise.all(
     entries.map(async (entry) => {
+      const hit = stored.get(entry.id);
+      if (hit) {
+        applyWaivers([hit.report], waivers, config.target.url, now());
+        settleVerdicts(hit.report);
+        settleRepeat(hit.report);
+        opts.onEndpoint?.(hit.report);
+        return hit;
+      }
       await warmedUp(entry);
       const judge = (r: EndpointReport) => {
         applyWaivers([r], waivers, config.target.url, now());
         settleVerdicts(r);
       };
       const run = (opts.repeat ?? 1) > 1 ? await runRepeated(entry, ctx, config.endpoints[entry.id] ?? {}, opts.repeat!, opts.minPassRate ?? 1, judge) : await runEndpoint(entry, ctx, config.endpoints[entry.id]);
+      // Before waivers mark it: a stored result is judged by the waivers in force when it is read.
+      opts.results?.store(entry, run);
       // Report each endpoint as it finishes (a real gate runs for minutes): its own waivers are
       // known now; what the waivers say about the whole run is settled below.
       applyWaivers([run.report], waivers, config.target.url, now());
