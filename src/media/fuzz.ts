@@ -112,6 +112,8 @@ export type MutationName = (typeof MUTATIONS)[number];
 
 export interface Mutant {
   bytes: Buffer;
+  /** The mutation applied (stacked: several in a row). */
+  mutation?: MutationName;
   /** What was done, for reproducing a failing case. */
   description: string;
 }
@@ -182,7 +184,7 @@ function one(b: Buffer, kind: FuzzKind, name: Exclude<MutationName, 'stacked'>, 
 
 /** One mutant of `b` chosen by `rnd` (the mutation kind too, unless given). */
 export function mutate(b: Buffer, kind: FuzzKind, rnd: () => number, name: MutationName = pick(rnd, MUTATIONS)): Mutant {
-  if (name !== 'stacked') return one(b, kind, name, rnd);
+  if (name !== 'stacked') return { ...one(b, kind, name, rnd), mutation: name };
   let cur: Mutant = { bytes: b, description: '' };
   const steps: string[] = [];
   const n = 2 + Math.floor(rnd() * 2);
@@ -191,5 +193,5 @@ export function mutate(b: Buffer, kind: FuzzKind, rnd: () => number, name: Mutat
     cur = one(cur.bytes, kind, step as Exclude<MutationName, 'stacked'>, rnd);
     steps.push(cur.description);
   }
-  return { bytes: cur.bytes, description: steps.join(' + ') };
+  return { bytes: cur.bytes, description: steps.join(' + '), mutation: 'stacked' };
 }
