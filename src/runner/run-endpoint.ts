@@ -49,6 +49,8 @@ export interface RunContext {
   /** Face identity checks; injected so the runner stays testable without the face model. */
   faceCheck?: FaceCheck;
   updateGolden?: boolean;
+  /** false: no golden-image comparison or update (gate --repeat runs with other seeds). */
+  golden?: boolean;
   /** Extra headers on every call (e.g. fault injection against the emulator). */
   headers?: Record<string, string>;
   onCase?: (entry: EndpointEntry, report: CaseReport) => void;
@@ -120,7 +122,7 @@ function notSentCall(app: string, waitedMs: number): CallResult {
   return { status: null, headers: {}, body: Buffer.alloc(0), declaredType: null, sniffedType: 'empty', hops: [], totalMs: 0, ttfbMs: null, failure: { class: 'timeout', message } };
 }
 
-async function callWithRetry(entry: EndpointEntry, req: ResolvedRequest, ctx: RunContext, deadline: number, priority: number) {
+async function callWithRetry(entry: EndpointEntry, req: ResolvedRequest, ctx: RunContext, deadline: number, priority: number, expectedStatuses?: readonly number[]) {
   let attempts = 0;
   let queueMs = 0;
   const patience = ctx.patienceMs?.(entry) ?? deadline;
@@ -135,7 +137,7 @@ async function callWithRetry(entry: EndpointEntry, req: ResolvedRequest, ctx: Ru
     } finally {
       slot.release();
     }
-    if (!ctx.retry.take(call.failure, attempts)) return { call, attempts, queueMs, notSent: false };
+    if (!ctx.retry.take(call.failure, attempts, { status: call.status, expectedStatuses })) return { call, attempts, queueMs, notSent: false };
   }
 }
 
@@ -161,7 +163,8 @@ type CaseResult = { report: CaseReport; call: CallResult; costUsd: number };
 async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunContext, override: EndpointOverride, run: EndpointRun, afterCall?: (call: CallResult) => void): Promise<CaseResult> {
   const req = await resolveRequest(planned.sample);
   const start = ctx.startTypeFor(entry.app);
-  const { call, attempts, queueMs, notSent } = await callWithRetry(entry, req, ctx, deadlineMs(entry, ctx.target, override), ctx.priorityOf?.(entry, planned.kind) ?? 0);
+  const expected = planned.errorCase ? [...planned.errorCase.expect.status, ...(planned.errorCase.asBuilt?.status ?? [])] : undefined;
+  const { call, attempts, queueMs, notSent } = await callWithRetry(entry, req, ctx, deadlineMs(entry, ctx.target, override), ctx.priorityOf?.(entry, planned.kind) ?? 0, expected);
   afterCall?.(call);
   const checks: CheckResult[] = [...transportCheck(call, planned.errorCase?.expect.status)];
   const response = { status: call.status, headers: call.headers, body: call.body, declaredType: call.declaredType, sniffedType: call.sniffedType };
@@ -188,7 +191,7 @@ async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunConte
         checks.push(fail('face-present', `request has no reference media in field "${entry.face.referenceField}"`));
       }
     }
-    if (decoded && (entry.output.kind === 'png' || entry.output.kind === 'jpeg') && typeof req.body.seed === 'number') {
+    if (decoded && ctx.golden !== false && (entry.output.kind === 'png' || entry.output.kind === 'jpeg') && typeof req.body.seed === 'number') {
       const goldenFile = path.join(ctx.gate.goldenDir, `${entry.id}.png`);
       if (ctx.updateGolden) {
         mkdirSync(path.dirname(goldenFile), { recursive: true });
