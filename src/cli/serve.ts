@@ -6,6 +6,7 @@ import { jsonLineLogger } from '../probes/probe-runner.ts';
 import { createProbeService } from '../probes/service.ts';
 import { createServer, listen } from '../server/app.ts';
 import { registerMaintenanceApi } from '../server/maintenance-api.ts';
+import { registerBadges } from '../server/badges.ts';
 import { withTarget } from './target.ts';
 
 export const SERVE_HELP = `genprobe serve [options]
@@ -76,7 +77,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
       registry: service.metrics.registry,
       extraRegistries: [service.metrics.defaults],
       statusSource: service.status,
-      extraRoutes: (a) => registerMaintenanceApi(a, service.maintenance, log),
+      extraRoutes: (a) => {
+        registerMaintenanceApi(a, service.maintenance, log);
+        registerBadges(a, service.status, cfg.target.timeScale);
+      },
     });
     const server = await listen(app, cfg.server.host, cfg.server.port);
     log({ event: 'listening', url: server.url, target: values.emulator ? 'emulator' : 'configured', timeScale: cfg.target.timeScale });
