@@ -16,6 +16,7 @@ Usage: genprobe <command> [options]   (genprobe <command> --help for its options
   face        face identity tools (face calibrate)
   selftest    inject every emulator fault and show which check catches it
   maintenance open/close maintenance windows on a running \`genprobe serve\` (start|end|list)
+  waive       accept a known defect: add a waiver to the waivers file
   catalog     list the endpoint catalog
   consumers   consumer contracts: import a TypeScript client, verify its calls (static / live)
   inventory   the routes each app registers (/openapi.json) vs the catalog and consumer files
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   face: async () => (await import('./face.ts')).faceCommand,
   selftest: async () => (await import('./selftest.ts')).selftestCommand,
   maintenance: async () => (await import('./maintenance.ts')).maintenanceCommand,
+  waive: async () => (await import('./waive.ts')).waiveCommand,
   catalog: async () => (await import('./catalog.ts')).catalogCommand,
   consumers: async () => (await import('./consumers.ts')).consumersCommand,
   inventory: async () => (await import('./inventory.ts')).inventoryCommand,
