@@ -45,6 +45,13 @@ describe('genprobe consumers', () => {
     expect(r.stdout).toMatch(/✗ {2}studio-api {2}sdxlTurbo +\/sdxl-turbo +route-missing/);
     expect(r.stdout).toMatch(/✗ {2}studio-api {2}fluxPulid +\/flux-pulid +field-unknown +pulid_strength/);
     expect(r.stdout).toMatch(/consumers verify \(static\) FAILED: 32 of 33 calls would break/);
+    // The README's findings table is real output: every row it shows is a line of this run.
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const block = readme.slice(readme.indexOf('$ npx genprobe consumers verify fixtures/consumers/studio-api.json --static'));
+    const shown = block.slice(0, block.indexOf('```')).split('\n').slice(1).filter((l) => l && l !== '…');
+    const lines = new Set(r.stdout.split('\n').map((l) => l.replace(/ in [\d.]+ s$/, '')));
+    expect(shown.length).toBeGreaterThan(10);
+    expect(shown.map((l) => l.replace(/ in [\d.]+ s$/, '')).filter((l) => !lines.has(l))).toEqual([]);
     const json = JSON.parse(readFileSync(`${dir}/r.json`, 'utf8')) as { schemaVersion: number; exitCode: number; endpoints: Array<{ id: string; verdict: string }> };
     expect(json.schemaVersion).toBe(1);
     expect(json.exitCode).toBe(1);
