@@ -188,6 +188,9 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
   const calls = new Map<string, Call>();
   const records: CallRecord[] = [];
   const limitMs = scaledMs(httpLimitSec, timeScale);
+  /** Control-API slowdowns: `app` or `app path` → factor on the modelled generation time. */
+  const slowdowns = new Map<string, number>();
+  const slowdownOf = (app: string, path: string): number => slowdowns.get(`${app} ${path}`) ?? slowdowns.get(app) ?? 1;
 
   const sweep = setInterval(() => {
     // Unretrieved results are kept for a while (Modal keeps them; clients may come back late).
@@ -259,7 +262,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
       return globalResponse(app, path, 'Exception', msg);
     }
     // Platform and app failures strike JSON routes (GET /loras) as well as generations.
-    const execMs = scaledMs(plan.execSec, timeScale);
+    const execMs = scaledMs(plan.execSec * slowdownOf(app.name, path), timeScale);
     const execStart = nowMs();
     if (faults.includes('slow')) {
       await sleepMs(scaledMs(app.functionTimeoutSec, timeScale));
@@ -472,6 +475,21 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     state.reset();
     res.json({ ok: true });
   });
+  // A real slowdown of the fleet (a slower GPU, a heavier workflow after a deploy): the route's
+  // generation takes `factor` × its modelled time. Not a fault of one answer: every call is slower.
+  control.get('/slowdown', (_req, res) => void res.json({ slowdowns: Object.fromEntries(slowdowns) }));
+  control.post('/slowdown', (req, res) => {
+    const { app: target, path: route, factor } = (req.body ?? {}) as { app?: unknown; path?: unknown; factor?: unknown };
+    if (typeof target !== 'string' || !apps.has(target)) return void res.status(400).json({ error: `unknown app ${JSON.stringify(target)}` });
+    if (route !== undefined && (typeof route !== 'string' || !route.startsWith('/'))) return void res.status(400).json({ error: 'path must be a route path starting with /' });
+    if (typeof factor !== 'number' || !(factor >= 1 && factor <= 100)) return void res.status(400).json({ error: 'factor must be a number in [1, 100]' });
+    slowdowns.set(route === undefined ? target : `${target} ${route}`, factor);
+    res.status(201).json({ slowdowns: Object.fromEntries(slowdowns) });
+  });
+  control.delete('/slowdown', (_req, res) => {
+    slowdowns.clear();
+    res.status(204).end();
+  });
   control.post('/scale-down', (req, res) => {
     const target = (req.body as { app?: unknown } | undefined)?.app;
     if (target !== undefined && (typeof target !== 'string' || !apps.has(target))) return void res.status(400).json({ error: `unknown app ${JSON.stringify(target)}` });
@@ -584,6 +602,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     },
     reset() {
       faultRules.clear();
+      slowdowns.clear();
       drift.reset();
       calls.clear();
       records.length = 0;
