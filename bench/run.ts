@@ -13,14 +13,17 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { faceBench } from './face.bench.ts';
 import { falseAlarmsBench } from './false-alarms.bench.ts';
+import { fuzzBench } from './fuzz.bench.ts';
+import { hostileMediaBench } from './hostile-media.bench.ts';
 import { gateBench } from './gate.bench.ts';
 import { loadAvg, machine, ROOT, type Benchmark, type BenchResult } from './lib.ts';
 import { metricsBench } from './metrics.bench.ts';
 import { mp4RssBench } from './mp4-rss.bench.ts';
 import { overheadBench } from './overhead.bench.ts';
+import { pixelCalibrationBench } from './pixel-calibration.bench.ts';
 import { consumersBench } from './consumers.bench.ts';
 
-export const BENCHMARKS: Benchmark[] = [overheadBench, faceBench, gateBench, metricsBench, mp4RssBench, falseAlarmsBench, consumersBench];
+export const BENCHMARKS: Benchmark[] = [overheadBench, faceBench, gateBench, metricsBench, mp4RssBench, falseAlarmsBench, consumersBench, hostileMediaBench, fuzzBench, pixelCalibrationBench];
 
 interface RecordedResult extends BenchResult {
   title: string;
