@@ -18,7 +18,7 @@ import { answerKind, errorMessages, fieldsNamed } from './answers.ts';
 import { inlineFiles, type Consumer, type ConsumerCall, type ConsumerFile } from './contract.ts';
 import type { CallVerdict, ConsumerFinding, FindingCode } from './findings.ts';
 import { readInventory, inventoryApps, type AppInventory } from './inventory.ts';
-import { APPS, closestField, entriesAtPath, isFleetApp } from './route-facts.ts';
+import { APPS, closestField, entriesAtPath, isFleetApp, routeFacts } from './route-facts.ts';
 
 export interface LiveOptions {
   client: ModalClient;
@@ -150,10 +150,24 @@ export function cheapCases(entry: EndpointEntry | undefined, call: ConsumerCall)
   return entry.errors.filter((c) => (c.omit?.length && c.omit.every((f) => sends.has(f))) || (c.override && Object.keys(c.override).every((f) => sends.has(f)) && noFixtures(c.override)));
 }
 
+/**
+ * Required fields the route checks before any GPU work (a documented cheap rejection takes them
+ * out or sets them bad) that the consumer's payload lacks: then the payload as sent is itself a
+ * request the route rejects cheaply, and its answer says which field the route wants.
+ */
+export function unsentCheckedFields(entry: EndpointEntry | undefined, call: ConsumerCall): string[] {
+  if (!entry || entry.lifecycle !== 'live') return [];
+  const sends = new Set(Object.keys(call.example));
+  const checked = new Set(entry.errors.flatMap((c) => [...(c.omit ?? []), ...Object.keys(c.override ?? {})]));
+  const fields = routeFacts(entry).fields;
+  return [...checked].filter((f) => !sends.has(f) && fields.get(f)?.required);
+}
+
 async function probeRejections(chk: LiveCheck, entry: EndpointEntry | undefined, opts: LiveOptions): Promise<void> {
   const { call } = chk;
   const payload = inlineFiles(call.example, opts.baseDir);
-  const cases = cheapCases(entry, call);
+  const unsent = unsentCheckedFields(entry, call);
+  const cases: ErrorCase[] = [...(unsent.length ? [{ name: `as sent, without "${unsent.join('", "')}"`, expect: { status: [400, 422], body: 'json-message' } } as ErrorCase] : []), ...cheapCases(entry, call)];
   if (!cases.length) {
     chk.ran(['rejection-mismatch'], `no documented cheap rejection for ${call.path}; registration shown by /openapi.json`);
     return;

@@ -41,7 +41,8 @@ async function against(drift: DriftRule[]) {
   const server = await emu.listen(0);
   try {
     const client = new ModalClient({ targetTemplate: `${server.url}/{app}` });
-    return await verifyLive(CONSUMER, { client, baseDir: BASE_DIR, timeScale: 0.001, overheadMs: 10_000 });
+    const result = await verifyLive(CONSUMER, { client, baseDir: BASE_DIR, timeScale: 0.001, overheadMs: 10_000 });
+    return { ...result, calls: emu.state.snapshot().calls };
   } finally {
     await server.close();
   }
@@ -51,8 +52,12 @@ const findingsOf = async (drift: DriftRule[]) => (await against(drift)).verdicts
 
 describe('consumers verify --live against the emulator', () => {
   it('a consistent consumer against a healthy fleet: no findings, every call shown registered', async () => {
-    const { verdicts } = await against([]);
+    const { verdicts, calls } = await against([]);
     expect(verdicts.flatMap((v) => v.findings)).toEqual([]);
+    // Cheap: every POST the emulator saw was rejected before any generation.
+    const posts = calls.filter((c) => c.method === 'POST');
+    expect(posts.length).toBeGreaterThanOrEqual(5);
+    expect(posts.filter((c) => (c.status ?? 0) < 400)).toEqual([]);
     for (const v of verdicts) expect(v.passed.map((p) => p.code)).toContain('route-unregistered');
   });
 
@@ -135,6 +140,26 @@ describe('consumers verify --live against the emulator', () => {
         ['generation-failed', 'generateWan26R2V', '/wan2.6-r2v', undefined],
       ]);
       expect(verdicts[0].passed.map((p) => p.code)).toContain('generation-failed');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a payload that lacks a field the route checks early is itself a cheap probe: the studio r2v drift is found without --generate', async () => {
+    const drifted = parseConsumerFile(JSON.stringify({ schemaVersion: 1, consumers: [{ name: 'studio-api', calls: [{ method: 'generateWan26R2V', app: 'ryla-wan26', path: '/wan2.6-r2v', httpMethod: 'POST', fields: { prompt: str(), reference_video: str(true, true) }, example: { prompt: 'a boat', reference_video: VIDEO }, reads, timeoutMs: 600_000 }] }] }));
+    const emu = createEmulator({ timeScale: 0.001, coldStart: false });
+    const server = await emu.listen(0);
+    try {
+      const client = new ModalClient({ targetTemplate: `${server.url}/{app}` });
+      const { verdicts } = await verifyLive(drifted, { client, baseDir: BASE_DIR, timeScale: 0.001, overheadMs: 10_000 });
+      const f = verdicts[0].findings;
+      expect(f.map((x) => [x.code, x.method, x.path, x.field])).toEqual([['field-missing', 'generateWan26R2V', '/wan2.6-r2v', 'reference_videos']]);
+      expect(f[0].message).toContain('as sent, without "reference_videos"');
+      expect(f[0].message).toContain('it sends "reference_video"');
+      // Nothing was generated: every call the emulator saw was rejected.
+      const calls = emu.state.snapshot().calls.filter((c) => c.path === '/wan2.6-r2v');
+      expect(calls.length).toBeGreaterThan(0);
+      expect(calls.every((c) => (c.status ?? 0) >= 400)).toBe(true);
     } finally {
       await server.close();
     }
