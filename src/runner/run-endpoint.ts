@@ -21,6 +21,7 @@ import type { FaceConfig, GateConfig, TargetConfig } from '../config/index.ts';
 import { inputInfo, resolveRequest, type ResolvedRequest } from './fixtures.ts';
 import { planContract, type PlannedCase } from './plan.ts';
 import type { CaseKind, CaseReport, EndpointReport, ReportedCheck } from './report.ts';
+import { APPS_WITH_LORA_LIST, judgeLoraAnswer, judgeLoraList, loraRequirement, type LoraVerdict } from './lora-precondition.ts';
 import { RetryBudget } from './retry.ts';
 import type { Semaphore } from './semaphore.ts';
 import { verdictOfChecks, worstCaseVerdict } from './verdict.ts';
@@ -231,12 +232,39 @@ export function skippedReport(entry: EndpointEntry, reason: string): EndpointRep
   return { id: entry.id, app: entry.app, path: entry.path, gpu: entry.gpu, lifecycle: entry.lifecycle, verdict: 'skipped', latencyMs: null, redirects: 0, hops: [], skipReason: reason, costUsd: 0, checks: [], cases: [] };
 }
 
+/** `GET /loras` on the entry's app (through its lanes), for the LoRA precondition. */
+async function fetchLoraList(entry: EndpointEntry, ctx: RunContext, override: EndpointOverride): Promise<CallResult | null> {
+  const deadline = deadlineMs(entry, ctx.target, override);
+  const slot = await acquireSlots(ctx, entry.app, ctx.priorityOf?.(entry, 'happy') ?? 0, ctx.patienceMs?.(entry) ?? deadline);
+  if (!slot.release) return null;
+  try {
+    return await ctx.client.call({ app: entry.app, path: '/loras', method: 'GET', deadlineMs: deadline, headers: ctx.headers });
+  } finally {
+    slot.release();
+  }
+}
+
+/** A LoRA that should be there and is not: one failing case, the contract's other cases not run. */
+function loraMissingReport(entry: EndpointEntry, verdict: Extract<LoraVerdict, { kind: 'fail' }>, list: CallResult, redact: (s: string) => string): EndpointReport {
+  const checks = tag([verdict.check], 'LoRA precondition', redact);
+  const kase: CaseReport = { name: 'LoRA precondition', kind: 'happy', verdict: 'fail', status: list.status, latencyMs: Math.round(list.totalMs), hops: list.hops, attempts: 1, checks };
+  return { ...skippedReport(entry, ''), skipReason: undefined, verdict: 'fail', latencyMs: null, checks, cases: [kase] };
+}
+
 export async function runEndpoint(entry: EndpointEntry, ctx: RunContext, override: EndpointOverride = {}): Promise<EndpointRun> {
   const run: EndpointRun = { report: skippedReport(entry, '') };
   if (override.skip) {
     run.report.skipReason = override.skip;
     return run;
   }
+  const lora = loraRequirement(entry, override);
+  if (lora && APPS_WITH_LORA_LIST.has(entry.app)) {
+    const list = await fetchLoraList(entry, ctx, override);
+    const verdict = list ? judgeLoraList(entry, lora, list) : ({ kind: 'ok' } as const);
+    if (verdict.kind === 'skip') return { report: skippedReport(entry, verdict.reason) };
+    if (verdict.kind === 'fail' && list) return { report: loraMissingReport(entry, verdict, list, (t) => ctx.client.redact(t)) };
+  }
+  let loraSkip: string | null = null;
   const planned = planContract(entry, override, { negativeCases: ctx.gate.negativeCases });
   // The happy path goes first so that it (not a cheap negative case) pays a cold start. The other
   // cases start as soon as its call has answered: they need a warm container, not its verdict, so
@@ -249,6 +277,13 @@ export async function runEndpoint(entry: EndpointEntry, ctx: RunContext, overrid
     // says is not deployed is reported as skipped with the reason, not as a contract failure.
     notDeployed = APPS[entry.app].deployed === 'unknown' && entry.lifecycle === 'live' && isAppNotDeployed(call);
     if (notDeployed) return;
+    // Apps without GET /loras: the happy path's 404 `LoRA not found` is the precondition's answer.
+    const loraVerdict = lora && !APPS_WITH_LORA_LIST.has(entry.app) ? judgeLoraAnswer(entry, lora, call) : null;
+    if (loraVerdict?.kind === 'skip') loraSkip = loraVerdict.reason;
+    if (loraVerdict && loraVerdict.kind !== 'ok') {
+      others = Promise.resolve([]); // its negative cases would fail for the wrong reason
+      return;
+    }
     others = Promise.all(rest.map((p) => runCase(entry, p, ctx, override, run)));
     // Awaited below; if the happy path's own checks throw first, this must not become an unhandled rejection.
     others.catch(() => undefined);
@@ -256,6 +291,10 @@ export async function runEndpoint(entry: EndpointEntry, ctx: RunContext, overrid
   const results = first ? [await runCase(entry, first, ctx, override, run, startOthers)] : [];
   if (notDeployed) {
     run.report.skipReason = `app ${entry.app} is not deployed on this target (its deployment is unknown per contracts.md §1)`;
+    return run;
+  }
+  if (loraSkip) {
+    run.report.skipReason = loraSkip;
     return run;
   }
   results.push(...(await (others ?? Promise.all(rest.map((p) => runCase(entry, p, ctx, override, run))))));
