@@ -7,7 +7,7 @@
 import type { EndpointEntry, ErrorCase, SampleRequest } from '../catalog/types.ts';
 import type { CheckName } from '../checks/types.ts';
 import type { EndpointOverride } from '../config/endpoint.ts';
-import type { CaseKind } from './report.ts';
+import type { CaseKind, CaseReport } from './report.ts';
 
 export interface PlannedCase {
   name: string;
@@ -44,4 +44,19 @@ export function contractChecks(entry: EndpointEntry, planned: PlannedCase): Chec
   if (entry.headers.cost !== 'none') checks.push('cost-headers');
   if (entry.headers.surviving) checks.push('surviving-headers');
   return checks;
+}
+
+/**
+ * What keeps a case from counting as its contract having run: a contract check missing, or skipped
+ * with no waived known defect in the case to explain it. Empty when the contract ran.
+ */
+export function contractGaps(entry: EndpointEntry, planned: PlannedCase, got: Pick<CaseReport, 'checks'>): string[] {
+  const knownDefect = got.checks.some((c) => c.waived);
+  const gaps: string[] = [];
+  for (const name of contractChecks(entry, planned)) {
+    const check = got.checks.find((c) => c.check === name);
+    if (!check) gaps.push(`${name} did not run`);
+    else if (check.verdict === 'skip' && !knownDefect) gaps.push(`${name} skipped without a known defect to explain it: ${check.message}`);
+  }
+  return gaps;
 }
