@@ -5,6 +5,8 @@ import { formatRepeat, MAX_REPEAT, type RepeatedReport } from '../runner/repeat.
 import { assertCacheAllowed, failedIds, withoutWaivers, gateResultStore, JournalWriter, readJournal, stateDir, type CachedReport } from '../cache/index.ts';
 import type { GenprobeConfig } from '../config/index.ts';
 import type { EndpointReport } from '../runner/report.ts';
+import { isSafeName, ReviewStore } from '../server/review/store.ts';
+import path from 'node:path';
 import { formatEndpointLine, formatSummary, parseReportSpec, writeReports } from '../reporters/index.ts';
 import { runGate, selectEndpoints } from '../runner/gate.ts';
 import { callReport, loadConsumerFile, verifyStatic } from '../consumers/index.ts';
@@ -32,6 +34,8 @@ export const GATE_HELP = `genprobe gate [options]
                            refused with CI=true unless --force-cache)
   --retry-failed           run only the endpoints whose contract failed in the last gate
   --resume                 finish an interrupted gate: its finished endpoints are taken from the journal
+  --review LABEL           keep this run (report, outputs, thumbnails) for the review matrix at /review of
+                           \`genprobe serve\`, as the column LABEL (e.g. before-deploy)
   --config FILE            config file (default genprobe.config.ts if present)
 Exit codes: 0 all passed (warnings allowed), 1 a contract failed, 2 tool or config error.`;
 
@@ -90,6 +94,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
       'force-cache': { type: 'boolean', default: false },
       'retry-failed': { type: 'boolean', default: false },
       resume: { type: 'boolean', default: false },
+      review: { type: 'string' },
       config: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -108,6 +113,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
   let tags = (values.tag ?? []).flatMap((s) => s.split(',')).filter(Boolean);
   const rerun = planRerun(config, { retryFailed: values['retry-failed'], resume: values.resume, only, tags });
   if (rerun) ({ only, tags } = rerun);
+  if (values.review !== undefined && !isSafeName(values.review)) throw new ConfigError(`--review: a label is letters, digits, '.', '_' and '-', got "${values.review}"`);
   if (values['force-cache'] && !values.cache) throw new ConfigError('--force-cache needs --cache');
   if (values.cache) assertCacheAllowed(process.env, values['force-cache']);
   const { repeat, minPassRate } = parseRepeatFlags(values.repeat, values['min-pass-rate']);
@@ -122,7 +128,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
     console.log(existsSync(cfg.gate.waivers) ? `waivers: ${cfg.gate.waivers}` : `waivers: none (no file at ${cfg.gate.waivers})`);
     const results = values.cache ? gateResultStore(cfg, { headers: values.fault ? { 'x-genprobe-fault': values.fault } : undefined, face: !!faceCheck, repeat, minPassRate }) : undefined;
     const journal = new JournalWriter(stateDir(cfg), { startedAt: new Date().toISOString(), selection: rerun?.selection ?? { only, tags }, target: cfg.target.url, endpoints: rerun?.finished ?? [] });
-    const { report } = await runGate({
+    const { report, runs } = await runGate({
       results,
       preReports: [...(rerun?.finished ?? []), ...consumerFiles.flatMap((c) => verifyStatic(c).map((v) => callReport(v, 'static')))],
       config: cfg,
@@ -141,6 +147,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
       },
     });
     journal.finish();
+    if (values.review) console.log(`saved for review: ${await new ReviewStore(path.join(stateDir(cfg), 'review')).save(values.review, report, runs)}`);
     for (const f of writeReports(report, reports)) console.log(`report written: ${f}`);
     console.log(formatSummary(report, { verbose: values.verbose }));
     return report.exitCode;

@@ -7,6 +7,10 @@ import { createProbeService } from '../probes/service.ts';
 import { createServer, listen } from '../server/app.ts';
 import { registerMaintenanceApi } from '../server/maintenance-api.ts';
 import { registerBadges } from '../server/badges.ts';
+import { registerReview } from '../server/review/routes.ts';
+import { ReviewStore } from '../server/review/store.ts';
+import { stateDir } from '../cache/index.ts';
+import path from 'node:path';
 import { withTarget } from './target.ts';
 
 export const SERVE_HELP = `genprobe serve [options]
@@ -80,6 +84,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       extraRoutes: (a) => {
         registerMaintenanceApi(a, service.maintenance, log);
         registerBadges(a, service.status, cfg.target.timeScale);
+        registerReview(a, { store: new ReviewStore(path.join(stateDir(cfg), 'review')), waiversFile: cfg.gate.waivers, goldenDir: cfg.gate.goldenDir, log });
       },
     });
     const server = await listen(app, cfg.server.host, cfg.server.port);
