@@ -5,13 +5,15 @@ import { fail, pass, skip, type CheckResult } from './types.ts';
 export const DETAIL_STEP_LEVELS = 4;
 /**
  * Floor for the share of pixels with a step above DETAIL_STEP_LEVELS to their right or lower
- * neighbour, on the ≤512-px analysis copy. Measured (bench/pixel-calibration.ts, bench/README.md):
- * an 8×8 image scaled up to 1024² scores 0–0.2 % (smooth kernels) and ~1.6 % at most with
- * nearest-neighbour blocks; the fixtures score 35–61 %, the fleet's recorded generations 8–56 %
- * (the lowest a dim portrait video with a flat backdrop), the emulator's scenes ≥ 4 %. A failed
- * decode of a tiny latent has almost no steps at all.
+ * neighbour, on the ≤512-px analysis copy (`npm run bench -- --only pixel-calibration`, figures in
+ * bench/README.md). Healthy: the fixtures 35–61 %, the fleet's recorded generations 9.9–46 % (the
+ * lowest a dim portrait video on a flat backdrop), the emulator's synthetic scenes 5.2–7.5 % (the
+ * least detailed healthy pictures genprobe sees). Degenerate: an 8×8 picture scaled to 1024² with a
+ * smooth kernel 0 %, the fleet's recorded near-white clips 1.0–1.2 %. 1.5 % is 3.4× below the
+ * emulator's scenes and 6.6× below the fleet's least detailed output. Not caught: hard-edged
+ * nearest-neighbour blocks (3.2 % — their block edges are real steps), 16×16 upscales (2.5 %).
  */
-export const MIN_DETAIL_SHARE = 0.025;
+export const MIN_DETAIL_SHARE = 0.015;
 
 /** Fails an output whose most detailed sampled frame has almost no neighbour steps. */
 export function checkDetail(frames: readonly LumaFrame[], floor = MIN_DETAIL_SHARE, step = DETAIL_STEP_LEVELS): CheckResult {

@@ -3,12 +3,12 @@ import { fail, pass, skip, type CheckResult } from './types.ts';
 
 /**
  * Floor for the mean frame-to-frame luma change (levels 0–255, on the ≤512-px analysis copies of
- * the sampled frames, consecutive samples compared). An image-to-video model that returns its
- * input frozen — 33 identical frames — scores 0.00 (an MP4 of one repeated frame) or a few
- * thousandths (a WebP whose frames differ in a handful of pixels so the encoder keeps them).
- * Real generated clips sit far above: the fleet's recorded wan2.6 / wan2.2 faceswap outputs score
- * 1.6–11 (bench/pixel-calibration.ts; figures in bench/README.md). 0.25 sits between, about six
- * times below the stillest real clip.
+ * the sampled frames, consecutive samples compared; `npm run bench -- --only pixel-calibration`,
+ * figures in bench/README.md). Frozen: the fleet's recorded 2.7 KB faceswap MP4 0.000, the
+ * emulator's frozen WebP 0.002 (frames differ in a 16-pixel patch so the encoder keeps them) and
+ * frozen MP4 0.008 (encoder noise). Moving: the fleet's recorded i2v + faceswap clips 1.04–58.6
+ * (the lowest a nearly still wan2.6 portrait), its site videos 9.2–54.8, the emulator's clips
+ * 1.25–24.7. 0.25 is 4× below the stillest real clip and 30× above the noisiest frozen one.
  */
 export const MIN_MEAN_FRAME_CHANGE = 0.25;
 

@@ -48,8 +48,8 @@ async function toLuma(img: Sharp, index: number): Promise<LumaFrame> {
 
 /**
  * Share (0–1) of pixels whose step to the right or lower neighbour exceeds `threshold` levels.
- * An 8×8 image scaled up to 1024² has steps of a level or two per pixel; texture, edges and
- * noise in any real picture put a quarter or more of its pixels above 4 (see src/checks/detail.ts).
+ * An 8×8 image scaled up to 1024² has steps of a level or two per pixel; texture and edges in a
+ * real picture put several per cent of its pixels above 4, usually far more (src/checks/detail.ts).
  */
 export function detailShare(f: LumaFrame, threshold: number): number {
   const { width: w, height: h, data } = f;
