@@ -110,4 +110,20 @@ describe('genprobe consumers', () => {
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/✓ ok\.flux/);
   });
+
+  it('a waivers file waives one consumer finding by code and field; an expired one fails the run', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'pulid.json');
+    const img = { $file: path.relative(dir, path.join(ROOT, 'fixtures/faces/astronaut.png')) };
+    writeFileSync(file, JSON.stringify({ schemaVersion: 1, consumers: [{ name: 'studio-api', calls: [{ method: 'generateFluxPuLID', app: 'ryla-instantid', path: '/flux-pulid', httpMethod: 'POST', fields: { prompt: { type: 'string', required: true }, reference_image: { type: 'string', required: true, media: true }, pulid_strength: { type: 'number', required: false } }, example: { prompt: 'x', reference_image: img }, reads: { body: 'binary', headers: ['x-cost-usd'] }, timeoutMs: 600_000 }] }] }));
+    const waiver = (expires: string) => `waivers:\n  - endpoint: "studio-api.generateFluxPuLID"\n    check: consumer-contract\n    finding: { code: field-unknown, params: { field: pulid_strength } }\n    reason: the client's PuLID names are fixed in the next release\n    expires: "${expires}"\n`;
+    writeFileSync(path.join(dir, 'live.yaml'), waiver('2099-12-31'));
+    const waived = await genprobe(['consumers', 'verify', file, '--waivers', path.join(dir, 'live.yaml')], { timeoutMs: 60_000 });
+    expect(waived.code, waived.stdout + waived.stderr).toBe(0);
+    expect(waived.stdout).toMatch(/~ {2}studio-api {2}generateFluxPuLID +\/flux-pulid +field-unknown +pulid_strength/);
+    writeFileSync(path.join(dir, 'old.yaml'), waiver('2020-01-01'));
+    const expired = await genprobe(['consumers', 'verify', file, '--waivers', path.join(dir, 'old.yaml')], { timeoutMs: 60_000 });
+    expect(expired.code).toBe(1);
+    expect(expired.stdout).toContain('waiver expired');
+  });
 });
