@@ -18,6 +18,7 @@ import type { CallFailure, CallResult, FailureClass, Hop } from './types.ts';
 import { DEFAULT_TARGET_TEMPLATE, joinPath, redactUrl, resolveTargetUrl } from './url.ts';
 import { ADDRESS_CLASSES, classifyAddress, isLocalhostName, isLoopbackHost, type AddressClass } from './address-class.ts';
 import { FRAGMENT_SCAN_CHARS, REDACTED, redactSecrets } from './redact.ts';
+import { CallClock } from './timing.ts';
 import type { SniffedType } from '../media/types.ts';
 
 export { REDACTED, redactSecrets };
@@ -377,9 +378,10 @@ export class ModalClient {
   }
 
   async #run(req: CallRequest, targetUrl: string, deadline: CallDeadline, ownedAgent: Agent | null, surplusErrors: unknown[], guard: ReachGuard): Promise<CallResult> {
-    const t0 = performance.now();
-    const elapsed = () => Math.round((performance.now() - t0) * 10) / 10;
-    const dispatcher = this.#dispatcher ?? ownedAgent ?? undefined;
+    // Latency is taken at the dispatcher, where the bytes move (src/client/timing.ts).
+    const clock = new CallClock();
+    const elapsed = () => clock.now();
+    const dispatcher = clock.wrap((this.#dispatcher ?? ownedAgent)!);
     const targetOrigin = new URL(targetUrl).origin;
     const hops: Hop[] = [];
 
@@ -429,7 +431,7 @@ export class ModalClient {
       if (deadline.signal.aborted) return abortFailure();
       const sameOrigin = new URL(url).origin === targetOrigin;
       if (!sameOrigin) trusted = false;
-      const hop: Hop = { method, url: this.redact(redactUrl(url)), status: null, startedAtMs: elapsed(), waitMs: 0 };
+      const hop: Hop = { method, url: this.redact(redactUrl(url)), status: null, startedAtMs: 0, waitMs: 0 };
       hops.push(hop);
       status = null;
       headers = {};
@@ -437,10 +439,11 @@ export class ModalClient {
       phase = 'waiting for response headers';
 
       let res: Dispatcher.ResponseData;
+      const requestHeaders = this.#requestHeaders(req, url, trusted, body !== undefined);
       try {
         res = await request(url, {
           method,
-          headers: this.#requestHeaders(req, url, trusted, body !== undefined),
+          headers: requestHeaders,
           body,
           signal: deadline.signal,
           dispatcher,
@@ -449,11 +452,14 @@ export class ModalClient {
           bodyTimeout: 0,
         });
       } catch (err) {
+        hop.startedAtMs = clock.hopStartedMs();
         hop.waitMs = Math.round((elapsed() - hop.startedAtMs) * 10) / 10;
         if (deadline.signal.aborted) return abortFailure();
         return fail('network', `network error on hop ${hops.length} (${hop.method} ${hop.url}): ${describeNetworkError(err)}`);
       }
-      const headersAt = elapsed();
+      hop.startedAtMs = clock.hopStartedMs();
+      hop.connectMs = clock.connectMs();
+      const headersAt = clock.headersMs();
       hop.waitMs = Math.round((headersAt - hop.startedAtMs) * 10) / 10;
       hop.status = res.statusCode;
       status = res.statusCode;
@@ -493,7 +499,7 @@ export class ModalClient {
 
       phase = 'reading the response body';
       const read = await this.#readBody(res, headers, deadline.signal);
-      endedAtMs = elapsed();
+      endedAtMs = clock.lastByteMs();
       if (deadline.signal.aborted) return abortFailure(read.body);
       switch (read.stop.kind) {
         case 'too-large':

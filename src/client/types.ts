@@ -20,6 +20,8 @@ export interface Hop {
   startedAtMs: number;
   /** ms this hop waited for its response headers. */
   waitMs: number;
+  /** ms spent setting up a connection before the request could be written (0 on a reused one); not part of the call's latency for the first hop. */
+  connectMs?: number;
 }
 
 export interface CallFailure {
@@ -39,7 +41,10 @@ export interface CallResult {
   /** Type sniffed from the body's magic bytes. */
   sniffedType: SniffedType;
   hops: Hop[];
-  /** Total wall time of the call, all hops included, ms. */
+  /**
+   * The call's latency, ms: from writing the first request to the final response's last byte, as
+   * undici saw them (src/client/timing.ts); all hops included, genprobe's own work before and after not.
+   */
   totalMs: number;
   /** ms until the final response's headers. */
   ttfbMs: number | null;
