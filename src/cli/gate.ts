@@ -10,12 +10,13 @@ import path from 'node:path';
 import { formatEndpointLine, formatSummary, parseReportSpec, writeReports } from '../reporters/index.ts';
 import { runGate, selectEndpoints } from '../runner/gate.ts';
 import { callReport, loadConsumerFile, verifyStatic } from '../consumers/index.ts';
-import { withTarget } from './target.ts';
+import { timeScaleNote, withTarget } from './target.ts';
 
 export const GATE_HELP = `genprobe gate [options]
   Run the contract of every catalog endpoint (or a filter) against a target and report.
   --emulator               start the bundled fleet emulator and gate against it
-  --time-scale N           emulator time scale (default 0.01: a 425 s call takes 4.25 s)
+  --time-scale N           the target's time scale, any target: budgets and deadlines are scaled by it
+                           (--emulator: default 0.01, a 425 s call takes 4.25 s; else target.timeScale)
   --fault NAME             with --emulator: inject a fault into every call (x-genprobe-fault)
   --target TEMPLATE        URL template, e.g. http://127.0.0.1:8787/{app}
   --workspace NAME         Modal workspace for the default template
@@ -119,9 +120,10 @@ export async function gateCommand(argv: string[]): Promise<number> {
   const { repeat, minPassRate } = parseRepeatFlags(values.repeat, values['min-pass-rate']);
   if (values.fault && !values.emulator) throw new Error('--fault needs --emulator (faults are injected by the bundled emulator)');
 
-  return withTarget(config, { emulator: values.emulator, timeScale: values['time-scale'], target: values.target, workspace: values.workspace }, async (cfg) => {
+  const targetFlags = { emulator: values.emulator, timeScale: values['time-scale'], target: values.target, workspace: values.workspace };
+  return withTarget(config, targetFlags, async (cfg) => {
     const faceCheck = values['no-face'] ? undefined : (await import('../face/check.ts')).faceMatchCheck;
-    console.log(`genprobe gate → ${cfg.target.url} (time scale ${cfg.target.timeScale})`);
+    console.log(`genprobe gate → ${cfg.target.url} (time scale ${cfg.target.timeScale}${timeScaleNote(targetFlags)})`);
     // Say which config and waivers apply: one picked up from the working directory (an untrusted
     // checkout's, say) must not run or silence findings unannounced; a missing file waiving nothing would surprise.
     console.log(configFile ? `config: ${configFile}` : 'config: none (defaults)');

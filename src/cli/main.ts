@@ -2,7 +2,8 @@
  * The `genprobe` command. Each subcommand lives in its own module and is loaded on demand, so
  * `genprobe gate` does not pay for the probe service and vice versa.
  */
-import { ConfigError } from '../config/index.ts';
+import { ConfigError, useEndpointIds } from '../config/index.ts';
+import { catalogEndpointIds } from './endpoint-ids.ts';
 
 const HELP = `genprobe — contract tests and production probes for GPU generation endpoints on Modal
 
@@ -51,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    // A typo under `endpoints:` in any command's config is an error, not a silently ignored override.
+    useEndpointIds(await catalogEndpointIds());
     return await (await load())(rest);
   } catch (err) {
     const e = err as Error & { code?: string };

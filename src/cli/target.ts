@@ -1,5 +1,5 @@
 import type { GenprobeConfig } from '../config/index.ts';
-import { parseConfig } from '../config/index.ts';
+import { ConfigError, parseConfig } from '../config/index.ts';
 
 export interface TargetFlags {
   emulator?: boolean;
@@ -8,6 +8,19 @@ export interface TargetFlags {
   workspace?: string;
   /** More src/emulator/main.ts flags for --emulator (e.g. `--drift route-removed:ryla-wan26/wan2.6-r2v`). */
   emulatorArgs?: string[];
+}
+
+/** `--time-scale N`: a number in (0, 1]. */
+export function parseTimeScale(flag: string): number {
+  const n = flag.trim() === '' ? Number.NaN : Number(flag);
+  if (!(n > 0 && n <= 1)) throw new ConfigError(`--time-scale: "${flag}" must be a number in (0, 1]`);
+  return n;
+}
+
+/** The gate's first-line note on where the time scale comes from (empty for the default). */
+export function timeScaleNote(flags: TargetFlags): string {
+  if (flags.timeScale === undefined) return '';
+  return flags.emulator ? ', from --time-scale' : ', from --time-scale: budgets and deadlines scaled for a time-scaled target';
 }
 
 /** Local rendering of the emulator (sharp, ffmpeg) is not time-scaled; give budgets this slack. */
@@ -21,9 +34,10 @@ export async function withTarget<T>(config: GenprobeConfig, flags: TargetFlags, 
   const target = { ...config.target };
   if (flags.target) target.url = flags.target;
   if (flags.workspace) target.workspace = flags.workspace;
-  if (!flags.emulator) return fn(parseConfig({ ...config, target }));
-  const timeScale = flags.timeScale ? Number(flags.timeScale) : 0.01;
-  if (!(timeScale > 0 && timeScale <= 1)) throw new Error(`--time-scale: "${flags.timeScale}" must be in (0, 1]`);
+  // --time-scale applies to any target: a time-scaled stand-in (an emulator started elsewhere, a
+  // recorded replay) needs scaled budgets and deadlines as much as the bundled emulator does.
+  const timeScale = flags.timeScale !== undefined ? parseTimeScale(flags.timeScale) : flags.emulator ? 0.01 : target.timeScale;
+  if (!flags.emulator) return fn(parseConfig({ ...config, target: { ...target, timeScale } }));
   // Its own process: face inference and pixel checks here would otherwise delay the emulator's
   // answers into false timeouts.
   const { startEmulatorProcess } = await import('../emulator/process.ts');

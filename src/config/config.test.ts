@@ -54,3 +54,18 @@ describe('config', () => {
     expect(inMaintenance(w, 'ryla-flux', Date.parse('2026-01-01T01:30:00Z'))).toBeUndefined();
   });
 });
+
+describe('endpoints: keys are endpoint ids', () => {
+  const ids = { has: (id: string) => ['flux-dev-lora', 'flux-lora'].includes(id), nearest: (id: string) => (id.startsWith('flux-dev') ? 'flux-dev-lora' : undefined) };
+  it('an unknown key is an error naming the key and the nearest real id (a typo must not disable an override)', async () => {
+    const { useEndpointIds } = await import('./index.ts');
+    useEndpointIds(ids);
+    try {
+      expect(() => parseConfig({ endpoints: { 'flux-dev-lorra': { request: { lora_id: 'alice' } } } })).toThrow(ConfigError);
+      expect(() => parseConfig({ endpoints: { 'flux-dev-lorra': {} } })).toThrow(/endpoints\.flux-dev-lorra: unknown endpoint id "flux-dev-lorra" — did you mean "flux-dev-lora"\?/);
+      expect(parseConfig({ endpoints: { 'flux-lora': { skip: 'no LoRA yet' } } }).endpoints['flux-lora'].skip).toBe('no LoRA yet');
+    } finally {
+      useEndpointIds(null);
+    }
+  });
+});

@@ -18,3 +18,31 @@ export const endpointOverrideSchema = z
 
 export const endpointsSchema = z.record(z.string(), endpointOverrideSchema).default({});
 export type EndpointOverride = z.infer<typeof endpointOverrideSchema>;
+
+/**
+ * The endpoint ids an `endpoints:` key may name. The config layer imports nothing of genprobe, so
+ * the CLI registers the catalog's ids here once (`useEndpointIds`); every config parsed after that
+ * rejects a key that is not an id, since a typo would otherwise silently disable its override.
+ */
+export interface EndpointIds {
+  has(id: string): boolean;
+  /** The closest real id, for the error message. */
+  nearest(id: string): string | undefined;
+}
+
+let knownIds: EndpointIds | null = null;
+
+export function useEndpointIds(ids: EndpointIds | null): void {
+  knownIds = ids;
+}
+
+/** One problem line per `endpoints:` key that names no endpoint (empty when all are known or no ids are registered). */
+export function unknownEndpointKeys(endpoints: Record<string, unknown>, ids: EndpointIds | null = knownIds): string[] {
+  if (!ids) return [];
+  return Object.keys(endpoints)
+    .filter((key) => !ids.has(key))
+    .map((key) => {
+      const near = ids.nearest(key);
+      return `endpoints.${key}: unknown endpoint id "${key}"${near ? ` — did you mean "${near}"?` : ''} (\`genprobe catalog\` lists the ids)`;
+    });
+}

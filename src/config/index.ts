@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { targetSchema } from './target.ts';
-import { endpointsSchema } from './endpoint.ts';
+import { endpointsSchema, unknownEndpointKeys } from './endpoint.ts';
 import { gateSchema } from './gate.ts';
 import { probesSchema } from './probes.ts';
 import { maintenanceSchema } from './maintenance.ts';
@@ -47,8 +47,10 @@ export class ConfigError extends Error {
 /** Validate a config object; the error names every bad field by its path. */
 export function parseConfig(input: unknown, source = 'config'): GenprobeConfig {
   const result = configSchema.safeParse(input ?? {});
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+  const lines = result.success
+    ? unknownEndpointKeys(result.data.endpoints).map((l) => `  - ${l}`)
+    : result.error.issues.map((i) => `  - ${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+  if (result.success && !lines.length) return result.data;
   throw new ConfigError(`invalid ${source}:\n${lines.join('\n')}`);
 }
 
@@ -93,7 +95,8 @@ export async function loadConfig(explicit?: string, cwd = process.cwd()): Promis
 
 export { inMaintenance } from './maintenance.ts';
 export type { TargetConfig } from './target.ts';
-export type { EndpointOverride } from './endpoint.ts';
+export type { EndpointOverride, EndpointIds } from './endpoint.ts';
+export { useEndpointIds } from './endpoint.ts';
 export type { GateConfig } from './gate.ts';
 export type { ProbesConfig, ScheduleConfig, BudgetConfig, ProbeKind } from './probes.ts';
 export type { MaintenanceWindow } from './maintenance.ts';
