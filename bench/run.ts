@@ -12,6 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { faceBench } from './face.bench.ts';
+import { faceRssBench } from './face-rss.bench.ts';
 import { falseAlarmsBench } from './false-alarms.bench.ts';
 import { fuzzBench } from './fuzz.bench.ts';
 import { hostileMediaBench } from './hostile-media.bench.ts';
@@ -23,7 +24,7 @@ import { overheadBench } from './overhead.bench.ts';
 import { pixelCalibrationBench } from './pixel-calibration.bench.ts';
 import { consumersBench } from './consumers.bench.ts';
 
-export const BENCHMARKS: Benchmark[] = [overheadBench, faceBench, gateBench, metricsBench, mp4RssBench, falseAlarmsBench, consumersBench, hostileMediaBench, fuzzBench, pixelCalibrationBench];
+export const BENCHMARKS: Benchmark[] = [overheadBench, faceBench, faceRssBench, gateBench, metricsBench, mp4RssBench, falseAlarmsBench, consumersBench, hostileMediaBench, fuzzBench, pixelCalibrationBench];
 
 interface RecordedResult extends BenchResult {
   title: string;

@@ -245,7 +245,7 @@ function matchVerdict(s: FaceScores, opts: FaceMatchOptions, ruler: string): Che
 const REFERENCE_CACHE_MAX = 32;
 const referenceCache = new Map<string, Promise<FaceEmbedding>>();
 
-function referenceEmbedding(bytes: Buffer, embedder: Embedder): Promise<FaceEmbedding> {
+export function referenceEmbedding(bytes: Buffer, embedder: Embedder): Promise<FaceEmbedding> {
   const key = `${embedder.name}|${embedder.version}|${createHash('sha256').update(bytes).digest('hex')}`;
   let p = referenceCache.get(key);
   if (!p) {
