@@ -6,18 +6,24 @@
  * are gated alone, each on a cold fleet, and the longest solo run is the reference. Per-app limits
  * (max_inputs) can make an app's endpoints queue behind each other, so the slowest app gated alone
  * is reported as well: no scheduler can beat it.
+ *
+ * The emulator runs as the fleet does (one job at a time per container, another container only when
+ * every one holds max_inputs): the gate plans one call per warm container and warms more
+ * containers where an app's chains would otherwise outlast the slowest one (src/runner/schedule.ts).
  */
 import { EMULATOR_OVERHEAD_MS } from '../src/cli/target.ts';
 import { CATALOG } from '../src/catalog/index.ts';
 import { parseConfig, type GenprobeConfig } from '../src/config/index.ts';
 import { faceMatchCheck } from '../src/face/check.ts';
 import type { EndpointReport, GateReport } from '../src/runner/report.ts';
-import { runGate } from '../src/runner/gate.ts';
+import { runGate, selectEndpoints } from '../src/runner/gate.ts';
+import { planGate } from '../src/runner/schedule.ts';
 import { round, withEmulatorProcess, type BenchContext, type Benchmark, type BenchResult, type BenchEmulator } from './lib.ts';
 
 /** Fleet seconds × 0.05: a 208 s upscale waits 10.4 s, well above the emulator's few-hundred-ms renders. */
 export const GATE_TIME_SCALE = 0.05;
-const GOAL_RATIO = 1.15;
+/** Issue 16: the gate costs only its slowest chain (+5 %). */
+const GOAL_RATIO = 1.05;
 
 /** An endpoint's chain as seen in a report: its happy path plus the longest of its negative cases (they run in parallel after it). */
 function chainMs(ep: EndpointReport): number {
@@ -71,6 +77,9 @@ export async function measureGate(ctx: BenchContext, timeScale: number) {
       topChainsInFullRunMs: chains.slice(0, 5).map((c) => ({ id: c.id, app: c.app, chainMs: c.chainMs })),
       ratio: round(full.durationMs / slowest.durationMs, 3),
       ratioVsSlowestApp: round(full.durationMs / appRun.durationMs, 3),
+      // genprobe's own waits for a lane, summed over the run's cases (not part of any latency).
+      laneWaitMsTotal: full.endpoints.reduce((s, e) => s + e.cases.reduce((t, c) => t + (c.queueMs ?? 0), 0), 0),
+      containersPlanned: Object.fromEntries(planGate(selectEndpoints()).lanes),
     };
   });
 }
@@ -91,7 +100,7 @@ export const gateBench: Benchmark = {
         timeScale: GATE_TIME_SCALE,
         whyThisScale: '0.05 makes the modelled waits (cold starts 30–120 s → 1.5–6 s, generation 6–208 s → 0.3–10 s) dominate the emulator’s local sharp/ffmpeg rendering, which is not time-scaled and is cached after a priming run',
         overheadMs: EMULATOR_OVERHEAD_MS,
-        emulator: 'separate process, cold starts on, Modal 150 s limit (7.5 s here) → 303 hops on the long video routes',
+        emulator: 'separate process, serial containers (one job at a time, scale-out at max_inputs), cold starts on, Modal 150 s limit (7.5 s here) → 303 hops on the long video routes',
         faceChecks: 'on (faceMatchCheck in the gate process)',
       },
       notes: [],

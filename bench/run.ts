@@ -21,10 +21,11 @@ import { loadAvg, machine, ROOT, type Benchmark, type BenchResult } from './lib.
 import { metricsBench } from './metrics.bench.ts';
 import { mp4RssBench } from './mp4-rss.bench.ts';
 import { overheadBench } from './overhead.bench.ts';
+import { slotWaitBench } from './slot-wait.bench.ts';
 import { pixelCalibrationBench } from './pixel-calibration.bench.ts';
 import { consumersBench } from './consumers.bench.ts';
 
-export const BENCHMARKS: Benchmark[] = [overheadBench, faceBench, faceRssBench, gateBench, metricsBench, mp4RssBench, falseAlarmsBench, consumersBench, hostileMediaBench, fuzzBench, pixelCalibrationBench];
+export const BENCHMARKS: Benchmark[] = [overheadBench, faceBench, faceRssBench, gateBench, slotWaitBench, metricsBench, mp4RssBench, falseAlarmsBench, consumersBench, hostileMediaBench, fuzzBench, pixelCalibrationBench];
 
 interface RecordedResult extends BenchResult {
   title: string;

@@ -62,6 +62,20 @@ describe('cold start', () => {
 });
 
 describe('containers (serial: one job at a time, as the fleet\'s blocking handlers run)', () => {
+  // Its own emulator with the fleet's 300 s idle window: on a loaded machine the 300 ms window of
+  // the tests above could stop a container between two requests of one test.
+  let base = '';
+  let emu: Emulator;
+  let close: () => Promise<void>;
+  const record = (id: string) => emu.state.call(id)!;
+  beforeAll(async () => {
+    emu = createEmulator({ timeScale: TIME_SCALE });
+    const s = await emu.listen(0);
+    base = s.url;
+    close = s.close;
+  });
+  afterAll(async () => close?.());
+
   it('three requests on one warm wan22 container run one after another; a fourth starts a second container', async () => {
     await getAndFollow(`${base}/ryla-wan22-i2v/health`); // one warm container
     const body = { source_image: dataUrl('scenes/coffee.png'), width: 64, height: 64, num_frames: 1 };
