@@ -64,7 +64,7 @@ async function buildInputs(dir: string): Promise<Input[]> {
   const scene = (kind: 'png' | 'webp-anim', width: number, height: number, frames: number, extra: Record<string, unknown> = {}) =>
     r.render({ kind, width, height, frames, fps: 16, seed: 42, base: { type: 'scene' }, face: null, ...extra });
   const portraitMp4 = await readFile(path.join(ROOT, 'fixtures/media/portrait.mp4'));
-  const healthyPng = await scene('png', 1024, 1024, 1);
+  const healthyPng = await scene('png', 512, 512, 1); // flux's sample request is 512²
   const healthyWebp = await scene('webp-anim', 832, 480, 17);
   const pixel = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } }).webp({ lossless: true }).toBuffer();
   // 4 × the 17 requested frames, each a full 832×480 translucent frame (no keyframes after the first).
@@ -88,12 +88,15 @@ async function buildInputs(dir: string): Promise<Input[]> {
   const jpegBomb = Buffer.from(jpeg);
   jpegBomb.writeUInt16BE(65_000, sof + 5);
   jpegBomb.writeUInt16BE(65_000, sof + 7);
-  const yuv444 = await ffmpegMp4(dir, 'yuv444', ['-i', path.join(ROOT, 'fixtures/media/portrait.mp4'), '-c:v', 'libx264', '-profile:v', 'high444', '-pix_fmt', 'yuv444p', '-preset', 'veryfast']);
-  const frozenMp4 = await ffmpegMp4(dir, 'frozen', ['-f', 'lavfi', '-i', 'testsrc2=size=512x512:rate=16,trim=end_frame=1,loop=loop=-1:size=1', '-frames:v', '33', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
+  // wan2.6-i2v-faceswap's sample request: 832×480, 17 frames at 16 fps, H.264 without audio.
+  const lavfi = (filter: string, profile: string, pixFmt: string) => ['-f', 'lavfi', '-i', `testsrc2=size=832x480:rate=16${filter}`, '-frames:v', '17', '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', profile, '-pix_fmt', pixFmt];
+  const healthyMp4 = await ffmpegMp4(dir, 'healthy', lavfi('', 'high', 'yuv420p'));
+  const yuv444 = await ffmpegMp4(dir, 'yuv444', lavfi('', 'high444', 'yuv444p'));
+  const frozenMp4 = await ffmpegMp4(dir, 'frozen', lavfi(',trim=end_frame=1,loop=loop=-1:size=1', 'high', 'yuv420p'));
   return [
-    { name: 'healthy flux PNG 1024²', kind: 'healthy', endpoint: 'flux', bytes: healthyPng },
+    { name: 'healthy flux PNG 512²', kind: 'healthy', endpoint: 'flux', bytes: healthyPng },
     { name: 'healthy wan2.6 WebP 832×480×17', kind: 'healthy', endpoint: 'wan2.6', bytes: healthyWebp },
-    { name: 'healthy video-faceswap MP4 (fixture)', kind: 'healthy', endpoint: 'video-faceswap', bytes: portraitMp4 },
+    { name: 'healthy wan2.6-i2v-faceswap MP4 832×480×17', kind: 'healthy', endpoint: 'wan2.6-i2v-faceswap', bytes: healthyMp4 },
     { name: 'WebP frame-count bomb: 100,000 frames, 5 MB', kind: 'hostile', endpoint: 'wan2.6', bytes: frameBombWebp(832, 480, 100_000, pixel), expect: 'decodable' },
     { name: 'WebP 68 full-canvas blended frames (4× the request, at the frame limit)', kind: 'hostile', endpoint: 'wan2.6', bytes: assembleAnimatedWebp(832, 480, Array.from({ length: 68 }, () => ({ chunks: translucent, width: 832, height: 480, durationMs: 62 }))), expect: 'frame-count' },
     { name: 'WebP canvas bomb 12000²', kind: 'hostile', endpoint: 'wan2.6', bytes: canvasBomb, expect: 'decodable' },
@@ -101,12 +104,12 @@ async function buildInputs(dir: string): Promise<Input[]> {
     { name: 'PNG with a 10 MB tEXt chunk', kind: 'hostile', endpoint: 'flux', bytes: afterIhdr(healthyPng, pngChunk('tEXt', Buffer.concat([Buffer.from('prompt\0'), Buffer.alloc(10 << 20, 0x7b)]))) },
     { name: 'PNG with a zTXt inflating to 1 GB', kind: 'hostile', endpoint: 'flux', bytes: afterIhdr(healthyPng, pngChunk('zTXt', Buffer.concat([Buffer.from('bomb\0\0'), zlib.deflateSync(Buffer.alloc(1 << 30), { level: 9 })]))) },
     { name: 'JPEG claiming 65000² in its SOF', kind: 'hostile', endpoint: 'qwen-image-inpaint-2511', bytes: jpegBomb, expect: 'decodable' },
-    { name: 'MP4 stsz claiming 10⁹ samples', kind: 'hostile', endpoint: 'video-faceswap', bytes: stszBillion, expect: 'decodable' },
-    { name: 'MP4 claiming 199,999 samples (under the parser cap)', kind: 'hostile', endpoint: 'video-faceswap', bytes: samples200k, expect: 'decodable' },
-    { name: 'MP4 H.264 High 4:4:4 / yuv444p', kind: 'hostile', endpoint: 'video-faceswap', bytes: yuv444, expect: 'pixel-format' },
+    { name: 'MP4 stsz claiming 10⁹ samples', kind: 'hostile', endpoint: 'wan2.6-i2v-faceswap', bytes: stszBillion, expect: 'decodable' },
+    { name: 'MP4 claiming 199,999 samples (under the parser cap)', kind: 'hostile', endpoint: 'wan2.6-i2v-faceswap', bytes: samples200k, expect: 'decodable' },
+    { name: 'MP4 H.264 High 4:4:4 / yuv444p', kind: 'hostile', endpoint: 'wan2.6-i2v-faceswap', bytes: yuv444, expect: 'pixel-format' },
     { name: 'frozen WebP (emulator fault)', kind: 'degenerate', endpoint: 'wan2.6', bytes: await scene('webp-anim', 832, 480, 17, { frozen: true }), expect: 'motion' },
-    { name: 'frozen MP4 (one frame looped)', kind: 'degenerate', endpoint: 'video-faceswap', bytes: frozenMp4, expect: 'motion' },
-    { name: '8×8 picture scaled to 1024² (emulator fault)', kind: 'degenerate', endpoint: 'flux', bytes: await scene('png', 1024, 1024, 1, { noDetail: true }), expect: 'detail' },
+    { name: 'frozen MP4 (one frame looped)', kind: 'degenerate', endpoint: 'wan2.6-i2v-faceswap', bytes: frozenMp4, expect: 'motion' },
+    { name: '8×8 picture scaled to 512² (emulator fault)', kind: 'degenerate', endpoint: 'flux', bytes: await scene('png', 512, 512, 1, { noDetail: true }), expect: 'detail' },
   ];
 }
 
@@ -181,7 +184,7 @@ export const hostileMediaBench: Benchmark = {
         setup: { childPerInput: true, routes: [...new Set(rows.map((r) => r.endpoint))] },
         notes: [
           'Peak RSS includes the Node runtime and genprobe modules (~100 MB); the healthy rows show that baseline.',
-          'The 68-frame WebP is accepted by decodable (within 4× the request) and stopped by the WebP decoding budget (1.5 canvases per requested frame); frame-count reports the count.',
+          'The 68-frame WebP is accepted by decodable (within 4× the request) and its sampling stopped by the WebP decoding budget (the requested frames + 4 canvases); frame-count reports the count.',
         ],
       };
     } finally {

@@ -164,12 +164,14 @@ async function pixelChecks(body: Uint8Array, media: Exclude<DecodedMedia, { kind
 }
 
 /**
- * Canvases of WebP decoding the pixel checks may spend: a healthy animation needs at most one per
- * frame (libwebp's sub-rectangles often less), so 1.5 × the requested frames (at least 16) never
- * stops a healthy output and keeps a file with more, larger frames from costing more.
+ * Canvases of WebP decoding the pixel checks may spend. A healthy animation needs at most one per
+ * frame up to the last sampled frame (libwebp's sub-rectangles often less), so the requested frame
+ * count plus 4 (at least 16) never stops a healthy output, while a file with more frames than asked
+ * for costs no more than a healthy one before sampling stops with the reason (frame-count reports
+ * the count). Without an expected count only the sampling deadline bounds it.
  */
 export function decodeBudget(expectedFrames: number | undefined): number | undefined {
-  return expectedFrames === undefined ? undefined : Math.max(16, Math.ceil(1.5 * expectedFrames));
+  return expectedFrames === undefined ? undefined : Math.max(16, Math.ceil(expectedFrames) + 4);
 }
 
 const STATUS_BODY_EXCERPT_CHARS = 200;
