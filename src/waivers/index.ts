@@ -5,8 +5,9 @@
  *   what an endpoint sent, and an endpoint must not be able to word its way into a waiver.
  * - A failing (or warning) check matched by a live waiver is reported as `waived`: a known defect.
  * - An expired waiver fails the gate (someone must look again), whether or not it still matches.
- * - A waiver is "no longer needed" only when every endpoint it covers ran and nothing matched it;
- *   with --only/--tag, waivers for endpoints that did not run are not judged.
+ * - A waiver is "no longer needed" only when every endpoint it covers ran, every case of theirs got
+ *   an answer, and nothing matched it; with --only/--tag, waivers for endpoints that did not run are
+ *   not judged.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -115,6 +116,14 @@ function allChecks(ep: EndpointReport): ReportedCheck[] {
   return [...new Set([...ep.checks, ...ep.cases.flatMap((cs) => cs.checks)])];
 }
 
+/**
+ * An endpoint whose every case got an answer from the target: only then can the absence of a
+ * defect mean it is fixed (a case that was never sent, timed out or hit Modal's edge says nothing).
+ */
+function answeredEveryCase(ep: EndpointReport): boolean {
+  return ep.verdict !== 'skipped' && ep.cases.every((cs) => !cs.checks.some((c) => c.check === 'transport' && c.verdict === 'fail'));
+}
+
 export interface ApplyWaiversOptions {
   /**
    * Every endpoint id the target has (the catalog). A waiver is judged "no longer needed" only when
@@ -130,7 +139,7 @@ export interface ApplyWaiversOptions {
  */
 export function applyWaivers(endpoints: EndpointReport[], waivers: Waiver[], targetUrl: string, now = new Date(), opts: ApplyWaiversOptions = {}): WaiverFinding[] {
   for (const ep of endpoints) for (const c of allChecks(ep)) delete c.waived;
-  const ran = new Set(endpoints.filter((e) => e.verdict !== 'skipped' || e.cases.length > 0).map((e) => e.id));
+  const ran = new Set(endpoints.filter(answeredEveryCase).map((e) => e.id));
   const universe = opts.universe ?? endpoints.map((e) => e.id);
   const findings: WaiverFinding[] = [];
   for (const w of waivers) {

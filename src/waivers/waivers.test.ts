@@ -103,6 +103,10 @@ describe('waiver findings', () => {
     // a skipped endpoint did not run either
     const skipped = { ...endpoint('flux-dev', []), verdict: 'skipped' as const, cases: [] };
     expect(applyWaivers([fixed, skipped], w, 'https://x', NOW, { universe })).toEqual([]);
+    // a case that never got an answer (not sent, timed out) says nothing about the defect
+    const unanswered = endpoint('flux-dev', [{ check: 'cost-headers', verdict: 'pass', message: 'present' }]);
+    unanswered.cases.push({ name: 'missing prompt', kind: 'negative', verdict: 'fail', status: null, latencyMs: 0, hops: [], attempts: 1, checks: [{ check: 'transport', verdict: 'fail', message: 'timeout', case: 'missing prompt' }] });
+    expect(applyWaivers([fixed, unanswered], w, 'https://x', NOW, { universe })).toEqual([]);
   });
 
   it('reports an expired waiver and stops waiving with it', () => {
