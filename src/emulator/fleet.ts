@@ -200,6 +200,7 @@ function latentDims(item: Record<string, unknown>, dw: number, dh: number, node:
 }
 function checkedDims(width: number, height: number): { width: number; height: number } {
   if (width * height > MAX_PIXELS) {
+    // invented: the CUDA OOM wording (PyTorch's, for a latent this size; the fleet has no size checks).
     throw new PyErr('OutOfMemoryError', `CUDA out of memory. Tried to allocate ${((width * height * 64) / 2 ** 30).toFixed(2)} GiB. GPU 0 has a total capacity of 44.39 GiB`, 20);
   }
   return { width, height };
@@ -1154,6 +1155,7 @@ const workflowRoute: RouteSpec = {
   },
 };
 
+/** apps/modal/app.py:247-330: what the monolith reports about its custom nodes (here: all loaded). */
 const diagnosticsNodes: RouteSpec = {
   method: 'GET',
   path: '/diagnostics/nodes',
@@ -1161,8 +1163,31 @@ const diagnosticsNodes: RouteSpec = {
   errorStyle: 'plain',
   handlerFile: 'app.py',
   async handle() {
-    const nodes = ['KSampler', 'CheckpointLoaderSimple', 'LoadImage', 'SaveImage', 'ApplyInstantID', 'InstantIDFaceAnalysis', 'LoadFluxIPAdapter', 'ApplyFluxIPAdapter', 'SeedVR2VideoUpscaler', 'ZImageLoader', 'ZImageSampler'];
-    return { type: 'json', status: 200, json: { available: true, node_count: nodes.length, nodes }, execSec: 0 };
+    const loaded = ['KSampler', 'CheckpointLoaderSimple', 'LoadImage', 'SaveImage', 'InsightFaceLoader', 'InstantIDModelLoader', 'InstantIDControlNetLoader', 'ApplyInstantID', 'SeedVR2VideoUpscaler', 'SeedVR2LoadDiTModel', 'SeedVR2LoadVAEModel'];
+    const available = (nodes: string[]) => Object.fromEntries(nodes.map((n) => [n, true]));
+    return {
+      type: 'json',
+      status: 200,
+      json: {
+        comfyui_path: '/root/comfy/ComfyUI',
+        custom_nodes_dir: '/root/comfy/ComfyUI/custom_nodes',
+        instantid_dir_exists: true,
+        // invented: the file names listed from the two custom-node folders.
+        instantid_files: ['__init__.py', 'InstantID.py'],
+        instantid_import_error: null,
+        seedvr2_dir_exists: true,
+        seedvr2_files: ['__init__.py', 'nodes.py'],
+        seedvr2_import_error: null,
+        comfyui_loaded_nodes: loaded,
+        instantid_nodes_available: available(['InsightFaceLoader', 'InstantIDModelLoader', 'InstantIDControlNetLoader', 'ApplyInstantID']),
+        seedvr2_nodes_available: available(['SeedVR2VideoUpscaler', 'SeedVR2LoadDiTModel', 'SeedVR2LoadVAEModel']),
+        custom_nodes_dir_exists: true,
+        instantid_import_success: true,
+        seedvr2_import_success: true,
+        comfyui_loaded_node_count: loaded.length,
+      },
+      execSec: 0,
+    };
   },
 };
 

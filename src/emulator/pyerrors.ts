@@ -155,7 +155,10 @@ export interface ErrorAnswer {
   globalHandler: boolean;
 }
 
-/** A plausible Python traceback; the fleet ships real ones in `details`, clients only display them. */
+/**
+ * A plausible Python traceback; the fleet ships real ones in `details`, clients only display them.
+ * invented: its frames and line numbers (the exception line is the real `Type: text`).
+ */
 export function traceback(handlerFile: string, func: string, pyType: string, text: string, codeLine: string): string {
   return [
     'Traceback (most recent call last):',
