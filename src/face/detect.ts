@@ -125,7 +125,8 @@ function toRgb(data: Uint8Array, channels: number): Uint8Array {
 export async function detectFaces(image: RgbImage, withDescription: boolean): Promise<DetectedFace[]> {
   const human = await getHuman();
   const square = padToSquare(image);
-  const tensor = human.tf.tensor(square.data, [1, square.height, square.width, 3], 'int32');
+  // float32 straight away (the same values): an int32 tensor is converted in JS and then cast again by Human.
+  const tensor = human.tf.tensor(new Float32Array(square.data), [1, square.height, square.width, 3], 'float32');
   try {
     const result = await human.detect(tensor as never, { face: { description: { enabled: withDescription } } } as never);
     const faces = result.face.map((f): DetectedFace => ({
