@@ -7,7 +7,7 @@
  * Latency: warm ≤ 312 s, cold ≤ 432 s (documented 208 s, cold start 120 s)
  * missing image: → 400/422 json-message containing "image"; as built 500 error-details-type "Missing 'image' field" (apps/modal/handlers/seedvr2.py:95,358-370)
  * empty image: → 400/422 json-message containing "image"; as built 500 error-details-type "Missing 'image' field" (apps/modal/handlers/seedvr2.py:95)
- * image not an image: → 400/422 json-message containing "image"; as built 400/500/503 error-details-type "cannot identify image file" (apps/modal/handlers/seedvr2.py:115,360-366)
+ * image not an image: → 400/422 json-message containing "image"; as built 400/500 error-details-type "cannot identify image file" (apps/modal/handlers/seedvr2.py:115,360-366)
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (upscale parameter): docs say scale: 2, "2x upscaling" (docs, BENCHMARK-RESULTS.md, upscaleSeedVR2({scale}), playground); code does resolution = output short side (default 1080); scale is ignored
  */

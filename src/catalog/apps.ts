@@ -1,5 +1,5 @@
 /**
- * The Modal apps of the fleet (contracts.md §1, §2.7). One record per app; endpoints point at these
+ * The Modal apps of the fleet (docs/fleet.md §1, §2.7). One record per app; endpoints point at these
  * by name. Function timeout 1800 s and scaledown_window 300 s are the same in every app.py.
  *
  * coldStartSec is the documented container start (ComfyUI launch + model load), §2.7:

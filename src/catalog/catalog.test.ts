@@ -39,7 +39,7 @@ function defaultsOf(id: string, ...fields: string[]): Record<string, unknown> {
   return entry.request.parse(requestOf(entry, (r) => fields.forEach((f) => delete r[f])));
 }
 
-/** Every route of contracts.md §3 (and the TS-only phantoms of §3.8), by app. */
+/** Every route of docs/fleet.md §3 (and the TS-only phantoms of §3.8), by app. */
 const CONTRACT_ROUTES: Array<[AppName, 'GET' | 'POST', string]> = [
   // §3.1 ryla-flux
   ['ryla-flux', 'POST', '/flux'],

@@ -1,5 +1,5 @@
 /**
- * The endpoint catalog: every route of the fleet as data (contracts.md §3), plus the few pure
+ * The endpoint catalog: every route of the fleet as data (docs/fleet.md §3), plus the few pure
  * functions the rest of genprobe needs to read it (lookup, budgets, cost). Imports nothing from
  * genprobe outside src/catalog.
  *

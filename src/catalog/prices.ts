@@ -1,5 +1,5 @@
 /**
- * GPU prices as the fleet's own cost tracker uses them (contracts.md §5:
+ * GPU prices as the fleet's own cost tracker uses them (docs/fleet.md §5:
  * apps/modal/utils/cost_tracker.py, byte-identical to apps/modal/shared/utils/cost_tracker.py).
  *
  * Doc contradictions, deliberately NOT followed (the catalog follows the code):
@@ -24,6 +24,6 @@ export const GPU_PRICE_USD_PER_SEC: Readonly<Record<Gpu, number>> = Object.freez
 
 /**
  * Modal answers a web request synchronously for at most 150 s; after that it replies 303 with a
- * blocking result URL (contracts.md §0.9, https://modal.com/docs/guide/webhook-timeouts).
+ * blocking result URL (docs/fleet.md §0.9, https://modal.com/docs/guide/webhook-timeouts).
  */
 export const MODAL_HTTP_LIMIT_SEC = 150;

@@ -1,6 +1,6 @@
 /**
  * The shape of one catalog entry. The catalog is data: one typed object per route of the fleet
- * (see ../shared/contracts.md §3). It imports nothing from the rest of genprobe; zod is only the
+ * (see docs/fleet.md §3). It imports nothing from the rest of genprobe; zod is only the
  * vocabulary for request schemas.
  */
 import type { z } from 'zod';
@@ -18,7 +18,7 @@ export type AppName =
   | 'ryla-wan2'
   | 'ryla-comfyui';
 
-/** GPU keys as the fleet's cost_tracker names them (contracts.md §5). */
+/** GPU keys as the fleet's cost_tracker names them (docs/fleet.md §5). */
 export type Gpu = 'T4' | 'L4' | 'A10' | 'L40S' | 'A100-40GB' | 'A100-80GB' | 'H100';
 
 /** What the real bytes are (not what Content-Type claims). */
@@ -124,7 +124,7 @@ export type FrameRule =
 
 export interface OutputSpec {
   kind: OutputKind;
-  /** The Content-Type the fleet declares (may lie: PNG bytes under image/jpeg, contracts.md §0.2). */
+  /** The Content-Type the fleet declares (may lie: PNG bytes under image/jpeg, docs/fleet.md §0.2). */
   declaredType: string;
   size: SizeRule;
   frames?: FrameRule;
@@ -184,7 +184,7 @@ export interface ErrorCase {
 
 export interface HeaderSpec {
   /**
-   * contracts.md §0.1: cost headers reach the client only on /flux-pulid ('present'); every other
+   * docs/fleet.md §0.1: cost headers reach the client only on /flux-pulid ('present'); every other
    * generation route sets them but loses them ('dropped'); 'none' = the route never sets them
    * (GET /loras, /debug/test).
    */

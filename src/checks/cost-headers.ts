@@ -1,7 +1,7 @@
 import type { HeaderSpec } from '../catalog/types.ts';
 import { fail, pass, skip, withFinding, type CheckResult } from './types.ts';
 
-/** The handler-set cost headers and their wire formats (contracts.md §2.4). */
+/** The handler-set cost headers and their wire formats (docs/fleet.md §2.4). */
 export const COST_HEADER_FORMATS: Record<string, { pattern: RegExp; format: string }> = {
   'x-cost-usd': { pattern: /^\d+\.\d{6}$/, format: 'decimal with 6 places (f"{cost:.6f}")' },
   'x-execution-time-sec': { pattern: /^\d+\.\d{3}$/, format: 'decimal with 3 places (f"{t:.3f}")' },

@@ -1,5 +1,5 @@
 /**
- * ryla-flux — apps/modal/handlers/flux.py (contracts.md §3.1, timings §4, client timeouts §7.1).
+ * ryla-flux — apps/modal/handlers/flux.py (docs/fleet.md §3.1, timings §4, client timeouts §7.1).
  * Errors on this app go through a global handler that adds "path" to `{"error","details","type"}`.
  */
 import { z } from 'zod';

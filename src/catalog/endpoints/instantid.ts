@@ -1,5 +1,5 @@
 /**
- * ryla-instantid — handlers/instantid.py, pulid_flux.py, ipadapter_faceid.py (contracts.md §3.2).
+ * ryla-instantid — handlers/instantid.py, pulid_flux.py, ipadapter_faceid.py (docs/fleet.md §3.2).
  *
  * /sdxl-instantid, /flux-instantid and /flux-ipadapter-faceid wrap their work in try/except and
  * pick the status by substring search of the exception text (§0.7): a workflow failure can come

@@ -1,5 +1,5 @@
 /**
- * ryla-lora — handlers/lora.py (contracts.md §3.8). Deployment unknown: not in the "8 deployed
+ * ryla-lora — handlers/lora.py (docs/fleet.md §3.8). Deployment unknown: not in the "8 deployed
  * apps" list. Targeted by ModalJobRunner.generateFluxLoRA and the adapter's submitFluxLora.
  */
 import { z } from 'zod';

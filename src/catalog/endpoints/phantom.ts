@@ -1,5 +1,5 @@
 /**
- * TS-only phantom routes (contracts.md §3.8, §7.1): modal-client.ts maps them to ryla-qwen-image and
+ * TS-only phantom routes (docs/fleet.md §3.8, §7.1): modal-client.ts maps them to ryla-qwen-image and
  * ModalJobRunner.submitQwenFaceSwap / submitQwenCharacterScene call them, but no handler defines
  * them, so the deployed app's FastAPI answers 404 {"detail":"Not Found"} (inferred).
  */

@@ -1,5 +1,5 @@
 /**
- * ryla-qwen-image — handlers/qwen_image.py (+ qwen_edit.py) (contracts.md §3.3). No try/except in
+ * ryla-qwen-image — handlers/qwen_image.py (+ qwen_edit.py) (docs/fleet.md §3.3). No try/except in
  * these routes: HTTPExceptions come back as `{"detail": …}`, everything else through the app's
  * global handler as 500 `{"error","details","type"}`.
  *

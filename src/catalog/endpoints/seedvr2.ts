@@ -1,5 +1,5 @@
 /**
- * ryla-seedvr2 — handlers/seedvr2.py + workflows/seedvr2_api.json (contracts.md §3.7).
+ * ryla-seedvr2 — handlers/seedvr2.py + workflows/seedvr2_api.json (docs/fleet.md §3.7).
  * try/except route: statuses are picked by substring search of the error text (§0.7), seedvr2 also
  * maps "not found" → 404; bodies are `{"error","details","type"}`.
  */

@@ -8,7 +8,7 @@ import type { AsBuiltAnswer, DocDrift, ErrorAnswer, ErrorCase, OutputSpec, SizeR
 
 /**
  * A data URL (`data:<mime>;base64,…`). instantid / pulid / ipadapter treat anything else as a
- * filename in ComfyUI's input/ folder (contracts.md §2.2), so their reference fields require this.
+ * filename in ComfyUI's input/ folder (docs/fleet.md §2.2), so their reference fields require this.
  */
 export const dataUrl = () =>
   z.string().regex(/^data:[a-z]+\/[a-z0-9.+-]+;base64,/i, 'must be a data URL (data:<mime>;base64,…)');
@@ -65,7 +65,7 @@ export const DRIFT_QWEN_EDIT_APP: DocDrift = {
 
 // ---------------------------------------------------------------- outputs
 
-/** ComfyUI SaveImage/PreviewImage: PNG bytes under a `image/jpeg` label (contracts.md §0.2). */
+/** ComfyUI SaveImage/PreviewImage: PNG bytes under a `image/jpeg` label (docs/fleet.md §0.2). */
 export function pngUnderJpeg(size: SizeRule, minBytes: number): OutputSpec {
   return { kind: 'png', declaredType: 'image/jpeg', size, minBytes };
 }

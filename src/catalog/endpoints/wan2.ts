@@ -1,5 +1,5 @@
 /**
- * ryla-wan2 — handlers/wan2.py (contracts.md §3.8). Wan 2.1, documented removed: the app is not
+ * ryla-wan2 — handlers/wan2.py (docs/fleet.md §3.8). Wan 2.1, documented removed: the app is not
  * deployed, so Modal itself answers 404 with a text body. The ryla-comfyui monolith still carries
  * a /wan2 handler (the 2026-01-28 "mono" run used it); the catalog follows the split app.
  */

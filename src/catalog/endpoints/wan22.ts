@@ -1,5 +1,5 @@
 /**
- * ryla-wan22-i2v — handlers/wan22_i2v.py (contracts.md §3.6). A100-80GB, WanVideoWrapper with the
+ * ryla-wan22-i2v — handlers/wan22_i2v.py (docs/fleet.md §3.6). A100-80GB, WanVideoWrapper with the
  * GGUF Wan2.2-I2V-A14B LowNoise Q5_K_S; the source image is ImageScale-lanczos center-cropped to
  * width×height. The handlers bill under the cost key "A100" (= A100-80GB price).
  *

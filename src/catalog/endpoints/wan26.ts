@@ -1,5 +1,5 @@
 /**
- * ryla-wan26 — handlers/wan26.py (contracts.md §3.5). KSampler uni_pc/simple, ModelSamplingSD3
+ * ryla-wan26 — handlers/wan26.py (docs/fleet.md §3.5). KSampler uni_pc/simple, ModelSamplingSD3
  * shift 8, EmptyHunyuanLatentVideo; output frames = `length` when length = 4k+1 (17, 33, 49…).
  * No try/except: HTTPExceptions are `{"detail": …}`, other failures 500 via the global handler.
  */

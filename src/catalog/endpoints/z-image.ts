@@ -1,5 +1,5 @@
 /**
- * ryla-z-image — handlers/z_image.py (contracts.md §3.4). No try/except: HTTPExceptions are
+ * ryla-z-image — handlers/z_image.py (docs/fleet.md §3.4). No try/except: HTTPExceptions are
  * `{"detail": …}`, other failures 500 via the global handler.
  */
 import { z } from 'zod';
