@@ -332,7 +332,7 @@ function usageAlerts(): AlertingRule[] {
         description:
           `Modal took {{ $value | humanizePercentage }} of jobs in the last ${shortWindow}, less than ${shareDropFactor}x its ${longWindow} share, ` +
           'while other providers kept receiving jobs. The API marks Modal unavailable for the whole process when ryla-flux /health ' +
-          'does not answer within 10 s at boot (contracts.md §0 fact 11), sending traffic to the fallback until the API restarts.',
+          'does not answer within 10 s at boot (docs/fleet.md §0.11), sending traffic to the fallback until the API restarts.',
       },
     },
     {

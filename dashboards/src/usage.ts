@@ -1,6 +1,6 @@
 /**
  * Modal versus ComfyUI (and FAL, RunPod): who actually served the platform's generation jobs, read
- * from the jobs database by genprobe's usage collector and classified by job id (contracts.md §7.6),
+ * from the jobs database by genprobe's usage collector and classified by job id (docs/fleet.md §7.6),
  * plus the collector's own health.
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';

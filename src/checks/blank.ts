@@ -16,7 +16,7 @@ export interface BlankThresholds {
 
 /**
  * The real fleet returned a 1-frame MP4 of mean luma 2/255 and a 2.7 KB 33-frame video
- * (contracts.md §2.3, feasibility §4); both are below these marks.
+ * (docs/fleet.md §2.3, feasibility §4); both are below these marks.
  */
 export const DEFAULT_BLANK_THRESHOLDS: BlankThresholds = { minMeanLuma: 8, minStdevLuma: 3 };
 

@@ -108,7 +108,7 @@ export function shortSideSize(width: number, height: number, shortSide: number, 
 
 /**
  * Latent sizes are multiples of 16 (the fleet's own client aligns to 16); a request off that grid
- * may come back rounded to it (contracts.md §3, inferred), so allow up to 15 px there only.
+ * may come back rounded to it (docs/fleet.md §3, inferred), so allow up to 15 px there only.
  */
 function latentTolerance(width: number, height: number): number {
   return width % 16 === 0 && height % 16 === 0 ? 0 : 15;
@@ -127,7 +127,7 @@ function applyFrames(e: ExpectedOutput, output: OutputSpec, request: Record<stri
       const frames = numberField(request, rule.field) ?? rule.defaultValue;
       e.frames = frames;
       // Wan's VAE compresses time by 4: 4k+1 lengths come back exactly, others are rounded to a
-      // neighbouring 4k+1 (contracts.md §3.5, inferred), i.e. at most 3 frames away.
+      // neighbouring 4k+1 (docs/fleet.md §3.5, inferred), i.e. at most 3 frames away.
       e.framesTolerance = (frames - 1) % 4 === 0 ? 0 : 3;
       break;
     }

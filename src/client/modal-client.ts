@@ -335,7 +335,7 @@ export class ModalClient {
     return this.#auth ? redactSecrets(text, [this.#auth.key, this.#auth.secret]) : text;
   }
 
-  /** GET /health on an app (static JSON, but it blocks through a cold start: contracts.md §2.7). */
+  /** GET /health on an app (static JSON, but it blocks through a cold start: docs/fleet.md §2.7). */
   health(app: string, deadlineMs: number): Promise<CallResult> {
     return this.call({ app, path: '/health', method: 'GET', deadlineMs });
   }

@@ -1,6 +1,6 @@
 import { InvalidTargetUrlError } from './errors.ts';
 
-/** Default target: a split Modal app's ASGI function (`ComfyUI.fastapi_app`), contracts.md §1. */
+/** Default target: a split Modal app's ASGI function (`ComfyUI.fastapi_app`), docs/fleet.md §1. */
 export const DEFAULT_TARGET_TEMPLATE = 'https://{workspace}--{app}-comfyui-fastapi-app.modal.run';
 
 export interface TargetVars {

@@ -90,7 +90,7 @@ export interface RouteCtx {
 export interface RouteSpec {
   method: 'GET' | 'POST';
   path: string;
-  /** contracts.md §4 "Doc time" (or the stated substitute), seconds at timeScale 1. */
+  /** docs/fleet.md §4 "Doc time" (or the stated substitute), seconds at timeScale 1. */
   docTimeSec: number;
   errorStyle: ErrorStyle;
   handlerFile: string;
@@ -138,7 +138,7 @@ function str(v: unknown): string {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
-/** ComfyUI's INT widget validation: int(value), then min/max (contracts.md §0.8: no other checks). */
+/** ComfyUI's INT widget validation: int(value), then min/max (docs/fleet.md §0.8: no other checks). */
 function comfyInt(item: Record<string, unknown>, key: string, dflt: number, node: string, min = -Infinity, max = Infinity): number {
   const raw = get(item, key, dflt);
   let n: number;
@@ -278,7 +278,7 @@ async function inputVideo(item: Record<string, unknown>, key: string): Promise<{
 }
 
 // ---------------------------------------------------------------------------------------------
-// LoRAs (contracts.md §3.1, §3.3–3.5, §3.8)
+// LoRAs (docs/fleet.md §3.1, §3.3–3.5, §3.8)
 
 const FLUX_PREINSTALLED = ['flux-realism-lora'];
 const ZIMAGE_PREINSTALLED = ['realistic-snapshot-zit', 'instagramification', 'cinematic-kodak-zit', 'candid-instax-zit', 'nsfw-master-zit', 'zimage-turbo-nsfw'];
@@ -694,7 +694,7 @@ function qwenInpaint(handlerFile: string): RouteSpec {
       await inputImage(item, 'mask_image', 'png');
       const seed = seedParam(item, 'random', ctx, 2 ** 32 - 1);
       comfyInt(item, 'steps', 50, 'KSampler', 1, 10000);
-      // Instruction edit + PIL mask composite, re-encoded as real JPEG q95 (contracts.md §0.2).
+      // Instruction edit + PIL mask composite, re-encoded as real JPEG q95 (docs/fleet.md §0.2).
       return still('jpeg', checkedDims(src.width, src.height), seed, 53, { base: { type: 'image', bytes: src.bytes, crop: 'fill' } });
     },
   };
@@ -1053,7 +1053,7 @@ const wan2: RouteSpec = {
 // ---------------------------------------------------------------------------------------------
 // ryla-seedvr2 (seedvr2.py)
 
-/** Short side = resolution; long side follows the aspect; capped by max_resolution (contracts.md §3.7). */
+/** Short side = resolution; long side follows the aspect; capped by max_resolution (docs/fleet.md §3.7). */
 export function seedvr2Dims(srcW: number, srcH: number, resolution: number, maxResolution: number): { width: number; height: number } {
   const short = Math.min(srcW, srcH);
   const scale = resolution / short;
@@ -1192,7 +1192,7 @@ const diagnosticsNodes: RouteSpec = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// the apps (contracts.md §1)
+// the apps (docs/fleet.md §1)
 
 const fluxRoutes = (): RouteSpec[] => [
   fluxT2I('/flux', 29, 4, 'flux1-schnell-fp8.safetensors'),
@@ -1223,7 +1223,7 @@ const qwenImageRoutes = (): RouteSpec[] => [
   qwenInpaint('handlers/qwen_edit.py'),
 ];
 
-/** Cold starts from contracts.md §2.7 (documented; 2–5 min generic where nothing specific exists). */
+/** Cold starts from docs/fleet.md §2.7 (documented; 2–5 min generic where nothing specific exists). */
 export const COLD_START_SEC: Record<AppName, number> = {
   'ryla-flux': 60,
   'ryla-instantid': 120,
@@ -1240,7 +1240,7 @@ export const COLD_START_SEC: Record<AppName, number> = {
 
 /**
  * Deployed by default: the 8 web endpoints the workspace limit allows (ENDPOINT-APP-MAPPING.md
- * live set + wan22-i2v). ryla-qwen-edit and ryla-lora are "unknown" in contracts.md §1 and
+ * live set + wan22-i2v). ryla-qwen-edit and ryla-lora are "unknown" in docs/fleet.md §1 and
  * ryla-wan2 is removed; override with `deployed`.
  */
 export const DEFAULT_DEPLOYED: Record<AppName, boolean> = {

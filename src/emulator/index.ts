@@ -1,4 +1,4 @@
-/** The fleet emulator: a faithful double of the Modal-hosted fleet described in contracts.md. */
+/** The fleet emulator: a faithful double of the Modal-hosted fleet described in docs/fleet.md. */
 export { createEmulator, type CallRecord, type Emulator, type EmulatorOptions, type EmulatorState, type EmulatorStateSnapshot } from './server.ts';
 export { FAULTS, FAULT_HEADER, FAULT_NAMES, type FaultName, type FaultRule } from './faults.ts';
 export { DRIFT_FAULTS, parseDriftSpec, type DriftFaultName, type DriftRule } from './drift.ts';

@@ -1,5 +1,5 @@
 /**
- * Media inputs as the fleet receives them (contracts.md §2.2): data URLs or raw base64, decoded
+ * Media inputs as the fleet receives them (docs/fleet.md §2.2): data URLs or raw base64, decoded
  * with Python's lenient rules, then opened the way ComfyUI/PIL/ffmpeg would open them. Failures
  * are thrown as the Python exceptions the fleet raises, so routes answer with the fleet's bodies.
  */

@@ -2,7 +2,7 @@
  * The fleet emulator: every Modal app of the fleet served at `/{app}/{path}` by one express app,
  * with Modal's own behaviour in front (undeployed apps, 150 s limit → 303 result URLs, cold
  * starts, containers that run one job at a time and scale out at max_inputs — timing.ts) and
- * injectable faults. Built only from contracts.md (via fleet.ts);
+ * injectable faults. Built only from the fleet's code and docs/fleet.md (via fleet.ts);
  * it does not import genprobe's catalog, client or checks, so running those against it
  * cross-checks them.
  */

@@ -1,5 +1,5 @@
 /**
- * Time on the emulated fleet. Every duration is given in fleet seconds (contracts.md §4 doc
+ * Time on the emulated fleet. Every duration is given in fleet seconds (docs/fleet.md §4 doc
  * times, §2.7 cold starts, Modal's 150 s HTTP limit) and multiplied by `timeScale` for the wall
  * clock, so 0.01 turns a 425 s call into 4.25 s.
  *
@@ -11,7 +11,7 @@
  *   ("the autoscaler will spin up new containers when there is no capacity available for new
  *   inputs", Modal's scaling guide);
  * - a new container pays `coldStartSec` first; every request assigned to it waits for that start,
- *   /health and validation errors included (contracts.md §0.10);
+ *   /health and validation errors included (docs/fleet.md §0.10);
  * - serial (the default, and the fleet as built): a container executes ONE request at a time and
  *   the others it holds wait in FIFO order. The handlers are `async def` but call blocking code on
  *   the event loop — `requests` + `time.sleep` polling ComfyUI

@@ -2,7 +2,7 @@ import type { SniffedType } from './types.ts';
 
 /**
  * The real format of a body from its first bytes, never from Content-Type: the fleet serves PNG
- * under `image/jpeg` (contracts.md §0.2) and misnamed .mp4 files that are WebP or PNG (§9.1).
+ * under `image/jpeg` (docs/fleet.md §0.2) and misnamed .mp4 files that are WebP or PNG (§9.1).
  */
 export function sniffMediaType(buf: Uint8Array): SniffedType {
   if (buf.length === 0) return 'empty';

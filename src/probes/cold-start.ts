@@ -1,5 +1,5 @@
 /**
- * Cold/warm classification of one call (contracts.md §2.7: @modal.enter launches ComfyUI before the
+ * Cold/warm classification of one call (docs/fleet.md §2.7: @modal.enter launches ComfyUI before the
  * first request is served; scaledown_window=300 s stops an idle container). Modal does not tell a
  * client whether its request paid a container start, so genprobe infers it from three pieces of
  * evidence, strongest first:

@@ -60,7 +60,7 @@ export interface ProbeRunnerOptions {
 }
 
 /**
- * GET /health is static JSON (contracts.md §2.7), so a warm answer is expected well within the 10 s
+ * GET /health is static JSON (docs/fleet.md §2.7), so a warm answer is expected well within the 10 s
  * the fleet's own API allows it at boot (§0.11); a cold one within a documented container start
  * and that much again; the warm-up deadline (three container starts) is the hard limit.
  */
@@ -78,7 +78,7 @@ export function contractLatencyBudget(entry: EndpointEntry): LatencyBudget {
  * genprobe has not used within its scaledown window (Modal bills the container from boot), plus
  * the endpoint's documented cost per call for the happy path (ENDPOINTS-REFERENCE.md; documented
  * or budgeted time × GPU price when no cost is documented). Negative cases are answered by
- * validation before any GPU work in the fleet (contracts.md §0.8), so they are not estimated —
+ * validation before any GPU work in the fleet (docs/fleet.md §0.8), so they are not estimated —
  * but their real cost, like every retry's, is charged afterwards.
  */
 export function estimateProbeCostUsd(entry: EndpointEntry, kind: ProbeKind, warmUp: boolean, idleMs: (app: AppName) => number | null, priceOf: (app: AppName) => number): number {

@@ -1,6 +1,6 @@
 /**
  * Warm-up before an expensive probe: GET /health on the endpoint's app and on every app it delegates
- * to (the wan faceswap routes call ryla-qwen-image's /batch-video-faceswap, contracts.md §2.2).
+ * to (the wan faceswap routes call ryla-qwen-image's /batch-video-faceswap, docs/fleet.md §2.2).
  * /health is static JSON, but on a cold app it blocks through @modal.enter (§2.7), so it both starts
  * the container and measures how long that took. The warmer also remembers when genprobe last used
  * each app, which the cold/warm classifier compares with the scaledown window.

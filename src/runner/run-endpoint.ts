@@ -153,7 +153,7 @@ function transportCheck(call: CallResult, expectedStatuses?: number[]): CheckRes
   return [fail('transport', `${call.failure.class}: ${call.failure.message}`, { class: call.failure.class, status: call.failure.status ?? call.status })];
 }
 
-/** Modal's answer for an app that is not deployed (contracts.md §1). */
+/** Modal's answer for an app that is not deployed (docs/fleet.md §1). */
 export function isAppNotDeployed(call: CallResult): boolean {
   return call.status === 404 && call.failure?.class === 'modal-platform' && /invalid function call|app for invoked web endpoint is stopped/.test(call.failure.message);
 }
@@ -273,7 +273,7 @@ export async function runEndpoint(entry: EndpointEntry, ctx: RunContext, overrid
   let others: Promise<CaseResult[]> | null = null;
   let notDeployed = false;
   const startOthers = (call: CallResult) => {
-    // An app whose deployment is unknown (contracts.md §1: ryla-lora, ryla-qwen-edit) and that Modal
+    // An app whose deployment is unknown (docs/fleet.md §1: ryla-lora, ryla-qwen-edit) and that Modal
     // says is not deployed is reported as skipped with the reason, not as a contract failure.
     notDeployed = APPS[entry.app].deployed === 'unknown' && entry.lifecycle === 'live' && isAppNotDeployed(call);
     if (notDeployed) return;
@@ -290,7 +290,7 @@ export async function runEndpoint(entry: EndpointEntry, ctx: RunContext, overrid
   };
   const results = first ? [await runCase(entry, first, ctx, override, run, startOthers)] : [];
   if (notDeployed) {
-    run.report.skipReason = `app ${entry.app} is not deployed on this target (its deployment is unknown per contracts.md §1)`;
+    run.report.skipReason = `app ${entry.app} is not deployed on this target (its deployment is unknown per docs/fleet.md §1)`;
     return run;
   }
   if (loraSkip) {

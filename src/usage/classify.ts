@@ -1,5 +1,5 @@
 /**
- * Provider classification for `generation_jobs` rows (contracts.md §7.5–§7.6, fact 12).
+ * Provider classification for `generation_jobs` rows (docs/fleet.md §7.5–§7.6, fact 12).
  *
  * The stored `external_provider` lies: profile pictures run on Modal but are written as 'comfyui',
  * the legacy service writes NULL for both Modal and RunPod jobs. The reliable Modal signal is an

@@ -1,5 +1,5 @@
 /**
- * Modal-versus-ComfyUI usage, read from the platform's `generation_jobs` table (contracts.md
+ * Modal-versus-ComfyUI usage, read from the platform's `generation_jobs` table (docs/fleet.md
  * §7.5–§7.6) and exported as Prometheus gauges over trailing windows.
  *
  * How it treats the platform's database: one or two pooled connections, every read a

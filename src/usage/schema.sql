@@ -1,5 +1,5 @@
 -- Test fixture: the platform's `generation_jobs` table as its migrations define it
--- (libs/data/src/schema/generation-jobs.schema.ts; drizzle/migrations; contracts.md §7.6).
+-- (libs/data/src/schema/generation-jobs.schema.ts; drizzle/migrations; docs/fleet.md §7.6).
 -- genprobe never runs this against the platform: the collector only reads. Tests load it into a
 -- throwaway PostgreSQL so the collector's SQL is exercised against the real column types and enums.
 --

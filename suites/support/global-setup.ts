@@ -11,7 +11,7 @@ export default async function setup(project: TestProject) {
   const timeScale = Number(process.env.GENPROBE_TIME_SCALE ?? (target ? '1' : '0.01'));
   if (!target) {
     const { createEmulator } = await import('../../src/emulator/index.ts');
-    // ryla-lora's deployment is unknown (contracts.md §1); deploy it here so its contract is exercised too.
+    // ryla-lora's deployment is unknown (docs/fleet.md §1); deploy it here so its contract is exercised too.
     const server = await createEmulator({ timeScale, deployed: { 'ryla-lora': true } }).listen(0);
     close = server.close;
     target = `${server.url}/{app}`;

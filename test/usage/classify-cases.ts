@@ -1,4 +1,4 @@
-/** Rows with the answer written by hand (contracts.md §7.5–§7.6), shared by the TS and SQL tests. */
+/** Rows with the answer written by hand (docs/fleet.md §7.5–§7.6), shared by the TS and SQL tests. */
 export interface ProviderCase {
   provider: string | null;
   jobId: string | null;

@@ -30,7 +30,7 @@ describe('storedLabel', () => {
 });
 
 describe('isMislabelled', () => {
-  it('flags the lies of contracts.md §7.5 and nothing we cannot classify', () => {
+  it('flags the lies of docs/fleet.md §7.5 and nothing we cannot classify', () => {
     expect(isMislabelled('comfyui', 'modal')).toBe(true); // profile pictures
     expect(isMislabelled('none', 'modal')).toBe(true); // legacy Modal
     expect(isMislabelled('none', 'runpod')).toBe(true); // legacy RunPod

@@ -52,7 +52,7 @@ export interface JobSpec {
 
 const modalId = () => `modal_${randomUUID()}`;
 
-/** contracts.md §7.5: who writes what. Expected values for these rows are written out by hand in the tests. */
+/** docs/fleet.md §7.5: who writes what. Expected values for these rows are written out by hand in the tests. */
 export const REALISTIC_MIX: JobSpec[] = [
   // Studio, Modal flux path: 'modal' + modal_<uuid>, success leaves completed_at NULL.
   { note: 'studio modal ok', type: 'image_generation', status: 'completed', provider: 'modal', jobId: modalId(), agoMin: 20, started: true, completedAfterSec: null, updatedAfterSec: 60 },
