@@ -24,8 +24,9 @@ import { overheadBench } from './overhead.bench.ts';
 import { slotWaitBench } from './slot-wait.bench.ts';
 import { pixelCalibrationBench } from './pixel-calibration.bench.ts';
 import { consumersBench } from './consumers.bench.ts';
+import { reviewBench } from './review.bench.ts';
 
-export const BENCHMARKS: Benchmark[] = [overheadBench, faceBench, faceRssBench, gateBench, slotWaitBench, metricsBench, mp4RssBench, falseAlarmsBench, consumersBench, hostileMediaBench, fuzzBench, pixelCalibrationBench];
+export const BENCHMARKS: Benchmark[] = [overheadBench, faceBench, faceRssBench, gateBench, slotWaitBench, metricsBench, mp4RssBench, falseAlarmsBench, consumersBench, hostileMediaBench, fuzzBench, pixelCalibrationBench, reviewBench];
 
 interface RecordedResult extends BenchResult {
   title: string;

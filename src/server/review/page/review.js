@@ -94,9 +94,13 @@
   }
 
   async function load() {
+    performance.mark('review-fetch');
     const res = await fetch('/api/review/matrix', { credentials: 'same-origin', cache: 'no-store' });
     if (!res.ok) return notice(`could not load the matrix: HTTP ${res.status}`);
-    render(await res.json());
+    const matrix = await res.json();
+    performance.mark('review-fetched');
+    render(matrix);
+    performance.mark('review-rendered');
     document.body.dataset.loaded = 'true';
   }
 
