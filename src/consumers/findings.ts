@@ -38,6 +38,8 @@ export interface ConsumerFinding {
   path: string;
   /** The request field (or header, prefixed `header:`) the finding is about. */
   field?: string;
+  /** Why, when genprobe knows a fixed reason (e.g. `copy-loop-drop`): waivers can match on it. */
+  cause?: string;
   message: string;
   expected?: unknown;
   measured?: unknown;

@@ -15,14 +15,16 @@ export type VerifyLevel = 'static' | 'live';
 /**
  * Every consumer finding is reported under one check name, `consumer-contract`, with the finding
  * code (and the field) as its machine-readable finding: a waiver names `check: consumer-contract`
- * and `finding: {code: field-unknown, params: {field: pulid_strength}}`. The message starts with
+ * and `finding: {code: field-unknown, params: {field: pulid_strength}}` (or `{cause: copy-loop-drop}`
+ * for the cost headers the fleet drops). The message starts with
  * the code so people (and message-matching waivers) see the class at once.
  */
 export const CONSUMER_CHECK: CheckName = 'consumer-contract';
 
 type ConsumerCheck = ReportedCheck & { finding?: { code: string; params?: Record<string, string | number> } };
 
-function reported(code: FindingCode, verdict: ReportedCheck['verdict'], message: string, caseName: string, extra: { field?: string; measured?: unknown; expected?: unknown } = {}): ReportedCheck {
+function reported(code: FindingCode, verdict: ReportedCheck['verdict'], message: string, caseName: string, extra: { field?: string; cause?: string; measured?: unknown; expected?: unknown } = {}): ReportedCheck {
+  const params = { ...(extra.field ? { field: extra.field } : {}), ...(extra.cause ? { cause: extra.cause } : {}) };
   const check: ConsumerCheck = {
     check: CONSUMER_CHECK,
     verdict,
@@ -30,7 +32,7 @@ function reported(code: FindingCode, verdict: ReportedCheck['verdict'], message:
     measured: extra.measured,
     expected: extra.expected,
     case: caseName,
-    finding: extra.field ? { code, params: { field: extra.field } } : { code },
+    finding: Object.keys(params).length ? { code, params } : { code },
   };
   return check;
 }

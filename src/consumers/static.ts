@@ -19,7 +19,7 @@ class CallCheck {
     readonly consumer: string,
     readonly call: ConsumerCall,
   ) {}
-  add(code: FindingCode, message: string, extra: { field?: string; expected?: unknown; measured?: unknown; severity?: Severity } = {}): void {
+  add(code: FindingCode, message: string, extra: { field?: string; cause?: string; expected?: unknown; measured?: unknown; severity?: Severity } = {}): void {
     if (this.findings.some((f) => f.code === code && f.field === extra.field)) return;
     const { severity, ...rest } = extra;
     this.findings.push({ code, severity: severity ?? (WARN_CODES.has(code) ? 'warn' : 'fail'), consumer: this.consumer, method: this.call.method, app: this.call.app, path: this.call.path, message, ...rest });
@@ -197,7 +197,7 @@ function checkReads(chk: CallCheck, facts: RouteFacts): void {
   const dropped = missing.filter((h) => facts.droppedHeaders.has(h));
   const never = missing.filter((h) => !facts.droppedHeaders.has(h));
   // The cost headers are one defect (one copy loop), so one finding per call, not one per header.
-  if (dropped.length) chk.add('header-never-sent', `${chk.who} reads ${dropped.join(', ')} from ${call.path}: the handler sets ${dropped.length > 1 ? 'them' : 'it'} but the route's case-sensitive copy loop drops ${dropped.length > 1 ? 'them' : 'it'} (only /flux-pulid sends the cost headers; ${entry.source})`, { field: `header:${dropped.join('|')}` });
+  if (dropped.length) chk.add('header-never-sent', `${chk.who} reads ${dropped.join(', ')} from ${call.path}: the handler sets ${dropped.length > 1 ? 'them' : 'it'} but the route's case-sensitive copy loop drops ${dropped.length > 1 ? 'them' : 'it'} (only /flux-pulid sends the cost headers; ${entry.source})`, { field: `header:${dropped.join('|')}`, cause: 'copy-loop-drop' });
   for (const h of never) chk.add('header-never-sent', `${chk.who} reads ${h} from ${call.path}, which never sends it${COST_HEADERS.includes(h) ? ' (only /flux-pulid sends the cost headers)' : ''}`, { field: `header:${h}` });
   const clean = missing.length === 0;
   chk.ran(['body-kind-mismatch', 'header-never-sent'], clean ? `reads ${call.reads.body} body${call.reads.headers.length ? ` and ${call.reads.headers.join(', ')}` : ''}, which ${call.path} sends` : `reads checked against what ${call.path} sends`);
