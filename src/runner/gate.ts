@@ -116,6 +116,9 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
     retry: new RetryBudget(config.gate.retryBudget, config.gate.retriesPerCall),
     appLimit,
     global: new Semaphore(config.gate.concurrency),
+    // Checks run on this one thread: one case's at a time, the longest chain's first, so the
+    // slowest chain's checks never wait behind a cheap endpoint's face check.
+    cpu: new Semaphore(1),
     // The happy path carries its endpoint's whole chain; an error case is a few seconds of validation.
     priorityOf: (entry: EndpointEntry, kind: CaseKind) => (kind === 'happy' ? plan.chainSec.get(entry.id) ?? 0 : NEGATIVE_CASE_SEC),
     // Waiting for a lane is planned (an app's chains share its lanes): a case waits up to twice the

@@ -43,6 +43,8 @@ export interface RunContext {
   priorityOf?: (entry: EndpointEntry, kind: CaseKind) => number;
   /** How long a case may wait for its slots before it is given up unsent; default its call deadline. */
   patienceMs?: (entry: EndpointEntry) => number;
+  /** One case's output checks at a time (they share the thread with the calls in flight); by priorityOf. */
+  cpu?: Semaphore;
   /** Every wait for slots, for metrics (`timedOut`: the patience ran out and the call was not sent). */
   onSlotWait?: (app: string, waitedMs: number, timedOut: boolean) => void;
   /** How the caller knows whether the app was warm (the gate: first call per app is cold). */
@@ -174,36 +176,43 @@ async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunConte
     const kind = planned.kind === 'removed' ? 'removed' : 'negative';
     if (!checks.length) checks.push(...runErrorCaseChecks(planned.errorCase, response, { kind, stillListedBy: entry.stillListedBy }));
   } else if (!checks.length) {
-    const parsed = entry.request.safeParse(req.body);
-    const request = parsed.success ? parsed.data : (req.body as Record<string, unknown>);
-    const output = await runOutputChecks({ output: entry.output, headers: entry.headers, request, inputs: inputInfo(req.media), response });
-    // A registered route recorded as failing today is judged as one that must work; its failure
-    // is the route-broken class (its own check name, so one waiver can target it).
-    checks.push(...(entry.asBuiltFailure ? output.map((c) => (c.check === 'status' ? checkRouteBroken(call.status, call.body, entry.asBuiltFailure) : c)) : output));
-    const decoded = !checks.some((c) => c.verdict === 'fail' && ['status', 'route-broken', 'media-type', 'decodable'].includes(c.check));
-    if (entry.face && decoded && ctx.faceCheck && entry.output.kind !== 'json') {
-      const reference = req.media[entry.face.referenceField]?.bytes;
-      if (reference) {
-        run.reference = reference;
-        checks.push(
-          ...(await ctx.faceCheck({ output: call.body, outputKind: entry.output.kind, reference, targetPct: override.faceTargetPct ?? entry.face.target[0], sampleFrames: ctx.face.sampleFrames, minFaceShare: ctx.face.minFaceShare, embedder: ctx.face.embedder })),
-        );
-      } else {
-        checks.push(fail('face-present', `request has no reference media in field "${entry.face.referenceField}"`));
+    // Output, face and pixel checks share this process's one thread with the calls still in
+    // flight: one case's checks at a time, the longest chain's first (ctx.cpu).
+    const releaseCpu = ctx.cpu ? await ctx.cpu.acquire({ priority: ctx.priorityOf?.(entry, planned.kind) ?? 0 }) : null;
+    try {
+      const parsed = entry.request.safeParse(req.body);
+      const request = parsed.success ? parsed.data : (req.body as Record<string, unknown>);
+      const output = await runOutputChecks({ output: entry.output, headers: entry.headers, request, inputs: inputInfo(req.media), response });
+      // A registered route recorded as failing today is judged as one that must work; its failure
+      // is the route-broken class (its own check name, so one waiver can target it).
+      checks.push(...(entry.asBuiltFailure ? output.map((c) => (c.check === 'status' ? checkRouteBroken(call.status, call.body, entry.asBuiltFailure) : c)) : output));
+      const decoded = !checks.some((c) => c.verdict === 'fail' && ['status', 'route-broken', 'media-type', 'decodable'].includes(c.check));
+      if (entry.face && decoded && ctx.faceCheck && entry.output.kind !== 'json') {
+        const reference = req.media[entry.face.referenceField]?.bytes;
+        if (reference) {
+          run.reference = reference;
+          checks.push(
+            ...(await ctx.faceCheck({ output: call.body, outputKind: entry.output.kind, reference, targetPct: override.faceTargetPct ?? entry.face.target[0], sampleFrames: ctx.face.sampleFrames, minFaceShare: ctx.face.minFaceShare, embedder: ctx.face.embedder })),
+          );
+        } else {
+          checks.push(fail('face-present', `request has no reference media in field "${entry.face.referenceField}"`));
+        }
       }
-    }
-    if (decoded && ctx.golden !== false && (entry.output.kind === 'png' || entry.output.kind === 'jpeg') && typeof req.body.seed === 'number') {
-      const goldenFile = path.join(ctx.gate.goldenDir, `${entry.id}.png`);
-      if (ctx.updateGolden) {
-        mkdirSync(path.dirname(goldenFile), { recursive: true });
-        writeFileSync(goldenFile, call.body);
-      } else if (existsSync(goldenFile)) {
-        const g = await checkGolden(call.body, readFileSync(goldenFile), { onDrift: ctx.gate.goldenDrift });
-        checks.push(...(Array.isArray(g) ? g : [g]));
+      if (decoded && ctx.golden !== false && (entry.output.kind === 'png' || entry.output.kind === 'jpeg') && typeof req.body.seed === 'number') {
+        const goldenFile = path.join(ctx.gate.goldenDir, `${entry.id}.png`);
+        if (ctx.updateGolden) {
+          mkdirSync(path.dirname(goldenFile), { recursive: true });
+          writeFileSync(goldenFile, call.body);
+        } else if (existsSync(goldenFile)) {
+          const g = await checkGolden(call.body, readFileSync(goldenFile), { onDrift: ctx.gate.goldenDrift });
+          checks.push(...(Array.isArray(g) ? g : [g]));
+        }
       }
+      checks.push(checkLatency(call.totalMs, { warmSec: latencyBudgetSec(entry, 'warm'), coldSec: latencyBudgetSec(entry, 'cold'), hardSec: hardLimitSec(entry) }, start, ctx.target.timeScale, ctx.target.overheadMs));
+      if (call.status !== null && call.status < 300 && call.body.length) run.output = { body: call.body, sniffedType: call.sniffedType };
+    } finally {
+      releaseCpu?.();
     }
-    checks.push(checkLatency(call.totalMs, { warmSec: latencyBudgetSec(entry, 'warm'), coldSec: latencyBudgetSec(entry, 'cold'), hardSec: hardLimitSec(entry) }, start, ctx.target.timeScale, ctx.target.overheadMs));
-    if (call.status !== null && call.status < 300 && call.body.length) run.output = { body: call.body, sniffedType: call.sniffedType };
   }
 
   // Charged from genprobe's clock; an X-Cost-USD that cannot be right for that time is a finding.
