@@ -92,6 +92,26 @@ export function fleetOverview(): Dashboard {
             thresholds: [['green', null], ['orange', 1]],
             decimals: 0,
           }),
+          stat('Endpoints down', [prom(`count(max by (endpoint) (${M.endpointState.name}{${F},state="down"}) == 1) or vector(0)`, { instant: true })], {
+            description: 'Endpoints whose state is down: failuresToDown failed probes in a row (a single failure is only pending). What GenprobeEndpointDown pages on.',
+            thresholds: [['green', null], ['red', 1]],
+            decimals: 0,
+          }),
+          stat('Pending or degraded', [prom(`count(max by (endpoint) (${M.endpointState.name}{${F},state=~"pending|degraded"}) == 1) or vector(0)`, { instant: true })], {
+            description: 'Endpoints failing but not yet confirmed (pending), or working slower than their budget or with a warning (degraded).',
+            thresholds: [['green', null], ['orange', 1]],
+            decimals: 0,
+          }),
+          stat('In maintenance', [prom(`count(max by (endpoint) (${M.endpointState.name}{${F},state="maintenance"}) == 1) or vector(0)`, { instant: true })], {
+            description: 'Endpoints whose last probe ran inside a maintenance window: recorded, not counted, alerts silent.',
+            thresholds: [['green', null], ['blue', 1]],
+            decimals: 0,
+          }),
+          stat('Prober online', [prom(`min(${M.proberOnline.name})`, { instant: true })], {
+            description: 'Whether the prober reached its canaries at its last self-check; 0 means its unanswered probes are recorded as prober-offline.',
+            thresholds: [['red', null], ['green', 1]],
+            mappings: { '0': { text: 'offline', color: 'red' }, '1': { text: 'online', color: 'green' } },
+          }),
         ],
       },
       {
