@@ -36,6 +36,11 @@ describe('recurring maintenance windows in config', () => {
     expect(inMaintenance(config.maintenance, 'ryla-flux', at(iso)) !== undefined).toBe(inside);
   });
 
+  it('the calendar lists an open recurring window with its start and end', () => {
+    const cal = new MaintenanceCalendar(config.maintenance, () => at('2026-01-06T01:45:00Z'));
+    expect(cal.active()).toEqual([{ id: 'config:0', source: 'config', apps: ['ryla-flux'], reason: 'weekly deploy', start: at('2026-01-06T01:00:00Z'), until: at('2026-01-06T02:30:00Z') }]);
+  });
+
   it('ends at start + duration, and only covers its apps', () => {
     expect(new Date(windowEnd(w, at('2026-01-06T01:45:00Z'))!).toISOString()).toBe('2026-01-06T02:30:00.000Z');
     expect(inMaintenance(config.maintenance, 'ryla-wan26', at('2026-01-06T01:45:00Z'))).toBeUndefined();

@@ -5,6 +5,7 @@
  * on their own at their deadline, so a pipeline that dies mid-deploy cannot silence alerts forever.
  */
 import { randomUUID } from 'node:crypto';
+import { parseDurationMs } from '../config/duration.ts';
 import { windowEnd, type MaintenanceWindow } from '../config/maintenance.ts';
 
 export interface ActiveWindow {
@@ -63,7 +64,8 @@ export class MaintenanceCalendar {
     const fromConfig = this.#config.flatMap((w, i): ActiveWindow[] => {
       const until = windowEnd(w, now);
       if (until === undefined) return [];
-      return [{ id: `config:${i}`, source: 'config', apps: w.apps ?? null, reason: w.reason, start: 'cron' in w ? null : Date.parse(w.start), until }];
+      const start = 'cron' in w ? until - (parseDurationMs(w.duration) ?? 0) : Date.parse(w.start);
+      return [{ id: `config:${i}`, source: 'config', apps: w.apps ?? null, reason: w.reason, start, until }];
     });
     return [...fromConfig, ...this.#api.values()];
   }
