@@ -234,6 +234,7 @@ test('failures in a row turn the state down, and a maintenance window opened by 
   // The previous test's fault rule has no limit: flux keeps failing, and three failures in a row are down.
   await expect(flux.locator('.state')).toHaveText('down', { timeout: 60_000 });
   await expect(flux.locator('.state')).toHaveClass(/state-down/);
+  await expect(page.locator('#summary [data-state-count="down"]')).toHaveText(/^\d+ down$/);
   await expect(page.locator('#maintenance')).toBeHidden();
 
   const opened = await run(['maintenance', 'start', '--app', 'ryla-flux', '--for', '20m', '--reason', 'deploy 1.2.3', '--server', base]);

@@ -259,6 +259,10 @@
     const s = document.getElementById('summary');
     s.replaceChildren();
     for (const v of ['fail', 'warn', 'pass', 'skipped', 'pending']) if (counts[v]) s.append(el('span', { class: `badge badge-${v}` }, `${counts[v]} ${v}`));
+    // The endpoint states that need a look (the verdicts above are of the last probe only).
+    const states = {};
+    for (const ep of endpoints) if (ep.state) states[ep.state.state] = (states[ep.state.state] || 0) + 1;
+    for (const st of ['down', 'pending', 'degraded', 'maintenance']) if (states[st]) s.append(el('span', { class: `state state-${st}`, 'data-state-count': st }, `${states[st]} ${st}`));
   }
 
   function render() {
