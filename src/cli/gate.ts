@@ -116,6 +116,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
   if (rerun) ({ only, tags } = rerun);
   if (values.review !== undefined && !isSafeName(values.review)) throw new ConfigError(`--review: a label is letters, digits, '.', '_' and '-', got "${values.review}"`);
   if (values['force-cache'] && !values.cache) throw new ConfigError('--force-cache needs --cache');
+  if (values.cache && values['update-golden']) throw new ConfigError('--update-golden needs fresh outputs: drop --cache');
   if (values.cache) assertCacheAllowed(process.env, values['force-cache']);
   const { repeat, minPassRate } = parseRepeatFlags(values.repeat, values['min-pass-rate']);
   if (values.fault && !values.emulator) throw new Error('--fault needs --emulator (faults are injected by the bundled emulator)');

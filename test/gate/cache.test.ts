@@ -80,6 +80,9 @@ describe('gate --cache', () => {
     expect(forced.code, forced.stdout + forced.stderr).toBe(0);
     const alone = await gate(w, ['--force-cache', '--only', 'flux']);
     expect(alone.code).toBe(2);
+    const golden = await gate(w, ['--cache', '--update-golden', '--only', 'flux']);
+    expect(golden.code).toBe(2);
+    expect(golden.stderr).toMatch(/--update-golden needs fresh outputs/);
   }, 240_000);
 });
 
