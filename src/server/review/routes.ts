@@ -103,37 +103,44 @@ export function registerReview(app: Express, opts: ReviewOptions): void {
     res.sendFile(store.outputPath(run, out));
   });
 
-  app.post('/api/review/accept', json, (req, res) => {
-    const body = parse(acceptSchema, req, res);
-    if (!body) return;
-    const found = existsSync(store.runDir(body.run)) ? store.endpoint(body.run, body.endpoint) : undefined;
-    if (!found?.report) return void res.status(404).json({ error: 'no such cell' });
-    const judged = rejudge(found.report, waivers(), found.index.target);
-    const failing = judged.cases.flatMap((c) => c.checks).filter((c) => c.verdict === 'fail' && !c.waived);
-    if (!failing.length) return void res.status(409).json({ error: 'the cell has no unwaived failure to accept' });
-    const expires = body.expires ?? expiryInDays(30);
-    const add: Waiver[] = failing.map((c) => ({ endpoint: body.endpoint, check: c.check, ...(c.finding ? { finding: { code: c.finding.code, ...(c.finding.params ? { params: c.finding.params } : {}) } } : {}), reason: body.reason, expires }));
-    try {
-      const added = appendWaivers(opts.waiversFile, add);
-      opts.log?.({ event: 'review-accept', run: body.run, endpoint: body.endpoint, waivers: added.length });
-      res.status(201).json({ added, file: opts.waiversFile });
-    } catch (err) {
-      res.status(400).json({ error: (err as Error).message.slice(0, 500) });
-    }
-  });
+  app.post('/api/review/accept', json, (req, res) => accept(opts, waivers, req, res));
+  app.post('/api/review/golden', json, (req, res) => makeGolden(opts, waivers, req, res));
+}
 
-  app.post('/api/review/golden', json, (req, res) => {
-    const body = parse(goldenSchema, req, res);
-    if (!body) return;
-    const found = existsSync(store.runDir(body.run)) ? store.endpoint(body.run, body.endpoint) : undefined;
-    if (!found?.report || !found.output) return void res.status(404).json({ error: 'no such cell or no output' });
-    if (!['png', 'jpeg'].includes(found.output.sniffedType)) return void res.status(409).json({ error: 'the drift check compares still images (PNG/JPEG) only' });
-    if (rejudge(found.report, waivers(), found.index.target).verdict === 'fail') return void res.status(409).json({ error: 'only a passing output can become the golden' });
-    mkdirSync(opts.goldenDir, { recursive: true });
-    // The layout `gate --update-golden` writes: <goldenDir>/<id>.png holding the output's bytes.
-    const file = path.join(opts.goldenDir, `${body.endpoint}.png`);
-    writeFileSync(file, readFileSync(store.outputPath(body.run, found.output)));
-    opts.log?.({ event: 'review-golden', run: body.run, endpoint: body.endpoint });
-    res.status(201).json({ golden: file });
-  });
+/** Accept a failing cell: one waiver per unwaived failing check, written as `genprobe waive` writes them. */
+function accept(opts: ReviewOptions, waivers: () => Waiver[], req: Request, res: Response): void {
+  const { store } = opts;
+  const body = parse(acceptSchema, req, res);
+  if (!body) return;
+  const found = existsSync(store.runDir(body.run)) ? store.endpoint(body.run, body.endpoint) : undefined;
+  if (!found?.report) return void res.status(404).json({ error: 'no such cell' });
+  const judged = rejudge(found.report, waivers(), found.index.target);
+  const failing = judged.cases.flatMap((c) => c.checks).filter((c) => c.verdict === 'fail' && !c.waived);
+  if (!failing.length) return void res.status(409).json({ error: 'the cell has no unwaived failure to accept' });
+  const expires = body.expires ?? expiryInDays(30);
+  const add: Waiver[] = failing.map((c) => ({ endpoint: body.endpoint, check: c.check, ...(c.finding ? { finding: { code: c.finding.code, ...(c.finding.params ? { params: c.finding.params } : {}) } } : {}), reason: body.reason, expires }));
+  try {
+    const added = appendWaivers(opts.waiversFile, add);
+    opts.log?.({ event: 'review-accept', run: body.run, endpoint: body.endpoint, waivers: added.length });
+    res.status(201).json({ added, file: opts.waiversFile });
+  } catch (err) {
+    res.status(400).json({ error: (err as Error).message.slice(0, 500) });
+  }
+}
+
+/** Make a passing still image the golden of the drift check. */
+function makeGolden(opts: ReviewOptions, waivers: () => Waiver[], req: Request, res: Response): void {
+  const { store } = opts;
+  const body = parse(goldenSchema, req, res);
+  if (!body) return;
+  const found = existsSync(store.runDir(body.run)) ? store.endpoint(body.run, body.endpoint) : undefined;
+  if (!found?.report || !found.output) return void res.status(404).json({ error: 'no such cell or no output' });
+  if (!['png', 'jpeg'].includes(found.output.sniffedType)) return void res.status(409).json({ error: 'the drift check compares still images (PNG/JPEG) only' });
+  if (rejudge(found.report, waivers(), found.index.target).verdict === 'fail') return void res.status(409).json({ error: 'only a passing output can become the golden' });
+  mkdirSync(opts.goldenDir, { recursive: true });
+  // The layout `gate --update-golden` writes: <goldenDir>/<id>.png holding the output's bytes.
+  const file = path.join(opts.goldenDir, `${body.endpoint}.png`);
+  writeFileSync(file, readFileSync(store.outputPath(body.run, found.output)));
+  opts.log?.({ event: 'review-golden', run: body.run, endpoint: body.endpoint });
+  res.status(201).json({ golden: file });
 }
