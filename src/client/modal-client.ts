@@ -490,6 +490,9 @@ export class ModalClient {
         const refused = await this.#refuseRedirect(new URL(targetUrl), next, guard);
         if (deadline.signal.aborted) return abortFailure();
         if (refused) return fail('modal-platform', `redirect ${res.statusCode} on hop ${hops.length} to ${this.redact(redactUrl(next.href))} refused: ${refused}`);
+        // undici frees the drained connection a loop turn after the body ends; sent sooner, the next
+        // hop would open a second connection, and its set-up would count in the call's latency.
+        if (next.origin === new URL(url).origin) await nextLoopTurn();
         // Modal's result URL must be fetched with GET; re-POSTing gets `modal-http: bad redirect method`.
         url = next.href;
         method = 'GET';

@@ -11,6 +11,7 @@ import { ModalClient } from './modal-client.ts';
 
 let server: http.Server;
 let port = 0;
+let connections = 0;
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     req.resume();
@@ -19,6 +20,7 @@ beforeAll(async () => {
       setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('done'), 200);
     });
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as net.AddressInfo).port;
 });
@@ -57,5 +59,13 @@ describe('latency is taken where the bytes move', () => {
     expect(r.hops.map((h) => h.status)).toEqual([303, 200]);
     expect(r.hops[1].startedAtMs).toBeGreaterThanOrEqual(r.hops[0].waitMs);
     expect(r.totalMs).toBeGreaterThanOrEqual(r.hops[1].startedAtMs + 199);
+  });
+
+  it('sends a same-origin hop on the connection the 303 came on, not a new one whose set-up would count', async () => {
+    const before = connections;
+    const client = new ModalClient({ targetTemplate: `http://127.0.0.1:${port}/{app}` });
+    const r = await client.call({ app: 'app', path: '/hop', method: 'POST', json: {}, deadlineMs: 20_000 });
+    expect(r.status).toBe(200);
+    expect(connections - before).toBe(1);
   });
 });
