@@ -15,6 +15,12 @@ import { decodeRgb, DETECT_MAX_SIDE, FaceError, rgbFromRaw, type RgbImage } from
  * decoder keeps one RGBA canvas of this size, so it bounds the face check's memory for animations.
  */
 export const FACE_MAX_FRAME_PIXELS = 16_000_000;
+/**
+ * Time the sampled WebP frames may take to render, from the first request (a frame far from its keyframe
+ * re-renders every frame in between; 2000 frames of a 16 MP canvas would take minutes). Past it, the next
+ * frame is that frame's `undecodable` finding and the check ends with what it has.
+ */
+export const FACE_WEBP_RENDER_DEADLINE_MS = 60_000;
 
 export interface SampledFrame {
   /** 0-based index of the frame in the source. */
@@ -84,12 +90,14 @@ export function streamAnimatedRgb(
     throw new Error(`animation frames are ${layout.canvasWidth}×${layout.canvasHeight}, above the face check's ${maxFramePixels / 1e6} MP per-frame limit; not decoded`);
   }
   const wanted = frameIndices(total, maxFrames);
-  const rendered = webpFrames(bytes, wanted, { maxPixels: maxFramePixels });
+  let rendered: AsyncGenerator<{ index: number; width: number; height: number; data: Buffer }> | undefined;
+  const start = () => webpFrames(bytes, wanted, { maxPixels: maxFramePixels, deadline: performance.now() + FACE_WEBP_RENDER_DEADLINE_MS });
   const frames = wanted.map((index): StreamedFrame => ({
     index,
     rgb: async () => {
       let next: IteratorResult<{ index: number; width: number; height: number; data: Buffer }>;
       try {
+        rendered ??= start();
         next = await rendered.next();
       } catch (err) {
         throw new FaceError('undecodable', `frame ${index} of the animation does not decode: ${(err as Error).message}`);
