@@ -15,7 +15,7 @@ import { EMULATOR_OVERHEAD_MS } from '../src/cli/target.ts';
 import { CATALOG } from '../src/catalog/index.ts';
 import { parseConfig, type GenprobeConfig } from '../src/config/index.ts';
 import { faceMatchCheck } from '../src/face/check.ts';
-import type { EndpointReport, GateReport } from '../src/runner/report.ts';
+import type { EndpointReport, GateReport } from '../src/report/types.ts';
 import { runGate, selectEndpoints } from '../src/runner/gate.ts';
 import { planGate } from '../src/runner/schedule.ts';
 import { round, withEmulatorProcess, type BenchContext, type Benchmark, type BenchResult, type BenchEmulator } from './lib.ts';

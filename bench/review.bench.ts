@@ -14,7 +14,7 @@ import sharp from 'sharp';
 import { liveEndpoints } from '../src/catalog/index.ts';
 import type { EndpointEntry } from '../src/catalog/types.ts';
 import { runFfmpeg } from '../src/media/frames.ts';
-import type { EndpointReport, GateReport } from '../src/runner/report.ts';
+import type { EndpointReport, GateReport } from '../src/report/types.ts';
 import { listen } from '../src/server/app.ts';
 import { registerReview } from '../src/server/review/routes.ts';
 import { ReviewStore } from '../src/server/review/store.ts';

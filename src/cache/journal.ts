@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../config/index.ts';
-import type { EndpointReport } from '../runner/report.ts';
+import type { EndpointReport } from '../report/types.ts';
 
 export interface RunJournal {
   version: 1;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getEndpoint } from '../catalog/index.ts';
 import { parseConfig } from '../config/index.ts';
-import type { CaseReport, EndpointReport } from '../runner/report.ts';
+import type { CaseReport, EndpointReport } from '../report/types.ts';
 import { canonicalJson, resultCacheKey } from './key.ts';
 import { isErrorResult, ResultCache } from './store.ts';
 

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { EndpointReport } from '../runner/report.ts';
+import type { EndpointReport } from '../report/types.ts';
 import type { EndpointRun } from '../runner/run-endpoint.ts';
 
 export interface CacheOptions {

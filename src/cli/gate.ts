@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../config/index.ts';
 import { formatRepeat, MAX_REPEAT, type RepeatedReport } from '../runner/repeat.ts';
 import { assertCacheAllowed, failedIds, withoutWaivers, gateResultStore, JournalWriter, readJournal, stateDir, type CachedReport } from '../cache/index.ts';
 import type { GenprobeConfig } from '../config/index.ts';
-import type { EndpointReport } from '../runner/report.ts';
+import type { EndpointReport } from '../report/types.ts';
 import { isSafeName, ReviewStore } from '../server/review/store.ts';
 import path from 'node:path';
 import { formatEndpointLine, formatSummary, parseReportSpec, writeReports } from '../reporters/index.ts';

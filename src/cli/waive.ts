@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.ts';
-import type { Waiver } from '../runner/report.ts';
+import type { Waiver } from '../report/types.ts';
 import { appendWaivers, expiryInDays } from '../waivers/write.ts';
 
 export const WAIVE_HELP = `genprobe waive --endpoint ID --check NAME --reason TEXT [options]

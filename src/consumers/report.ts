@@ -5,7 +5,7 @@
  * unchanged.
  */
 import type { CheckName } from '../checks/types.ts';
-import type { EndpointReport, EndpointVerdict, GateReport, ReportedCheck, Waiver } from '../runner/report.ts';
+import type { EndpointReport, EndpointVerdict, GateReport, ReportedCheck, Waiver } from '../report/types.ts';
 import { settleVerdicts } from '../runner/verdict.ts';
 import { applyWaivers } from '../waivers/index.ts';
 import { callId, type CallVerdict, type FindingCode } from './findings.ts';

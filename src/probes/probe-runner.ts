@@ -17,7 +17,7 @@ import type { ModalClient } from '../client/index.ts';
 import type { CallRequest } from '../client/modal-client.ts';
 import type { CallResult } from '../client/types.ts';
 import { inMaintenance, type GenprobeConfig, type ProbeKind } from '../config/index.ts';
-import type { EndpointReport, ReportedCheck, Waiver } from '../runner/report.ts';
+import type { EndpointReport, ReportedCheck, Waiver } from '../report/types.ts';
 import { RetryBudget } from '../runner/retry.ts';
 import { deadlineMs, runEndpoint, type EndpointRun, type FaceCheck, type RunContext } from '../runner/run-endpoint.ts';
 import { Semaphore } from '../runner/semaphore.ts';

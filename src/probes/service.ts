@@ -7,7 +7,7 @@ import { CATALOG, liveEndpoints } from '../catalog/index.ts';
 import type { EndpointEntry } from '../catalog/types.ts';
 import { ModalClient } from '../client/index.ts';
 import type { GenprobeConfig, ProbeKind } from '../config/index.ts';
-import type { Waiver } from '../runner/report.ts';
+import type { Waiver } from '../report/types.ts';
 import type { FaceCheck } from '../runner/run-endpoint.ts';
 import { GENPROBE_VERSION } from '../runner/gate.ts';
 import type { UsageCollector } from '../usage/collector.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EndpointReport, GateReport, ReportedCheck } from '../runner/report.ts';
+import type { EndpointReport, GateReport, ReportedCheck } from '../report/types.ts';
 import { formatEndpointLine, formatSummary } from './console.ts';
 
 const waived = { reason: 'known', expires: '2027-03-31', waiver: '* / cost-headers / cost-headers-dropped' };

@@ -1,4 +1,4 @@
-import type { EndpointReport, GateReport, KnownDefect, ReportedCheck } from '../runner/report.ts';
+import type { EndpointReport, GateReport, KnownDefect, ReportedCheck } from '../report/types.ts';
 
 const useColor = () => process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: number, s: string) => (useColor() ? `\u001b[${code}m${s}\u001b[0m` : s);

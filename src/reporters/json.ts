@@ -1,4 +1,4 @@
-import type { GateReport } from '../runner/report.ts';
+import type { GateReport } from '../report/types.ts';
 
 /** The stable JSON format (schemaVersion 1), documented in README "Report format". */
 export function renderJson(report: GateReport): string {

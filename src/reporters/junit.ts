@@ -1,4 +1,4 @@
-import type { GateReport } from '../runner/report.ts';
+import type { GateReport } from '../report/types.ts';
 
 function esc(s: string): string {
   // XML 1.0 forbids most control characters even when escaped; error bodies are untrusted.

@@ -1,4 +1,4 @@
-import type { EndpointVerdict, GateReport } from '../runner/report.ts';
+import type { EndpointVerdict, GateReport } from '../report/types.ts';
 
 const ICON: Record<EndpointVerdict, string> = { pass: '✅', fail: '❌', warn: '⚠️', waived: '🟡', skipped: '⏭️' };
 

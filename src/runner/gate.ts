@@ -8,7 +8,7 @@ import type { StartType } from '../checks/latency.ts';
 import { ModalClient } from '../client/index.ts';
 import { ConfigError, type GenprobeConfig } from '../config/index.ts';
 import { applyWaivers, knownDefects, loadWaivers } from '../waivers/index.ts';
-import type { CaseKind, EndpointReport, EndpointVerdict, GateReport, Waiver } from './report.ts';
+import type { CaseKind, EndpointReport, EndpointVerdict, GateReport, Waiver } from '../report/types.ts';
 import { RetryBudget } from './retry.ts';
 import { deadlineMs, runEndpoint, type EndpointRun, type FaceCheck } from './run-endpoint.ts';
 import { runRepeated, settleRepeat } from './repeat.ts';

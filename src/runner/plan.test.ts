@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getEndpoint } from '../catalog/index.ts';
 import { contractChecks, contractGaps, planContract } from './plan.ts';
-import type { ReportedCheck } from './report.ts';
+import type { ReportedCheck } from '../report/types.ts';
 
 const check = (name: string, verdict: ReportedCheck['verdict'] = 'pass', waived = false): ReportedCheck =>
   ({ check: name, verdict, message: `${name} ${verdict}`, case: 'x', ...(waived ? { waived: { reason: 'r', expires: '2027-03-31' } } : {}) }) as ReportedCheck;

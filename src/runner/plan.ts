@@ -7,7 +7,7 @@
 import type { EndpointEntry, ErrorCase, SampleRequest } from '../catalog/types.ts';
 import type { CheckName } from '../checks/types.ts';
 import type { EndpointOverride } from '../config/endpoint.ts';
-import type { CaseKind, CaseReport } from './report.ts';
+import type { CaseKind, CaseReport } from '../report/types.ts';
 
 export interface PlannedCase {
   name: string;

@@ -14,7 +14,7 @@
  */
 import type { EndpointEntry } from '../catalog/types.ts';
 import type { EndpointOverride } from '../config/endpoint.ts';
-import type { EndpointReport, EndpointVerdict } from './report.ts';
+import type { EndpointReport, EndpointVerdict } from '../report/types.ts';
 import { runEndpoint, type EndpointRun, type RunContext } from './run-endpoint.ts';
 
 export interface RepeatSummary {

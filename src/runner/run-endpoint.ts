@@ -20,7 +20,7 @@ import type { EndpointOverride } from '../config/endpoint.ts';
 import type { FaceConfig, GateConfig, TargetConfig } from '../config/index.ts';
 import { inputInfo, resolveRequest, type ResolvedRequest } from './fixtures.ts';
 import { planContract, type PlannedCase } from './plan.ts';
-import type { CaseKind, CaseReport, EndpointReport, ReportedCheck } from './report.ts';
+import type { CaseKind, CaseReport, EndpointReport, ReportedCheck } from '../report/types.ts';
 import { APPS_WITH_LORA_LIST, judgeLoraAnswer, judgeLoraList, loraRequirement, type LoraVerdict } from './lora-precondition.ts';
 import { RetryBudget } from './retry.ts';
 import type { Semaphore } from './semaphore.ts';

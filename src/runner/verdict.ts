@@ -1,4 +1,4 @@
-import type { CaseReport, EndpointReport, EndpointVerdict, ReportedCheck } from './report.ts';
+import type { CaseReport, EndpointReport, EndpointVerdict, ReportedCheck } from '../report/types.ts';
 
 /** fail > waived > warn > pass, counting a waived failure or warning (a known defect) as waived. */
 export function verdictOfChecks(checks: ReportedCheck[]): Exclude<EndpointVerdict, 'skipped'> {

@@ -12,7 +12,7 @@ import { ModalClient } from '../client/index.ts';
 import { parseConfig, type GenprobeConfig } from '../config/index.ts';
 import { FAULTS, FAULT_HEADER, type FaultName } from '../emulator/faults.ts';
 import { runGate } from '../runner/gate.ts';
-import type { EndpointVerdict, Waiver } from '../runner/report.ts';
+import type { EndpointVerdict, Waiver } from '../report/types.ts';
 import type { FaceCheck } from '../runner/run-endpoint.ts';
 import { Semaphore } from '../runner/semaphore.ts';
 import { loadWaivers } from '../waivers/index.ts';

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CHECK_NAMES, type Finding } from '../checks/types.ts';
-import type { EndpointReport, KnownDefect, ReportedCheck, Waiver, WaiverFinding } from '../runner/report.ts';
+import type { EndpointReport, KnownDefect, ReportedCheck, Waiver, WaiverFinding } from '../report/types.ts';
 
 const paramValue = z.union([z.string().min(1), z.number()]);
 const findingSchema = z.union([

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkCostHeaders } from '../checks/cost-headers.ts';
 import type { CheckResult } from '../checks/types.ts';
-import type { EndpointReport } from '../runner/report.ts';
+import type { EndpointReport } from '../report/types.ts';
 import { PROJECT_ROOT } from '../runner/fixtures.ts';
 import { settleVerdicts } from '../runner/verdict.ts';
 import { applyWaivers, knownDefects, parseWaivers, waiverKey, WaiverFileError } from './index.ts';

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isMap, isSeq, parseDocument, YAMLSeq } from 'yaml';
-import type { Waiver } from '../runner/report.ts';
+import type { Waiver } from '../report/types.ts';
 import { parseWaivers, waiverKey, WaiverFileError } from './index.ts';
 
 /** Same endpoint, check, finding and target: a second waiver for it would be a duplicate. */

@@ -10,7 +10,7 @@ import { APPS, getEndpoint } from '../../src/catalog/index.ts';
 import { ModalClient } from '../../src/client/index.ts';
 import { parseConfig } from '../../src/config/index.ts';
 import { contractGaps, planContract } from '../../src/runner/plan.ts';
-import type { EndpointReport } from '../../src/runner/report.ts';
+import type { EndpointReport } from '../../src/report/types.ts';
 import { RetryBudget } from '../../src/runner/retry.ts';
 import { runEndpoint } from '../../src/runner/run-endpoint.ts';
 import { Semaphore } from '../../src/runner/semaphore.ts';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/catalog/index.ts';
 import { CHECK_NAMES } from '../../src/checks/types.ts';
-import type { GateReport } from '../../src/runner/report.ts';
+import type { GateReport } from '../../src/report/types.ts';
 import { genprobe, ROOT, xmlProblem } from './helpers.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'genprobe-gate-cli-'));

@@ -15,7 +15,7 @@ import { createEmulator, type Emulator, type FaultName } from '../../src/emulato
 import { faceMatchCheck } from '../../src/face/check.ts';
 import { renderJson } from '../../src/reporters/index.ts';
 import { runGate } from '../../src/runner/gate.ts';
-import type { GateReport } from '../../src/runner/report.ts';
+import type { GateReport } from '../../src/report/types.ts';
 import { Semaphore } from '../../src/runner/semaphore.ts';
 
 const ENDPOINTS = ['flux', 'wan2.6', 'batch-video-faceswap'] as const;

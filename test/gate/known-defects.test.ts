@@ -12,7 +12,7 @@ import { parseConfig, type GenprobeConfig } from '../../src/config/index.ts';
 import { createEmulator } from '../../src/emulator/index.ts';
 import { formatSummary } from '../../src/reporters/index.ts';
 import { runGate } from '../../src/runner/gate.ts';
-import type { EndpointReport, GateReport, Waiver } from '../../src/runner/report.ts';
+import type { EndpointReport, GateReport, Waiver } from '../../src/report/types.ts';
 import { settleVerdicts } from '../../src/runner/verdict.ts';
 import { applyWaivers, loadWaivers } from '../../src/waivers/index.ts';
 import { ROOT } from './helpers.ts';

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type GenprobeConfig } from '../../src/config/index.ts';
 import { startEmulatorProcess, type EmulatorProcess } from '../../src/emulator/process.ts';
 import { runGate } from '../../src/runner/gate.ts';
-import type { GateReport } from '../../src/runner/report.ts';
+import type { GateReport } from '../../src/report/types.ts';
 
 const TIME_SCALE = 0.05;
 const SLACK_MS = 2000;

@@ -15,7 +15,7 @@ import { parseConfig, type GenprobeConfig } from '../../src/config/index.ts';
 import { createEmulator } from '../../src/emulator/index.ts';
 import { faceMatchCheck } from '../../src/face/check.ts';
 import { runGate } from '../../src/runner/gate.ts';
-import type { GateReport } from '../../src/runner/report.ts';
+import type { GateReport } from '../../src/report/types.ts';
 
 const RUNS = Number(process.env.GENPROBE_FALSE_ALARM_RUNS ?? 10);
 const SUBSET = ['flux', 'wan2.6', 'wan2.6-i2v-faceswap', 'image-faceswap', 'sdxl-turbo', 'flux-instantid'];

@@ -23,7 +23,7 @@ import { renderJson, renderJunit, renderMarkdown } from '../../src/reporters/ind
 import { scratchDir } from '../../src/media/testing.ts';
 import { frameBombWebp } from '../../src/media/webp-writer.ts';
 import { runGate } from '../../src/runner/gate.ts';
-import type { EndpointReport } from '../../src/runner/report.ts';
+import type { EndpointReport } from '../../src/report/types.ts';
 import { startHostileServer, writeForever, type HostileServer, type RawReply, type RawRequest, type Script } from '../support/hostile-server.ts';
 
 const CAP = 16 * 1024 * 1024;

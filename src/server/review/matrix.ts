@@ -4,7 +4,7 @@
  * accepted from the matrix shows as waived at once and the next gate agrees.
  */
 import { withoutWaivers } from '../../cache/store.ts';
-import type { EndpointReport, Waiver } from '../../runner/report.ts';
+import type { EndpointReport, Waiver } from '../../report/types.ts';
 import { settleVerdicts } from '../../runner/verdict.ts';
 import { applyWaivers } from '../../waivers/index.ts';
 import type { ReviewStore, RunIndex } from './store.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import express from 'express';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EndpointReport, GateReport } from '../../runner/report.ts';
+import type { EndpointReport, GateReport } from '../../report/types.ts';
 import { loadWaivers } from '../../waivers/index.ts';
 import { listen } from '../app.ts';
 import { registerReview } from './routes.ts';

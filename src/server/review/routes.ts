@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Waiver } from '../../runner/report.ts';
+import type { Waiver } from '../../report/types.ts';
 import { loadWaivers } from '../../waivers/index.ts';
 import { appendWaivers, expiryInDays } from '../../waivers/write.ts';
 import { buildMatrix, rejudge } from './matrix.ts';

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { EndpointReport, GateReport } from '../../runner/report.ts';
+import type { EndpointReport, GateReport } from '../../report/types.ts';
 import type { EndpointRun } from '../../runner/run-endpoint.ts';
 import { makeThumbs } from './thumbs.ts';
 
