@@ -9,7 +9,7 @@
  * concurrency) run in full every time.
  */
 import { createHash } from 'node:crypto';
-import { EMULATOR_OVERHEAD_MS } from '../src/cli/target.ts';
+import { EMULATOR_OVERHEAD_MS } from '../src/config/target.ts';
 import type { CheckResult } from '../src/checks/types.ts';
 import { parseConfig } from '../src/config/index.ts';
 import { faceMatchCheck } from '../src/face/check.ts';

@@ -11,7 +11,7 @@
  * every one holds max_inputs): the gate plans one call per warm container and warms more
  * containers where an app's chains would otherwise outlast the slowest one (src/runner/schedule.ts).
  */
-import { EMULATOR_OVERHEAD_MS } from '../src/cli/target.ts';
+import { EMULATOR_OVERHEAD_MS } from '../src/config/target.ts';
 import { CATALOG } from '../src/catalog/index.ts';
 import { parseConfig, type GenprobeConfig } from '../src/config/index.ts';
 import { faceMatchCheck } from '../src/face/check.ts';

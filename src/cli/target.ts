@@ -1,5 +1,6 @@
 import type { GenprobeConfig } from '../config/index.ts';
 import { ConfigError, parseConfig } from '../config/index.ts';
+import { EMULATOR_OVERHEAD_MS } from '../config/target.ts';
 
 export interface TargetFlags {
   emulator?: boolean;
@@ -22,9 +23,6 @@ export function timeScaleNote(flags: TargetFlags): string {
   if (flags.timeScale === undefined) return '';
   return flags.emulator ? ', from --time-scale' : ', from --time-scale: budgets and deadlines scaled for a time-scaled target';
 }
-
-/** Local rendering of the emulator (sharp, ffmpeg) is not time-scaled; give budgets this slack. */
-export const EMULATOR_OVERHEAD_MS = 45_000;
 
 /**
  * Run `fn` against the configured target, or against a freshly started bundled emulator

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { DEFAULT_TARGET_TEMPLATE } from '../client/url.ts';
 
 /**
  * Where genprobe sends requests. The URL template names the app with `{app}` and optionally the
- * workspace with `{workspace}`; the default is Modal's deployed-ASGI URL for the fleet.
+ * workspace with `{workspace}`; the default is Modal's deployed-ASGI URL for the fleet, defined
+ * once with the client that resolves it (src/client/url.ts).
  */
-export const DEFAULT_TARGET_TEMPLATE = 'https://{workspace}--{app}-comfyui-fastapi-app.modal.run';
 
 export const targetSchema = z
   .object({
@@ -34,5 +35,11 @@ export const targetSchema = z
     allowRedirectsTo: z.array(z.enum(['loopback', 'link-local', 'private', 'public'])).default([]),
   })
   .strict();
+
+/**
+ * `overheadMs` for the bundled emulator: its local rendering (sharp, ffmpeg) is not time-scaled,
+ * so its budgets get this slack. Read by `--emulator` and by the generated suites.
+ */
+export const EMULATOR_OVERHEAD_MS = 45_000;
 
 export type TargetConfig = z.infer<typeof targetSchema>;

@@ -16,7 +16,7 @@ import { runEndpoint } from '../../src/runner/run-endpoint.ts';
 import { Semaphore } from '../../src/runner/semaphore.ts';
 import { settleVerdicts } from '../../src/runner/verdict.ts';
 import { applyWaivers, loadWaivers } from '../../src/waivers/index.ts';
-import { EMULATOR_OVERHEAD_MS } from '../../src/cli/target.ts';
+import { EMULATOR_OVERHEAD_MS } from '../../src/config/target.ts';
 import { PROJECT_ROOT } from '../../src/runner/fixtures.ts';
 import path from 'node:path';
 
