@@ -9,6 +9,7 @@ import { isSafeName, ReviewStore } from '../server/review/store.ts';
 import path from 'node:path';
 import { formatEndpointLine, formatSummary, parseReportSpec, writeReports } from '../reporters/index.ts';
 import { runGate, selectEndpoints } from '../runner/gate.ts';
+import { parseShard } from '../runner/shard.ts';
 import { callReport, loadConsumerFile, verifyStatic } from '../consumers/index.ts';
 import { timeScaleNote, withTarget } from './target.ts';
 
@@ -22,6 +23,9 @@ export const GATE_HELP = `genprobe gate [options]
   --workspace NAME         Modal workspace for the default template
   --only ID[,ID…]          only these endpoints (repeatable)
   --tag TAG                only endpoints with this tag (repeatable)
+  --shard I/N              run shard I of N of the selection (CI matrix; stable split by the catalog's
+                           documented times); join the JSON reports with \`genprobe report merge\`, which
+                           judges expired / no-longer-needed waivers over all shards
   --report SPEC            json=PATH,junit=PATH,md=PATH (md also to $GITHUB_STEP_SUMMARY)
   --waivers FILE           waivers file (default waivers.yaml)
   --consumers FILE         also verify a consumer-contract file against the catalog first (repeatable)
@@ -83,6 +87,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
       workspace: { type: 'string' },
       only: { type: 'string', multiple: true },
       tag: { type: 'string', multiple: true },
+      shard: { type: 'string' },
       report: { type: 'string' },
       waivers: { type: 'string' },
       consumers: { type: 'string', multiple: true },
@@ -112,6 +117,8 @@ export async function gateCommand(argv: string[]): Promise<number> {
   const consumerFiles = (values.consumers ?? []).map((f) => loadConsumerFile(f).contract);
   let only = (values.only ?? []).flatMap((s) => s.split(',')).filter(Boolean);
   let tags = (values.tag ?? []).flatMap((s) => s.split(',')).filter(Boolean);
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  if (shard && (values['retry-failed'] || values.resume)) throw new ConfigError('--shard does not combine with --retry-failed/--resume (rerun the shard itself)');
   const rerun = planRerun(config, { retryFailed: values['retry-failed'], resume: values.resume, only, tags });
   if (rerun) ({ only, tags } = rerun);
   if (values.review !== undefined && !isSafeName(values.review)) throw new ConfigError(`--review: a label is letters, digits, '.', '_' and '-', got "${values.review}"`);
@@ -129,11 +136,14 @@ export async function gateCommand(argv: string[]): Promise<number> {
     // checkout's, say) must not run or silence findings unannounced; a missing file waiving nothing would surprise.
     console.log(configFile ? `config: ${configFile}` : 'config: none (defaults)');
     console.log(existsSync(cfg.gate.waivers) ? `waivers: ${cfg.gate.waivers}` : `waivers: none (no file at ${cfg.gate.waivers})`);
+    if (shard) console.log(`shard ${shard.index}/${shard.count}: expired and no-longer-needed waivers are judged by \`genprobe report merge\``);
     const results = values.cache ? gateResultStore(cfg, { headers: values.fault ? { 'x-genprobe-fault': values.fault } : undefined, face: !!faceCheck, repeat, minPassRate }) : undefined;
     const journal = new JournalWriter(stateDir(cfg), { startedAt: new Date().toISOString(), selection: rerun?.selection ?? { only, tags }, target: cfg.target.url, endpoints: rerun?.finished ?? [] });
     const { report, runs } = await runGate({
       results,
-      preReports: [...(rerun?.finished ?? []), ...consumerFiles.flatMap((c) => verifyStatic(c).map((v) => callReport(v, 'static')))],
+      shard,
+      // Consumer contracts are checked once, in shard 1, so the merged report holds them once.
+      preReports: shard && shard.index > 1 ? [] : [...(rerun?.finished ?? []), ...consumerFiles.flatMap((c) => verifyStatic(c).map((v) => callReport(v, 'static')))],
       config: cfg,
       only,
       tags,

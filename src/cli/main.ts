@@ -10,6 +10,7 @@ const HELP = `genprobe — contract tests and production probes for GPU generati
 Usage: genprobe <command> [options]   (genprobe <command> --help for its options)
 
   gate        run the endpoint contracts (CI gate before a deploy)
+  report      report merge: join sharded gate reports (gate --shard i/n) into one
   emulate     start the bundled fleet emulator
   serve       run scheduled probes and serve /metrics, /api/status and the status page
   probe       one-shot probes for an external cron (--once), optionally to a Pushgateway
@@ -27,6 +28,7 @@ Exit codes: 0 passed, 1 a contract failed, 2 tool or config error.`;
 type Command = (argv: string[]) => Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   gate: async () => (await import('./gate.ts')).gateCommand,
+  report: async () => (await import('./report.ts')).reportCommand,
   emulate: async () => (await import('./emulate.ts')).emulateCommand,
   serve: async () => (await import('./serve.ts')).serveCommand,
   probe: async () => (await import('./probe.ts')).probeCommand,

@@ -8,14 +8,15 @@ import type { StartType } from '../checks/latency.ts';
 import { ModalClient } from '../client/index.ts';
 import { ConfigError, type GenprobeConfig } from '../config/index.ts';
 import { applyWaivers, knownDefects, loadWaivers } from '../waivers/index.ts';
-import type { CaseKind, EndpointReport, EndpointVerdict, GateReport, Waiver } from '../report/types.ts';
+import type { CaseKind, EndpointReport, EndpointVerdict, Waiver } from '../report/types.ts';
 import { RetryBudget } from './retry.ts';
 import { deadlineMs, runEndpoint, type EndpointRun, type FaceCheck } from './run-endpoint.ts';
 import { runRepeated, settleRepeat } from './repeat.ts';
-import { NEGATIVE_CASE_SEC, planGate, warmUpRequests } from './schedule.ts';
+import { expectedCallSec, NEGATIVE_CASE_SEC, planGate, warmUpRequests } from './schedule.ts';
 import { Semaphore } from './semaphore.ts';
 import { appsToWarmFor, warmUpDeadlineMs } from './warm-up.ts';
 import { settleVerdicts } from './verdict.ts';
+import { shardEntries, type Shard, type ShardedReport } from './shard.ts';
 
 export const GENPROBE_VERSION = '0.1.0';
 
@@ -43,6 +44,8 @@ export interface GateOptions {
   minPassRate?: number;
   /** Stored results (`gate --cache`, src/cache/): a hit is reused without a call, a fresh result offered back. */
   results?: ResultStore;
+  /** `gate --shard i/n` (runner/shard.ts): run this shard of the selection; waivers are judged by `report merge`. */
+  shard?: Shard;
 }
 
 /** Where the gate finds and keeps endpoint results (src/cache/ implements it; the runner imports no cache). */
@@ -64,11 +67,12 @@ export function appsToWarm(entries: EndpointEntry[]): AppName[] {
   return [...new Set(entries.filter((e) => e.lifecycle !== 'removed').flatMap(appsToWarmFor))];
 }
 
-export async function runGate(opts: GateOptions): Promise<{ report: GateReport; runs: EndpointRun[] }> {
+export async function runGate(opts: GateOptions): Promise<{ report: ShardedReport; runs: EndpointRun[] }> {
   const { config } = opts;
   const now = opts.now ?? (() => new Date());
   const started = now();
-  const entries = selectEndpoints(opts.only, opts.tags);
+  const selected = selectEndpoints(opts.only, opts.tags);
+  const entries = opts.shard ? shardEntries(selected, opts.shard) : selected;
   // Stored results are looked up first: an app whose endpoints are all stored is not even warmed.
   const stored = new Map(entries.flatMap((e) => {
     const hit = opts.results?.lookup(e);
@@ -119,6 +123,8 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
     // Checks run on this one thread: one case's at a time, the longest chain's first, so the
     // slowest chain's checks never wait behind a cheap endpoint's face check.
     cpu: new Semaphore(1),
+    // The slowest chain asks for the check slot at 90 % of its documented call time.
+    cpuReserveAtMs: (entry: EndpointEntry) => (entry.id === plan.criticalId ? expectedCallSec(entry) * 0.9 * 1000 * config.target.timeScale : undefined),
     // The happy path carries its endpoint's whole chain; an error case is a few seconds of validation.
     priorityOf: (entry: EndpointEntry, kind: CaseKind) => (kind === 'happy' ? plan.chainSec.get(entry.id) ?? 0 : NEGATIVE_CASE_SEC),
     // Waiting for a lane is planned (an app's chains share its lanes): a case waits up to twice the
@@ -165,7 +171,9 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
   const endpoints = [...(opts.preReports ?? []), ...runs.map((r) => r.report)];
   // Marking is idempotent; this pass finds expired and no-longer-needed waivers across the run.
   // Only waivers whose endpoints all ran are judged "no longer needed" (--only/--tag select a few).
-  const waiverFindings = applyWaivers(endpoints, waivers, config.target.url, now(), { universe: [...CATALOG.map((e) => e.id), ...(opts.preReports ?? []).map((r) => r.id)] });
+  const allFindings = applyWaivers(endpoints, waivers, config.target.url, now(), { universe: [...CATALOG.map((e) => e.id), ...(opts.preReports ?? []).map((r) => r.id)] });
+  // A shard sees part of what a waiver covers: expired / no-longer-needed are judged on the merged report.
+  const waiverFindings = opts.shard ? [] : allFindings;
   for (const ep of endpoints) {
     settleVerdicts(ep);
     settleRepeat(ep);
@@ -175,7 +183,7 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
   for (const ep of endpoints) summary[ep.verdict]++;
   const finished = now();
   const exitCode: 0 | 1 = summary.fail > 0 || waiverFindings.some((f) => f.finding === 'expired') ? 1 : 0;
-  const report: GateReport = {
+  const report: ShardedReport = {
     schemaVersion: 1,
     tool: { name: 'genprobe', version: GENPROBE_VERSION },
     startedAt: started.toISOString(),
@@ -187,6 +195,7 @@ export async function runGate(opts: GateOptions): Promise<{ report: GateReport; 
     knownDefects: knownDefects(endpoints, waivers),
     exitCode,
     endpoints,
+    ...(opts.shard ? { shard: { ...opts.shard, selection: { only: opts.only ?? [], tags: opts.tags ?? [] }, endpoints: entries.map((e) => e.id), waiverSet: waivers } } : {}),
   };
   return { report, runs };
 }
