@@ -91,6 +91,15 @@ describe('probeAnimatedWebp', () => {
     expect((await rejection(probeAnimatedWebp(corrupt))).code).toBe('undecodable');
   });
 
+  it('finds a corrupt frame header in the middle of the animation without decoding it', async () => {
+    const layout = readWebpLayout(animated);
+    const corrupt = Buffer.from(animated);
+    const at = layout.frames[16].dataStart;
+    expect(corrupt.toString('latin1', at, at + 4)).toBe('VP8 ');
+    corrupt[at + 8 + 3] = 0; // the key-frame start code 9d 01 2a
+    expect((await rejection(probeAnimatedWebp(corrupt))).message).toBe('WebP frame 16: VP8 bitstream has no key-frame start code');
+  });
+
   it('stops at the deadline with a timeout', async () => {
     const err = await rejection(probeAnimatedWebp(animated, { deadline: performance.now() - 1 }));
     expect(err.code).toBe('timeout');

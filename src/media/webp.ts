@@ -129,16 +129,38 @@ function frameHeader(buf: Uint8Array, start: number, end: number, layout: WebpLa
     throw new MediaDecodeError('undecodable', `WebP frame ${layout.frameCount - 1} (${h.width}×${h.height} at ${h.x},${h.y}) lies outside the ${layout.canvasWidth}×${layout.canvasHeight} canvas`);
   }
   // Sub-chunks: ALPH then VP8, or VP8L (whose header carries an alpha_is_used bit).
+  const index = layout.frameCount - 1;
   let p = h.dataStart;
+  let bitstream = false;
   while (p + 8 <= end) {
     const type = fourCC(buf, p);
     const size = u32le(buf, p + 4);
-    if (p + 8 + size > end) throw new MediaDecodeError('truncated', `WebP frame ${layout.frameCount - 1}: ${JSON.stringify(type)} runs past its frame`);
+    if (p + 8 + size > end) throw new MediaDecodeError('truncated', `WebP frame ${index}: ${JSON.stringify(type)} runs past its frame`);
     if (type === 'ALPH') h.hasAlpha = true;
     if (type === 'VP8L' && size >= 5) h.hasAlpha = (buf[p + 8 + 4] & 0x10) !== 0;
+    if (type === 'VP8 ' || type === 'VP8L') {
+      checkBitstreamSize(buf, type, p + 8, size, h, index);
+      bitstream = true;
+    }
     p += 8 + size + (size & 1);
   }
+  if (!bitstream) throw new MediaDecodeError('undecodable', `WebP frame ${index} has no VP8/VP8L bitstream`);
   return h;
+}
+
+/**
+ * Every frame's bitstream header must describe its ANMF rectangle — read from the header bytes,
+ * without decoding, so a corrupt frame in the middle of a long animation is found up front.
+ */
+function checkBitstreamSize(buf: Uint8Array, type: string, at: number, size: number, h: WebpFrameHeader, index: number): void {
+  const { canvasWidth: w, canvasHeight: ht } = stillLayout(buf, type, at, at + size);
+  if (type === 'VP8 ' && (size < 10 || buf[at + 3] !== 0x9d || buf[at + 4] !== 0x01 || buf[at + 5] !== 0x2a)) {
+    throw new MediaDecodeError('undecodable', `WebP frame ${index}: VP8 bitstream has no key-frame start code`);
+  }
+  if (type === 'VP8L' && (size < 5 || buf[at] !== 0x2f)) throw new MediaDecodeError('undecodable', `WebP frame ${index}: VP8L bitstream has no signature`);
+  if (w !== h.width || ht !== h.height) {
+    throw new MediaDecodeError('undecodable', `WebP frame ${index} bitstream is ${w}×${ht}, its ANMF header says ${h.width}×${h.height}`);
+  }
 }
 
 function stillLayout(buf: Uint8Array, type: string, start: number, end: number): Pick<WebpLayout, 'canvasWidth' | 'canvasHeight'> {
