@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../catalog/index.ts';
-import type { GateReport } from './report.ts';
+import type { GateReport } from '../report/types.ts';
 import { assignShards, mergeShardReports, parseShard, shardEntries, type ShardedReport } from './shard.ts';
 import { chainSec } from './schedule.ts';
 
@@ -25,7 +25,7 @@ describe('assignShards', () => {
 
   it('balances documented time: no shard of 4 holds more than the longest chain over an even share', () => {
     const total = CATALOG.reduce((s, e) => s + chainSec(e), 0);
-    const longest = Math.max(...CATALOG.map(chainSec));
+    const longest = Math.max(...CATALOG.map((e) => chainSec(e)));
     for (let i = 1; i <= 4; i++) {
       const load = shardEntries(CATALOG, { index: i, count: 4 }).reduce((s, e) => s + chainSec(e), 0);
       expect(load).toBeLessThanOrEqual(total / 4 + longest);

@@ -15,7 +15,7 @@ import type { EndpointEntry } from '../catalog/types.ts';
 import { ConfigError } from '../config/index.ts';
 import { applyWaivers, knownDefects } from '../waivers/index.ts';
 import { settleRepeat, type RepeatedReport } from './repeat.ts';
-import type { EndpointVerdict, GateReport, Waiver } from '../report/types.ts';
+import type { EndpointReport, EndpointVerdict, GateReport, Waiver } from '../report/types.ts';
 import { chainSec } from './schedule.ts';
 import { settleVerdicts } from './verdict.ts';
 
