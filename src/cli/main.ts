@@ -2,7 +2,8 @@
  * The `genprobe` command. Each subcommand lives in its own module and is loaded on demand, so
  * `genprobe gate` does not pay for the probe service and vice versa.
  */
-import { ConfigError, useEndpointIds } from '../config/index.ts';
+import { useEndpointIds } from '../config/index.ts';
+import { cliErrorLine, exitCodeFor } from '../errors/index.ts';
 import { catalogEndpointIds } from './endpoint-ids.ts';
 
 const HELP = `genprobe — contract tests and production probes for GPU generation endpoints on Modal
@@ -58,10 +59,9 @@ export async function main(argv: string[]): Promise<number> {
     useEndpointIds(await catalogEndpointIds());
     return await (await load())(rest);
   } catch (err) {
-    const e = err as Error & { code?: string };
-    // Tool and config errors exit 2 with one clear line; the stack only on request.
-    console.error(`genprobe ${name}: ${e instanceof ConfigError ? '' : `${e.code ? `${e.code}: ` : ''}`}${e.message}`);
-    if (process.env.GENPROBE_DEBUG) console.error(e.stack);
-    return 2;
+    // Tool, config and usage errors exit 2 with one clear line; the stack only on request.
+    console.error(`genprobe ${name}: ${cliErrorLine(err)}`);
+    if (process.env.GENPROBE_DEBUG) console.error(err instanceof Error ? err.stack : err);
+    return exitCodeFor(err);
   }
 }
