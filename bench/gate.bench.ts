@@ -67,15 +67,25 @@ export async function measureGate(ctx: BenchContext, timeScale: number) {
     const appIds = CATALOG.filter((e) => e.app === app).map((e) => e.id);
     ctx.log(`gate: app ${app} alone (${appIds.length} endpoints)`);
     const appRun = await gate(emu, config, appIds);
+    // The box is shared: a second full/solo pair, back to back, so one busy minute does not decide.
+    ctx.log('gate: second pair (full catalog, then the slowest endpoint alone)');
+    const full2 = await gate(emu, config);
+    const solo2 = await gate(emu, config, [slowest.id]);
+    const pairs = [
+      { fullMs: full.durationMs, soloMs: slowest.durationMs, ratio: round(full.durationMs / slowest.durationMs, 3) },
+      { fullMs: full2.durationMs, soloMs: solo2.durationMs, ratio: round(full2.durationMs / solo2.durationMs, 3) },
+    ];
     return {
       fullMs: full.durationMs,
       fullSummary: summaryLine(full),
       fullExitCode: full.exitCode,
+      secondFullExitCode: full2.exitCode,
       slowestEndpoint: slowest,
       solo,
       slowestApp: { app, endpoints: appIds.length, durationMs: appRun.durationMs },
       topChainsInFullRunMs: chains.slice(0, 5).map((c) => ({ id: c.id, app: c.app, chainMs: c.chainMs })),
-      ratio: round(full.durationMs / slowest.durationMs, 3),
+      pairs,
+      ratio: round((pairs[0].ratio + pairs[1].ratio) / 2, 3),
       ratioVsSlowestApp: round(full.durationMs / appRun.durationMs, 3),
       // genprobe's own waits for a lane, summed over the run's cases (not part of any latency).
       laneWaitMsTotal: full.endpoints.reduce((s, e) => s + e.cases.reduce((t, c) => t + (c.queueMs ?? 0), 0), 0),
@@ -84,6 +94,8 @@ export async function measureGate(ctx: BenchContext, timeScale: number) {
   });
 }
 
+const full2ExitCode = (m: { secondFullExitCode: number }) => m.secondFullExitCode;
+
 export const gateBench: Benchmark = {
   name: 'gate',
   title: 'full gate wall time vs the slowest endpoint chain',
@@ -91,11 +103,11 @@ export const gateBench: Benchmark = {
     const m = await measureGate(ctx, GATE_TIME_SCALE);
     return {
       measures: 'wall time of one gate run over the whole catalog against the time-scaled emulator (cold fleet, warm-ups, happy paths, negative cases, face checks)',
-      unit: 'ms, and the ratio full / slowest solo',
+      unit: 'ms, and the ratio full / slowest solo (mean of two back-to-back pairs)',
       values: m,
       comparedTo: 'the slowest endpoint chain: the longest gate run of a single endpoint (its warm-up, happy path and negative cases) on a cold fleet; also the slowest app gated alone (its endpoints share max_inputs)',
       goal: `full gate ≤ ${GOAL_RATIO}× the slowest endpoint chain`,
-      met: m.ratio <= GOAL_RATIO && m.fullExitCode === 0,
+      met: m.ratio <= GOAL_RATIO && m.fullExitCode === 0 && full2ExitCode(m) === 0,
       setup: {
         timeScale: GATE_TIME_SCALE,
         whyThisScale: '0.05 makes the modelled waits (cold starts 30–120 s → 1.5–6 s, generation 6–208 s → 0.3–10 s) dominate the emulator’s local sharp/ffmpeg rendering, which is not time-scaled and is cached after a priming run',

@@ -45,6 +45,12 @@ export interface RunContext {
   patienceMs?: (entry: EndpointEntry) => number;
   /** One case's output checks at a time (they share the thread with the calls in flight); by priorityOf. */
   cpu?: Semaphore;
+  /**
+   * ms after a happy-path call starts at which to ask for its `cpu` slot ahead of its answer (the
+   * run's slowest chain only): a check already running elsewhere then finishes while the call is in
+   * flight instead of after it. Undefined: ask when the answer is there.
+   */
+  cpuReserveAtMs?: (entry: EndpointEntry) => number | undefined;
   /** Every wait for slots, for metrics (`timedOut`: the patience ran out and the call was not sent). */
   onSlotWait?: (app: string, waitedMs: number, timedOut: boolean) => void;
   /** How the caller knows whether the app was warm (the gate: first call per app is cold). */
@@ -119,6 +125,49 @@ async function acquireSlots(ctx: RunContext, app: string, priority: number, pati
   return { release: lane && global ? () => (global(), lane()) : null, waitedMs };
 }
 
+/**
+ * The `cpu` slot for a case's checks: taken when they start, or asked for at `cpuReserveAtMs` while
+ * the call is still in flight and no other checks wait. A call far later than expected gives a
+ * reserved slot back so the others' checks do not wait on it.
+ */
+function cpuSlot(ctx: RunContext, entry: EndpointEntry, kind: CaseKind): { take(): Promise<(() => void) | null>; drop(): void } {
+  const cpu = ctx.cpu;
+  if (!cpu) return { take: async () => null, drop: () => undefined };
+  const priority = ctx.priorityOf?.(entry, kind) ?? 0;
+  const at = kind === 'happy' ? ctx.cpuReserveAtMs?.(entry) : undefined;
+  let held: Promise<() => void> | null = null;
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  const giveBack = () => {
+    const h = held;
+    held = null;
+    void h?.then((release) => release());
+  };
+  if (at !== undefined) {
+    timers.push(
+      setTimeout(() => {
+        // With checks already waiting the slot is never idle anyway: holding it early would only
+        // stall them (the call still gets it first, by priority, once it has answered).
+        if (cpu.waiting > 0) return;
+        held = cpu.acquire({ priority });
+        timers.push(setTimeout(giveBack, at * 0.5 + 2000));
+      }, at),
+    );
+  }
+  const stop = () => timers.forEach(clearTimeout);
+  return {
+    take: () => {
+      stop();
+      const h = held;
+      held = null;
+      return h ?? cpu.acquire({ priority });
+    },
+    drop: () => {
+      stop();
+      giveBack();
+    },
+  };
+}
+
 /** What a case reports when its patience ran out before a slot was free: nothing was sent. */
 function notSentCall(app: string, waitedMs: number): CallResult {
   const message = `not sent: no free slot on ${app} within ${(waitedMs / 1000).toFixed(1)} s (genprobe's earlier calls to it still hold every lane)`;
@@ -167,18 +216,20 @@ async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunConte
   const req = await resolveRequest(planned.sample);
   const start = ctx.startTypeFor(entry.app);
   const expected = planned.errorCase ? [...planned.errorCase.expect.status, ...(planned.errorCase.asBuilt?.status ?? [])] : undefined;
+  const cpu = cpuSlot(ctx, entry, planned.kind);
   const { call, attempts, queueMs, notSent } = await callWithRetry(entry, req, ctx, deadlineMs(entry, ctx.target, override), ctx.priorityOf?.(entry, planned.kind) ?? 0, expected);
   afterCall?.(call);
   const checks: CheckResult[] = [...transportCheck(call, planned.errorCase?.expect.status)];
   const response = { status: call.status, headers: call.headers, body: call.body, declaredType: call.declaredType, sniffedType: call.sniffedType };
 
+  if (planned.errorCase || checks.length) cpu.drop();
   if (planned.errorCase) {
     const kind = planned.kind === 'removed' ? 'removed' : 'negative';
     if (!checks.length) checks.push(...runErrorCaseChecks(planned.errorCase, response, { kind, stillListedBy: entry.stillListedBy }));
   } else if (!checks.length) {
     // Output, face and pixel checks share this process's one thread with the calls still in
     // flight: one case's checks at a time, the longest chain's first (ctx.cpu).
-    const releaseCpu = ctx.cpu ? await ctx.cpu.acquire({ priority: ctx.priorityOf?.(entry, planned.kind) ?? 0 }) : null;
+    const releaseCpu = await cpu.take();
     try {
       const parsed = entry.request.safeParse(req.body);
       const request = parsed.success ? parsed.data : (req.body as Record<string, unknown>);

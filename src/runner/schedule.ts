@@ -65,6 +65,8 @@ export interface GatePlan {
   chainSec: Map<string, number>;
   /** Expected end of the slowest chain (its app's cold start + chain), fleet seconds. */
   targetSec: number;
+  /** The endpoint whose chain that is (the run's critical path). */
+  criticalId: string | null;
 }
 
 /**
@@ -78,14 +80,16 @@ export function planGate(entries: readonly EndpointEntry[], opts: { negativeCase
   const byApp = new Map<AppName, number[]>();
   for (const e of entries) byApp.set(e.app, [...(byApp.get(e.app) ?? []), chains.get(e.id)!]);
   const start = (app: AppName) => (APPS[app]?.coldStartSec ?? 0);
-  const targetSec = Math.max(0, ...entries.map((e) => start(e.app) + chains.get(e.id)!));
+  const ends = entries.map((e) => ({ id: e.id, end: start(e.app) + chains.get(e.id)! }));
+  const critical = ends.reduce<{ id: string; end: number } | null>((a, b) => (!a || b.end > a.end ? b : a), null);
+  const targetSec = critical?.end ?? 0;
   const lanes = new Map<AppName, number>();
   for (const [app, tasks] of byApp) {
     let l = 1;
     while (l < Math.min(cap, tasks.length) && start(app) + lptMakespan(tasks, l) > targetSec) l++;
     lanes.set(app, l);
   }
-  return { lanes, chainSec: chains, targetSec };
+  return { lanes, chainSec: chains, targetSec, criticalId: critical?.id ?? null };
 }
 
 /** Concurrent warm-up requests that make Modal run `containers` containers of the app: it starts the next only when every one holds max_inputs. */
