@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Pushgateway } from 'prom-client';
-import { ConfigError, loadConfig, type ProbeKind } from '../config/index.ts';
+import { ConfigError, loadConfig, runnerLabels, type ProbeKind } from '../config/index.ts';
 import { parseDurationMs } from '../config/duration.ts';
 import { selectEndpoints } from '../runner/gate.ts';
 import { createProbeService } from '../probes/service.ts';
-import { lazyFaceCheck } from './serve.ts';
+import { applyRunnerFlags, lazyFaceCheck } from './serve.ts';
 import { withTarget } from './target.ts';
 
 export const PROBE_HELP = `genprobe probe --once [options]
@@ -26,6 +26,9 @@ export const PROBE_HELP = `genprobe probe --once [options]
   --fault NAME             with --emulator: inject a fault into every call (x-genprobe-fault)
   --target TEMPLATE        URL template, e.g. http://127.0.0.1:8787/{app}
   --budget-state FILE      GPU spend state file shared with other runs (or $GENPROBE_BUDGET_STATE)
+  --runner NAME            this runner's name (runner.name): a \`runner\` label on every series, and part of
+                           the Pushgateway grouping key so runners do not replace each other's group
+  --region R               where it runs (runner.region): a \`region\` label, likewise
   --no-face                skip face identity checks
 Exit codes: 0 all probes passed or were skipped, 1 a probe failed, 2 tool or config error (push failed included).`;
 
@@ -67,6 +70,8 @@ export async function probeCommand(argv: string[]): Promise<number> {
       fault: { type: 'string' },
       target: { type: 'string' },
       'budget-state': { type: 'string' },
+      runner: { type: 'string' },
+      region: { type: 'string' },
       'no-face': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -89,7 +94,8 @@ export async function probeCommand(argv: string[]): Promise<number> {
   const selected = selectEndpoints(only, tags);
   // Without a filter, only live routes: a blanket run never spends on routes known to be gone.
   const entries = only.length || tags.length ? selected : selected.filter((e) => e.lifecycle === 'live');
-  const { config, file: configFile } = await loadConfig(values.config);
+  const { config: loaded, file: configFile } = await loadConfig(values.config);
+  const config = applyRunnerFlags(loaded, { runner: values.runner, region: values.region });
 
   return withTarget(config, { emulator: values.emulator, timeScale: values['time-scale'], target: values.target }, async (cfg) => {
     // One-shot runs ignore the configured schedules; what runs is what the flags select.
@@ -116,13 +122,15 @@ export async function probeCommand(argv: string[]): Promise<number> {
     );
     if (values.pushgateway) {
       const gateway = new Pushgateway(values.pushgateway, { timeout: 10_000 }, service.metrics.registry);
-      const params = { jobName: values.job, groupings: grouping };
+      // The runner's identity is in the grouping key: two runners pushing one job keep separate groups.
+      const groupings = { ...runnerLabels(cfg.runner), ...grouping };
+      const params = { jobName: values.job, groupings };
       try {
         await (values['push-add'] ? gateway.pushAdd(params) : gateway.push(params));
       } catch (err) {
         throw new Error(`push to the Pushgateway failed: ${(err as Error).message}`);
       }
-      console.log(JSON.stringify({ event: 'pushed', job: values.job, grouping, mode: values['push-add'] ? 'add' : 'replace' }));
+      console.log(JSON.stringify({ event: 'pushed', job: values.job, grouping: groupings, mode: values['push-add'] ? 'add' : 'replace' }));
     }
     return failed.length ? 1 : 0;
   });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig, parseConfig } from '../config/index.ts';
+import { loadConfig, parseConfig, type GenprobeConfig, runnerLabels } from '../config/index.ts';
 import type { FaceCheck } from '../runner/run-endpoint.ts';
 import { jsonLineLogger } from '../probes/probe-runner.ts';
 import { createProbeService } from '../probes/service.ts';
@@ -22,8 +22,17 @@ export const SERVE_HELP = `genprobe serve [options]
   --host HOST              listen address (default server.host, 127.0.0.1)
   --port N                 listen port (default server.port, 9464; 0 = any free port)
   --budget-state FILE      keep GPU spend across restarts in this JSON file (or $GENPROBE_BUDGET_STATE)
+  --runner NAME            this runner's name (runner.name): a \`runner\` label on every series
+  --region R               where it runs (runner.region): a \`region\` label on every series
   --no-face                skip face identity checks
 Runs until SIGINT/SIGTERM. One JSON line per probe on stdout.`;
+
+/** --runner/--region over config.runner, validated like the config keys (bounded label values). */
+export function applyRunnerFlags(config: GenprobeConfig, flags: { runner?: string; region?: string }): GenprobeConfig {
+  if (flags.runner === undefined && flags.region === undefined) return config;
+  const runner = { ...config.runner, ...(flags.runner === undefined ? {} : { name: flags.runner }), ...(flags.region === undefined ? {} : { region: flags.region }) };
+  return parseConfig({ ...config, runner }, '--runner/--region');
+}
 
 /** A face check that loads the face model only when a face route is first probed (~1 s init). */
 export const lazyFaceCheck: FaceCheck = async (input) => (await import('../face/check.ts')).faceMatchCheck(input);
@@ -51,6 +60,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
       host: { type: 'string' },
       port: { type: 'string' },
       'budget-state': { type: 'string' },
+      runner: { type: 'string' },
+      region: { type: 'string' },
       'no-face': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -61,7 +72,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const { config: loaded, file: configFile } = await loadConfig(values.config);
-  let config = loaded;
+  let config = applyRunnerFlags(loaded, { runner: values.runner, region: values.region });
   if (values.host !== undefined || values.port !== undefined) {
     const port = values.port === undefined ? config.server.port : Number(values.port);
     config = parseConfig({ ...config, server: { ...config.server, host: values.host ?? config.server.host, port } }, '--host/--port');
@@ -69,7 +80,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   return withTarget(config, { emulator: values.emulator, timeScale: values['time-scale'], target: values.target }, async (cfg) => {
     const log = jsonLineLogger;
     // The files that apply, wherever they came from (a working directory's config is code genprobe runs).
-    log({ event: 'config', file: configFile, waivers: existsSync(cfg.gate.waivers) ? cfg.gate.waivers : null });
+    log({ event: 'config', file: configFile, waivers: existsSync(cfg.gate.waivers) ? cfg.gate.waivers : null, ...runnerLabels(cfg.runner) });
     const service = await createProbeService({
       config: cfg,
       faceCheck: values['no-face'] ? undefined : lazyFaceCheck,

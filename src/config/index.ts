@@ -14,6 +14,7 @@ import { maintenanceSchema } from './maintenance.ts';
 import { serverSchema } from './server.ts';
 import { usageSchema } from './usage.ts';
 import { faceSchema } from './face.ts';
+import { runnerSchema } from './runner.ts';
 
 export const configSchema = z
   .object({
@@ -25,6 +26,7 @@ export const configSchema = z
     server: serverSchema.default(serverSchema.parse({})),
     usage: usageSchema.default(usageSchema.parse({})),
     face: faceSchema.default(faceSchema.parse({})),
+    runner: runnerSchema.default({}),
   })
   .strict();
 
@@ -103,3 +105,4 @@ export type { MaintenanceWindow } from './maintenance.ts';
 export type { ServerConfig } from './server.ts';
 export type { UsageConfig } from './usage.ts';
 export type { FaceConfig } from './face.ts';
+export { runnerLabels, type RunnerConfig } from './runner.ts';

@@ -67,12 +67,18 @@ export interface ProbeMetricsOptions {
   budget?: Budget;
   /** Collect prom-client's default Node metrics in the separate defaults registry. Default true. */
   defaultMetrics?: boolean;
+  /** Runner identity labels (`runner`, `region`) on every series: config.runner, issue 17. */
+  identity?: Record<string, string>;
 }
 
 export function createProbeMetrics(opts: ProbeMetricsOptions) {
   const registry = new Registry();
   const defaults = new Registry();
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: defaults });
+  // Default labels: every series of either registry (and of a push) carries the runner's identity.
+  const identity = { ...(opts.identity ?? {}) };
+  registry.setDefaultLabels(identity);
+  defaults.setDefaultLabels(identity);
   const budget = opts.budget;
 
   const m = {
@@ -137,9 +143,13 @@ export function createProbeMetrics(opts: ProbeMetricsOptions) {
     /** prom-client's default process/Node metrics. */
     defaults,
     contentType: registry.contentType,
+    /** The runner's identity labels; a merged registry loses default labels, so mergers set these again. */
+    identity,
     /** Text for /metrics: the project's registry merged with the default metrics. */
     async exposition(extra: Registry[] = []): Promise<string> {
-      return Registry.merge([registry, defaults, ...extra]).metrics();
+      const merged = Registry.merge([registry, defaults, ...extra]);
+      merged.setDefaultLabels(identity);
+      return merged.metrics();
     },
   };
 }

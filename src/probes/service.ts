@@ -7,6 +7,7 @@ import { CATALOG, liveEndpoints } from '../catalog/index.ts';
 import type { EndpointEntry } from '../catalog/types.ts';
 import { ModalClient } from '../client/index.ts';
 import type { GenprobeConfig, ProbeKind } from '../config/index.ts';
+import { runnerLabels } from '../config/index.ts';
 import type { Waiver } from '../report/types.ts';
 import type { FaceCheck } from '../runner/run-endpoint.ts';
 import { GENPROBE_VERSION } from '../runner/gate.ts';
@@ -80,6 +81,7 @@ export async function createProbeService(opts: ProbeServiceOptions): Promise<Pro
     overheadMs: config.target.overheadMs,
     budget,
     defaultMetrics: opts.defaultMetrics,
+    identity: runnerLabels(config.runner),
     // Without schedules (one-shot runs), every kind may be asked for.
     kindsFor: (e) => (kinds.size ? [...(kinds.get(e.id) ?? [])] : PROBE_KINDS),
   });

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { Registry } from 'prom-client';
 import type { GenprobeConfig } from '../config/index.ts';
+import { runnerLabels } from '../config/index.ts';
 import type { EndpointStatus, ProbeOutcome, StatusSource } from '../probes/status.ts';
 import { authMiddleware, resolveAuth } from './auth.ts';
 import { hostCheck } from './host-check.ts';
@@ -108,6 +109,8 @@ export async function createServer(opts: ServerOptions): Promise<Express> {
   app.get('/metrics', async (_req, res, next) => {
     try {
       const merged = Registry.merge([opts.registry, ...(opts.extraRegistries ?? [])]);
+      // A merged registry drops its parts' default labels: the runner's identity goes on again.
+      merged.setDefaultLabels(runnerLabels(opts.config.runner));
       res.setHeader('Content-Type', merged.contentType);
       res.send(await merged.metrics());
     } catch (err) {
