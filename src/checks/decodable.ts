@@ -1,5 +1,6 @@
 import type { OutputKind } from '../catalog/types.ts';
-import { describeError, MediaDecodeError } from '../media/errors.ts';
+import { describeError } from '../errors/index.ts';
+import { MediaDecodeError } from '../media/errors.ts';
 import { probeImage, type ImageInfo } from '../media/image.ts';
 import { probeMp4, type Mp4Info } from '../media/mp4.ts';
 import { MAX_ANIMATION_FRAMES, probeAnimatedWebp, type AnimatedWebpInfo } from '../media/webp.ts';

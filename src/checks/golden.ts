@@ -1,6 +1,6 @@
 import pixelmatch from 'pixelmatch';
 import sharp from 'sharp';
-import { describeError } from '../media/errors.ts';
+import { describeError } from '../errors/index.ts';
 import { MAX_INPUT_PIXELS, readImageHeader } from '../media/image.ts';
 import { fail, pass, warn, type CheckResult } from './types.ts';
 

@@ -4,7 +4,7 @@
  * the checks that need decoded media are reported as 'skip' with the reason, never thrown.
  */
 import type { ErrorCase, HeaderSpec, OutputSpec } from '../catalog/types.ts';
-import { describeError } from '../media/errors.ts';
+import { describeError } from '../errors/index.ts';
 import { sniffMediaType } from '../media/sniff.ts';
 import type { SniffedType } from '../media/types.ts';
 import { sampleLumaFrames, type SampleOptions } from '../media/sample.ts';

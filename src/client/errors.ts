@@ -1,30 +1,26 @@
+import { errorCode, GenprobeError } from '../errors/index.ts';
 import type { CallFailure } from './types.ts';
 
 /**
- * Errors in undici's style: a base class with a stable `code`, one subclass per cause. They are
- * thrown for programmer mistakes (bad template, bad arguments) and used internally as abort
- * reasons; transport outcomes never throw, they come back as `CallResult.failure`.
+ * The client's errors, one subclass of genprobe's base (src/errors/) per cause. They are thrown
+ * for programmer mistakes (bad template, bad arguments) and used internally as abort reasons;
+ * transport outcomes never throw, they come back as `CallResult.failure`.
  */
-export class GenprobeClientError extends Error {
-  readonly code: string;
+export class GenprobeClientError extends GenprobeError {
   constructor(message: string, code = 'GENPROBE_ERR_CLIENT') {
-    super(message);
-    this.name = 'GenprobeClientError';
-    this.code = code;
+    super(message, code);
   }
 }
 
 export class InvalidTargetUrlError extends GenprobeClientError {
   constructor(message: string) {
     super(message, 'GENPROBE_ERR_INVALID_TARGET_URL');
-    this.name = 'InvalidTargetUrlError';
   }
 }
 
 export class InvalidArgumentError extends GenprobeClientError {
   constructor(message: string) {
     super(message, 'GENPROBE_ERR_INVALID_ARG');
-    this.name = 'InvalidArgumentError';
   }
 }
 
@@ -33,7 +29,6 @@ export class DeadlineExceededError extends GenprobeClientError {
   readonly deadlineMs: number;
   constructor(deadlineMs: number) {
     super(`deadline of ${deadlineMs} ms passed`, 'GENPROBE_ERR_DEADLINE');
-    this.name = 'DeadlineExceededError';
     this.deadlineMs = deadlineMs;
   }
 }
@@ -42,14 +37,12 @@ export class DeadlineExceededError extends GenprobeClientError {
 export class CallerAbortedError extends GenprobeClientError {
   constructor() {
     super('call aborted by the caller', 'GENPROBE_ERR_CALLER_ABORTED');
-    this.name = 'CallerAbortedError';
   }
 }
 
 export class BodyTooLargeError extends GenprobeClientError {
   constructor(message: string) {
     super(message, 'GENPROBE_ERR_BODY_TOO_LARGE');
-    this.name = 'BodyTooLargeError';
   }
 }
 
@@ -134,28 +127,7 @@ function headerValue(headers: Record<string, string | string[] | undefined>, nam
 }
 
 interface ErrorLike {
-  code?: unknown;
   message?: unknown;
-  name?: unknown;
-  cause?: unknown;
-  errors?: unknown;
-}
-
-/** The most specific error code on an error, its cause, or (for AggregateError from happy-eyeballs) its first member. */
-export function errorCode(err: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  let current: unknown = err;
-  while (current && typeof current === 'object' && !seen.has(current)) {
-    seen.add(current);
-    const e = current as ErrorLike;
-    if (typeof e.code === 'string' && e.code !== '') return e.code;
-    if (Array.isArray(e.errors) && e.errors.length > 0) {
-      current = e.errors[0];
-      continue;
-    }
-    current = e.cause;
-  }
-  return undefined;
 }
 
 const NETWORK_EXPLANATIONS: Record<string, string> = {

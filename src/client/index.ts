@@ -8,20 +8,17 @@ export {
   InvalidTargetUrlError,
   classifyFailure,
   describeNetworkError,
-  errorCode,
   quoteBody,
 } from './errors.ts';
 export { DEFAULT_TARGET_TEMPLATE, joinPath, redactUrl, resolveTargetUrl, type TargetVars } from './url.ts';
 export { ADDRESS_CLASSES, classifyAddress, type AddressClass } from './address-class.ts';
-export { MIN_SECRET_FRAGMENT, redactThenTruncate } from './redact.ts';
+export { MIN_SECRET_FRAGMENT, REDACTED, redactSecrets, redactThenTruncate } from './redact.ts';
 export {
   DEFAULT_MAX_BODY_BYTES,
   MAX_CONTENT_ENCODINGS,
   DEFAULT_USER_AGENT,
   MAX_HOPS,
   ModalClient,
-  REDACTED,
-  redactSecrets,
   type CallRequest,
   type ModalAuth,
   type ModalClientOptions,

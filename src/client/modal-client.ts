@@ -12,16 +12,14 @@ import {
   InvalidArgumentError,
   classifyFailure,
   describeNetworkError,
-  errorCode,
 } from './errors.ts';
+import { errorCode } from '../errors/index.ts';
 import type { CallFailure, CallResult, FailureClass, Hop } from './types.ts';
 import { DEFAULT_TARGET_TEMPLATE, joinPath, redactUrl, resolveTargetUrl } from './url.ts';
 import { ADDRESS_CLASSES, classifyAddress, isLocalhostName, isLoopbackHost, type AddressClass } from './address-class.ts';
 import { FRAGMENT_SCAN_CHARS, REDACTED, redactSecrets } from './redact.ts';
 import { CallClock } from './timing.ts';
 import type { SniffedType } from '../media/types.ts';
-
-export { REDACTED, redactSecrets };
 
 export const DEFAULT_MAX_BODY_BYTES = 512 * 1024 * 1024;
 /**

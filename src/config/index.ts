@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { GenprobeError } from '../errors/index.ts';
 import { targetSchema } from './target.ts';
 import { endpointsSchema, unknownEndpointKeys } from './endpoint.ts';
 import { gateSchema } from './gate.ts';
@@ -38,11 +39,9 @@ export function defineConfig(config: GenprobeConfigInput): GenprobeConfigInput {
   return config;
 }
 
-export class ConfigError extends Error {
-  readonly code = 'GENPROBE_CONFIG';
+export class ConfigError extends GenprobeError {
   constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
+    super(message, 'GENPROBE_CONFIG');
   }
 }
 

@@ -21,6 +21,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { GenprobeError } from '../errors/index.ts';
 
 export const FIELD_TYPES = ['string', 'number', 'boolean', 'array', 'object', 'unknown'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
@@ -112,8 +113,10 @@ export const consumerFileSchema = z
   .strict();
 export type ConsumerFile = z.infer<typeof consumerFileSchema>;
 
-export class ConsumerFileError extends Error {
-  readonly code = 'GENPROBE_CONSUMERS';
+export class ConsumerFileError extends GenprobeError {
+  constructor(message: string) {
+    super(message, 'GENPROBE_CONSUMERS');
+  }
 }
 
 /** Parse and validate a consumer-contract file's text; errors name the path of each bad field. */

@@ -13,6 +13,7 @@ import type { AppName, EndpointEntry, ErrorCase, SampleValue } from '../catalog/
 import { isFixtureRef } from '../catalog/index.ts';
 import type { ModalClient } from '../client/index.ts';
 import type { CallResult } from '../client/types.ts';
+import { GenprobeError } from '../errors/index.ts';
 import { warmUpDeadlineMs } from '../runner/warm-up.ts';
 import { answerKind, errorMessages, fieldsNamed } from './answers.ts';
 import { inlineFiles, type Consumer, type ConsumerCall, type ConsumerFile } from './contract.ts';
@@ -34,8 +35,10 @@ export interface LiveOptions {
   concurrency?: number;
 }
 
-export class LiveBudgetError extends Error {
-  readonly code = 'GENPROBE_CONSUMERS_BUDGET';
+export class LiveBudgetError extends GenprobeError {
+  constructor(message: string) {
+    super(message, 'GENPROBE_CONSUMERS_BUDGET');
+  }
 }
 
 /** GPU cost of sending every call's example once (warm budget × GPU price, per catalog route). */

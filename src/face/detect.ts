@@ -4,6 +4,7 @@
  * "undecodable" from "too small".
  */
 import sharp from 'sharp';
+import { GenprobeError } from '../errors/index.ts';
 import { MAX_INPUT_PIXELS } from '../media/image.ts';
 import { getHuman } from './human-runtime.ts';
 
@@ -12,12 +13,11 @@ export const MIN_FACE_PX = 48;
 
 export type FaceErrorCode = 'undecodable' | 'no-face' | 'face-too-small' | 'embedder-unavailable';
 
-export class FaceError extends Error {
-  readonly code: FaceErrorCode;
+/** `code` is the reason (`no-face`, …), which face checks and calibration report verbatim. */
+export class FaceError extends GenprobeError {
+  declare readonly code: FaceErrorCode;
   constructor(code: FaceErrorCode, message: string) {
-    super(message);
-    this.name = 'FaceError';
-    this.code = code;
+    super(message, code);
   }
 }
 

@@ -1,3 +1,5 @@
+import { GenprobeError } from '../errors/index.ts';
+
 /**
  * Why a body could not be decoded as the format it claims. Parsers throw this (never a bare
  * library error) so a check can report `reason` verbatim and a person can act on it.
@@ -18,17 +20,10 @@ export type DecodeFailureCode =
   | 'ffmpeg-failed'
   | 'timeout';
 
-export class MediaDecodeError extends Error {
-  readonly code: DecodeFailureCode;
+/** `code` is the reason (`truncated`, …), which the decodable check reports verbatim. */
+export class MediaDecodeError extends GenprobeError {
+  declare readonly code: DecodeFailureCode;
   constructor(code: DecodeFailureCode, message: string) {
-    super(message);
-    this.name = 'MediaDecodeError';
-    this.code = code;
+    super(message, code);
   }
-}
-
-/** A one-line reason for any thrown value, for check messages. */
-export function describeError(err: unknown): string {
-  if (err instanceof Error) return err.message.split('\n')[0] || err.name;
-  return String(err);
 }

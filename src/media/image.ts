@@ -1,5 +1,6 @@
 import sharp, { type Metadata } from 'sharp';
-import { describeError, MediaDecodeError } from './errors.ts';
+import { describeError } from '../errors/index.ts';
+import { MediaDecodeError } from './errors.ts';
 import { withoutPngText } from './png.ts';
 
 /**

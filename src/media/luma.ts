@@ -3,7 +3,8 @@
  * ANALYSIS_SIDE px on its long side, and the blank, motion and detail measures all read that copy.
  */
 import sharp, { type Sharp } from 'sharp';
-import { describeError, MediaDecodeError } from './errors.ts';
+import { describeError } from '../errors/index.ts';
+import { MediaDecodeError } from './errors.ts';
 import { MAX_INPUT_PIXELS } from './image.ts';
 import { withoutPngText } from './png.ts';
 import type { RgbaFrame } from './webp.ts';

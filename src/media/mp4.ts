@@ -1,7 +1,8 @@
 import { createFile, Log, MP4BoxBuffer, type Movie, type Sample, type Track } from 'mp4box';
 import { bufferSource, DEFAULT_SCAN_LIMITS, fileSource, scanTopLevel, type ByteSource, type ScanLimits } from './bmff.ts';
 import { readAvcConfig, type AvcConfig } from './avc.ts';
-import { describeError, MediaDecodeError } from './errors.ts';
+import { describeError } from '../errors/index.ts';
+import { MediaDecodeError } from './errors.ts';
 
 // mp4box prints a warning per malformed box to the console of whoever runs the gate or `serve`;
 // genprobe reports what is wrong itself (decodable's reason), so only mp4box's errors remain.

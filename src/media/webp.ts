@@ -1,5 +1,6 @@
 import sharp, { type OutputInfo } from 'sharp';
-import { describeError, MediaDecodeError } from './errors.ts';
+import { describeError } from '../errors/index.ts';
+import { MediaDecodeError } from './errors.ts';
 import { MAX_INPUT_PIXELS } from './image.ts';
 
 /**

@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { GenprobeError } from '../errors/index.ts';
 
 /**
  * Write-then-rename so a crash mid-write never leaves a truncated state file. The temp file has an
@@ -68,10 +69,9 @@ export interface BudgetOptions {
 
 export type Affordability = { ok: true } | { ok: false; period: BudgetPeriod; spentUsd: number; limitUsd: number; estimateUsd: number };
 
-export class BudgetStateError extends Error {
+export class BudgetStateError extends GenprobeError {
   constructor(message: string) {
-    super(message);
-    this.name = 'BudgetStateError';
+    super(message, 'GENPROBE_BUDGET_STATE');
   }
 }
 

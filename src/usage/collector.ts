@@ -14,10 +14,12 @@
  * count genprobe_usage_read_errors_total{reason}; the data gauges keep their last values and
  * genprobe_usage_last_success_timestamp_seconds says how old they are.
  *
- * The connection string never leaves this module: every message is passed through redactSecrets().
+ * The connection string never leaves this module: every message is passed through redactDatabaseSecrets().
  */
 import pg from 'pg';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { REDACTED, redactSecrets } from '../client/redact.ts';
+import { describeError, errorCode, GenprobeError } from '../errors/index.ts';
 import { METRICS } from '../metrics/names.ts';
 import {
   DURATION_SQL,
@@ -101,18 +103,16 @@ const TYPE_FAMILIES: Record<'label' | 'text' | 'timestamp', readonly string[]> =
   timestamp: ['timestamp without time zone', 'timestamp with time zone'],
 };
 
-export class SchemaMismatchError extends Error {
+export class SchemaMismatchError extends GenprobeError {
   constructor(message: string, readonly missingColumns: readonly string[] = []) {
-    super(message);
-    this.name = 'SchemaMismatchError';
+    super(message, 'GENPROBE_USAGE_SCHEMA');
   }
 }
 
 /** Errors thrown while acquiring a connection are 'connect' whatever they say. */
-class ConnectPhaseError extends Error {
-  constructor(readonly cause: unknown) {
-    super(describeError(cause));
-    this.name = 'ConnectPhaseError';
+class ConnectPhaseError extends GenprobeError {
+  constructor(cause: unknown) {
+    super(describeDatabaseError(cause), 'GENPROBE_USAGE_CONNECT', { cause });
   }
 }
 
@@ -142,40 +142,23 @@ function secretsOf(connectionString: string): string[] {
 }
 
 /**
- * Removes the connection string's password (raw and %-decoded) and any credentials embedded in a
- * postgres URL or `password=` pair from a message. Applied to every message that leaves the module.
+ * Removes the connection string's password (raw, %-decoded and as fragments, through the one
+ * `redactSecrets`) and any credentials embedded in a postgres URL or `password=` pair from a
+ * message, with the one marker. Applied to every message that leaves the module.
  */
-export function redactSecrets(text: string, connectionString?: string): string {
-  let out = text;
-  if (connectionString) {
-    for (const secret of secretsOf(connectionString)) out = out.split(secret).join('***');
-  }
-  out = out.replace(/\b(postgres(?:ql)?:\/\/[^:\s/@]*:)[^@\s]*@/gi, '$1***@');
-  out = out.replace(/(password\s*=\s*)('[^']*'|[^\s&]+)/gi, '$1***');
+export function redactDatabaseSecrets(text: string, connectionString?: string): string {
+  let out = connectionString ? redactSecrets(text, secretsOf(connectionString)) : text;
+  out = out.replace(/\b(postgres(?:ql)?:\/\/[^:\s/@]*:)[^@\s]*@/gi, `$1${REDACTED}@`);
+  out = out.replace(/(password\s*=\s*)('[^']*'|[^\s&]+)/gi, `$1${REDACTED}`);
   return out;
 }
 
 // --- errors ---
 
-function errorCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-/** Message of any thrown value; Node's AggregateError (all addresses refused) has an empty message. */
-function describeError(err: unknown): string {
-  if (err instanceof ConnectPhaseError) return err.message;
-  if (err instanceof AggregateError && err.errors.length > 0) {
-    return err.errors.map((e) => describeError(e)).join('; ');
-  }
-  if (err instanceof Error) {
-    const code = errorCode(err);
-    // Node's message is just "Invalid URL"; its `input` property (the URL itself) is never read.
-    if (code === 'ERR_INVALID_URL') return 'the database connection string is not a valid postgres:// URL (ERR_INVALID_URL)';
-    const text = err.message !== '' ? err.message : err.name;
-    return code && !text.includes(code) ? `${text} (${code})` : text;
-  }
-  return String(err);
+/** describeError, except that Node's bare "Invalid URL" (whose `input` is the secret-bearing URL) says what was invalid. */
+function describeDatabaseError(err: unknown): string {
+  if (errorCode(err) === 'ERR_INVALID_URL') return 'the database connection string is not a valid postgres:// URL (ERR_INVALID_URL)';
+  return describeError(err);
 }
 
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', '57P01', '57P02', '57P03', '3D000']);
@@ -185,13 +168,13 @@ const SCHEMA_CODES = new Set(['42P01', '42703', '42704', '42883', '42804']);
 export function classifyReadError(err: unknown): ReadErrorReason {
   if (err instanceof ConnectPhaseError) return 'connect';
   if (err instanceof SchemaMismatchError) return 'schema';
-  const code = errorCode(err) ?? (err instanceof AggregateError ? errorCode(err.errors[0]) : undefined);
+  const code = errorCode(err);
   if (code !== undefined) {
     if (TIMEOUT_CODES.has(code)) return 'timeout';
     if (SCHEMA_CODES.has(code)) return 'schema';
     if (CONNECT_CODES.has(code) || code.startsWith('08') || code.startsWith('28')) return 'connect';
   }
-  const message = describeError(err);
+  const message = describeDatabaseError(err);
   if (/Query read timeout/i.test(message)) return 'timeout';
   if (/Connection terminated|connection error|timeout exceeded when trying to connect|not queryable/i.test(message)) return 'connect';
   return 'query';
@@ -344,7 +327,7 @@ export function createUsageCollector(options: UsageCollectorOptions): UsageColle
   positiveInt('cacheTtlMs', cacheTtlMs, 0);
   positiveInt('scrapeWaitMs', scrapeWaitMs, 0);
 
-  const redact = (text: string) => redactSecrets(text, connectionString);
+  const redact = (text: string) => redactDatabaseSecrets(text, connectionString);
 
   // -- state --
   let pool: pg.Pool | null = null;
@@ -433,7 +416,7 @@ export function createUsageCollector(options: UsageCollectorOptions): UsageColle
       pool = new pg.Pool(usagePoolConfig(connectionString, { statementTimeoutMs, lockTimeoutMs, connectTimeoutMs, maxConnections }));
       // An idle connection dying (server restart, network) is reported here; without a listener it
       // would crash the process. The next read reconnects.
-      pool.on('error', (err) => logger.warn('usage database connection lost while idle', { reason: classifyReadError(err), error: redact(describeError(err)) }));
+      pool.on('error', (err) => logger.warn('usage database connection lost while idle', { reason: classifyReadError(err), error: redact(describeDatabaseError(err)) }));
     }
     return pool;
   }
@@ -493,7 +476,7 @@ export function createUsageCollector(options: UsageCollectorOptions): UsageColle
     } catch (err) {
       const seconds = (performance.now() - t0) / 1000;
       const reason = classifyReadError(err);
-      const message = redact(describeError(err));
+      const message = redact(describeDatabaseError(err));
       readErrors[reason] += 1;
       readErrorsCounter.inc({ reason });
       upGauge.set(0);

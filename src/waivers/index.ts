@@ -12,6 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { GenprobeError } from '../errors/index.ts';
 import { CHECK_NAMES, type Finding } from '../checks/types.ts';
 import type { EndpointReport, KnownDefect, ReportedCheck, Waiver, WaiverFinding } from '../report/types.ts';
 
@@ -34,8 +35,10 @@ const waiverSchema = z
 
 const fileSchema = z.object({ waivers: z.array(z.unknown()).default([]) }).strict();
 
-export class WaiverFileError extends Error {
-  readonly code = 'GENPROBE_WAIVERS';
+export class WaiverFileError extends GenprobeError {
+  constructor(message: string) {
+    super(message, 'GENPROBE_WAIVERS');
+  }
 }
 
 /** The old `contains` key matched message text, which endpoints control (issue 13.8): refuse it by name. */

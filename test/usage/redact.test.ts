@@ -1,27 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { SchemaMismatchError, classifyReadError, redactSecrets } from '../../src/usage/collector.ts';
+import { SchemaMismatchError, classifyReadError, redactDatabaseSecrets } from '../../src/usage/collector.ts';
 
-describe('redactSecrets', () => {
+describe('redactDatabaseSecrets', () => {
   const url = 'postgresql://reader:s3cr%40t-pw@db.internal:5432/ryla?sslmode=require';
 
   it('removes the password in raw and %-decoded form, and the credentials of any postgres URL', () => {
     const msg = `failed for ${url}; password was s3cr@t-pw or s3cr%40t-pw; other postgres://x:y@h/db`;
-    const out = redactSecrets(msg, url);
+    const out = redactDatabaseSecrets(msg, url);
     expect(out).not.toContain('s3cr');
     expect(out).not.toContain(':y@');
     expect(out).toContain('db.internal:5432/ryla');
-    expect(out).toContain('postgres://x:***@h/db');
+    expect(out).toContain('postgres://x:[REDACTED]@h/db');
   });
 
   it('removes password= pairs and query-string passwords', () => {
-    expect(redactSecrets('conninfo "host=h password=hunter2 user=u"')).toBe('conninfo "host=h password=*** user=u"');
+    expect(redactDatabaseSecrets('conninfo "host=h password=hunter2 user=u"')).toBe('conninfo "host=h password=[REDACTED] user=u"');
     const q = 'postgresql://h/db?user=u&password=qpw123';
-    expect(redactSecrets(`bad ${q}`, q)).not.toContain('qpw123');
+    expect(redactDatabaseSecrets(`bad ${q}`, q)).not.toContain('qpw123');
   });
 
   it('leaves messages without secrets alone', () => {
-    expect(redactSecrets('connect ECONNREFUSED 127.0.0.1:5432', url)).toBe('connect ECONNREFUSED 127.0.0.1:5432');
+    expect(redactDatabaseSecrets('connect ECONNREFUSED 127.0.0.1:5432', url)).toBe('connect ECONNREFUSED 127.0.0.1:5432');
   });
 });
 
