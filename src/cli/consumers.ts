@@ -5,13 +5,14 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.ts';
 import { ModalClient } from '../client/index.ts';
 import { consumerReport, findingsTable, loadConsumerFile, renderConsumerFile, verifyLive, verifyStatic, type CallVerdict, type VerifyLevel } from '../consumers/index.ts';
 import { parseReportSpec, writeReports } from '../reporters/index.ts';
 import { GENPROBE_VERSION } from '../runner/gate.ts';
 import { loadWaivers } from '../waivers/index.ts';
+import { UsageError } from '../errors/index.ts';
+import { CONFIG_FLAG, DRIFT_FLAG, driftArgs, HELP_FLAG, parseFlags, TARGET_FLAGS, targetFlags } from './flags.ts';
 import { withTarget } from './target.ts';
 
 export const CONSUMERS_HELP = `genprobe consumers <import|verify> [options]
@@ -42,17 +43,17 @@ export async function consumersCommand(argv: string[]): Promise<number> {
   }
   if (sub === 'import') return importCommand(rest);
   if (sub === 'verify') return verifyCommand(rest);
-  throw new Error(`consumers: unknown subcommand "${sub}" (import, verify)`);
+  throw new UsageError(`consumers: unknown subcommand "${sub}" (import, verify)`);
 }
 
 async function importCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { ts: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, 'source-label': { type: 'string' }, help: { type: 'boolean', default: false } }, strict: true, allowPositionals: true });
+  const { values, positionals } = parseFlags('consumers import', argv, { ...HELP_FLAG, ts: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, 'source-label': { type: 'string' } }, true);
   if (values.help) {
     console.log(CONSUMERS_HELP);
     return 0;
   }
-  if (positionals.length) throw new Error(`consumers import: unexpected argument(s) ${positionals.join(' ')}`);
-  if (!values.ts || !values.name) throw new Error('consumers import needs --ts FILE and --name NAME');
+  if (positionals.length) throw new UsageError(`consumers import: unexpected argument(s) ${positionals.join(' ')}`);
+  if (!values.ts || !values.name) throw new UsageError('consumers import needs --ts FILE and --name NAME');
   const out = path.resolve(values.out ?? `${values.name}.consumers.json`);
   const { importTsClient } = await import('../consumers/importer.ts');
   const fixturesDir = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -65,38 +66,34 @@ async function importCommand(argv: string[]): Promise<number> {
 }
 
 async function verifyCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
+  const { values, positionals } = parseFlags(
+    'consumers verify',
+    argv,
+    {
+      ...TARGET_FLAGS,
+      ...DRIFT_FLAG,
+      ...CONFIG_FLAG,
+      ...HELP_FLAG,
       static: { type: 'boolean', default: false },
       live: { type: 'boolean', default: false },
       generate: { type: 'boolean', default: false },
       'max-usd': { type: 'string' },
-      emulator: { type: 'boolean', default: false },
-      'time-scale': { type: 'string' },
-      drift: { type: 'string', multiple: true },
-      target: { type: 'string' },
-      workspace: { type: 'string' },
       report: { type: 'string' },
       waivers: { type: 'string' },
-      config: { type: 'string' },
-      help: { type: 'boolean', default: false },
     },
-    strict: true,
-    allowPositionals: true,
-  });
+    true,
+  );
   if (values.help) {
     console.log(CONSUMERS_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new Error('consumers verify needs exactly one consumer-contract file');
-  if (values.static && values.live) throw new Error('--static and --live exclude each other');
+  if (positionals.length !== 1) throw new UsageError('consumers verify needs exactly one consumer-contract file');
+  if (values.static && values.live) throw new UsageError('--static and --live exclude each other');
   const level: VerifyLevel = values.live ? 'live' : 'static';
-  if (level === 'static' && (values.generate || values.emulator || values.drift || values.target || values['max-usd'])) throw new Error('--generate, --max-usd, --emulator, --drift and --target need --live');
-  if (values.drift && !values.emulator) throw new Error('--drift needs --emulator (deploy drift is injected by the bundled emulator)');
-  if (values['max-usd'] && !values.generate) throw new Error('--max-usd needs --generate');
+  if (level === 'static' && (values.generate || values.emulator || values.drift || values.target || values['max-usd'])) throw new UsageError('--generate, --max-usd, --emulator, --drift and --target need --live');
+  if (values['max-usd'] && !values.generate) throw new UsageError('--max-usd needs --generate');
   const maxUsd = values['max-usd'] === undefined ? undefined : Number(values['max-usd']);
-  if (maxUsd !== undefined && !(maxUsd >= 0)) throw new Error(`--max-usd: "${values['max-usd']}" is not an amount`);
+  if (maxUsd !== undefined && !(maxUsd >= 0)) throw new UsageError(`--max-usd: "${values['max-usd']}" is not an amount`);
   const reports = values.report ? parseReportSpec(values.report) : [];
   const loaded = loadConsumerFile(positionals[0]);
   const { config } = await loadConfig(values.config);
@@ -118,8 +115,8 @@ async function verifyCommand(argv: string[]): Promise<number> {
     console.log(`genprobe consumers verify --static ${loaded.file}: ${loaded.contract.consumers.map((c) => `${c.name} (${c.calls.length} calls)`).join(', ')} against the catalog`);
     return finish(verifyStatic(loaded.contract), { url: 'static', workspace: config.target.workspace, timeScale: 1 });
   }
-  const emulatorArgs = (values.drift ?? []).flatMap((d) => ['--drift', d]);
-  return withTarget(config, { emulator: values.emulator, timeScale: values['time-scale'], target: values.target, workspace: values.workspace, emulatorArgs }, async (cfg) => {
+  const emulatorArgs = driftArgs(values.drift, values.emulator);
+  return withTarget(config, targetFlags(values, emulatorArgs), async (cfg) => {
     console.log(`genprobe consumers verify --live ${loaded.file} → ${cfg.target.url}${values.generate ? ' (with --generate)' : ''}`);
     const client = new ModalClient({ targetTemplate: cfg.target.url, workspace: cfg.target.workspace, maxBodyBytes: cfg.target.maxBodyBytes, auth: ModalClient.authFromEnv() });
     const { verdicts } = await verifyLive(loaded.contract, { client, baseDir: loaded.baseDir, timeScale: cfg.target.timeScale, overheadMs: cfg.target.overheadMs, generate: values.generate, maxUsd: maxUsd ?? cfg.probes.budget.dailyUsd });

@@ -1,4 +1,5 @@
-import { parseArgs } from 'node:util';
+import { UsageError } from '../errors/index.ts';
+import { HELP_FLAG, parseFlags } from './flags.ts';
 
 const HELP = `genprobe face calibrate [--embedder human-faceres|mobilefacenet-onnx] [--labelled DIR] [--out FILE]
   Recompute the face-match percentage calibration (logistic fit on genuine and impostor pairs) from
@@ -11,12 +12,12 @@ export async function faceCommand(argv: string[]): Promise<number> {
     console.log(HELP);
     return sub === '--help' || sub === undefined ? 0 : 2;
   }
-  const { values } = parseArgs({ args: rest, options: { embedder: { type: 'string' }, labelled: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', default: false } } });
+  const { values } = parseFlags('face calibrate', rest, { ...HELP_FLAG, embedder: { type: 'string' }, labelled: { type: 'string' }, out: { type: 'string' } });
   if (values.help) {
     console.log(HELP);
     return 0;
   }
-  if (values.embedder && values.embedder !== 'human-faceres' && values.embedder !== 'mobilefacenet-onnx') throw new Error(`--embedder: "${values.embedder}" is not human-faceres or mobilefacenet-onnx`);
+  if (values.embedder && values.embedder !== 'human-faceres' && values.embedder !== 'mobilefacenet-onnx') throw new UsageError(`--embedder: "${values.embedder}" is not human-faceres or mobilefacenet-onnx`);
   const { runCalibration } = await import('../face/calibration.ts');
   const cal = await runCalibration({ embedder: values.embedder as 'human-faceres' | 'mobilefacenet-onnx' | undefined, labelledDir: values.labelled, out: values.out, log: (m: string) => console.log(m) });
   console.log(JSON.stringify({ embedder: cal.embedder, a: cal.a, b: cal.b, fit: cal.fit.method, pairs: cal.pairs, percent: cal.percent }, null, 2));

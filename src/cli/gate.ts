@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/index.ts';
+import { loadConfig } from '../config/index.ts';
+import { UsageError } from '../errors/index.ts';
 import { formatRepeat, MAX_REPEAT, type RepeatedReport } from '../runner/repeat.ts';
 import { assertCacheAllowed, failedIds, withoutWaivers, gateResultStore, JournalWriter, readJournal, stateDir, type CachedReport } from '../cache/index.ts';
 import type { GenprobeConfig } from '../config/index.ts';
@@ -11,6 +11,7 @@ import { formatEndpointLine, formatSummary, parseReportSpec, writeReports } from
 import { runGate, selectEndpoints } from '../runner/gate.ts';
 import { parseShard } from '../runner/shard.ts';
 import { callReport, loadConsumerFile, verifyStatic } from '../consumers/index.ts';
+import { CONFIG_FLAG, FACE_FLAG, FAULT_FLAG, HELP_FLAG, listFlag, parseFaultFlag, parseFlags, SELECT_FLAGS, TARGET_FLAGS, targetFlags } from './flags.ts';
 import { timeScaleNote, withTarget } from './target.ts';
 
 export const GATE_HELP = `genprobe gate [options]
@@ -46,12 +47,12 @@ Exit codes: 0 all passed (warnings allowed), 1 a contract failed, 2 tool or conf
 
 /** --repeat K (1–1000) and --min-pass-rate R (0–1, only with --repeat). */
 export function parseRepeatFlags(repeatFlag: string | undefined, minFlag: string | undefined): { repeat?: number; minPassRate?: number } {
-  if (minFlag !== undefined && repeatFlag === undefined) throw new ConfigError('--min-pass-rate needs --repeat');
+  if (minFlag !== undefined && repeatFlag === undefined) throw new UsageError('--min-pass-rate needs --repeat');
   if (repeatFlag === undefined) return {};
   const repeat = Number(repeatFlag);
-  if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) throw new ConfigError(`--repeat must be an integer from 1 to ${MAX_REPEAT}, got "${repeatFlag}"`);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > MAX_REPEAT) throw new UsageError(`--repeat must be an integer from 1 to ${MAX_REPEAT}, got "${repeatFlag}"`);
   const minPassRate = minFlag === undefined ? 1 : Number(minFlag);
-  if (!(minPassRate >= 0 && minPassRate <= 1) || minFlag?.trim() === '') throw new ConfigError(`--min-pass-rate must be a number from 0 to 1, got "${minFlag}"`);
+  if (!(minPassRate >= 0 && minPassRate <= 1) || minFlag?.trim() === '') throw new UsageError(`--min-pass-rate must be a number from 0 to 1, got "${minFlag}"`);
   return { repeat, minPassRate };
 }
 
@@ -61,50 +62,42 @@ export function parseRepeatFlags(repeatFlag: string | undefined, minFlag: string
  */
 export function planRerun(config: GenprobeConfig, f: { retryFailed: boolean; resume: boolean; only: string[]; tags: string[] }) {
   if (!f.retryFailed && !f.resume) return undefined;
-  if (f.retryFailed && f.resume) throw new ConfigError('--retry-failed and --resume do not combine');
-  if (f.only.length || f.tags.length) throw new ConfigError(`${f.resume ? '--resume' : '--retry-failed'} takes its endpoints from the last run: drop --only/--tag`);
+  if (f.retryFailed && f.resume) throw new UsageError('--retry-failed and --resume do not combine');
+  if (f.only.length || f.tags.length) throw new UsageError(`${f.resume ? '--resume' : '--retry-failed'} takes its endpoints from the last run: drop --only/--tag`);
   const last = readJournal(stateDir(config));
   if (f.retryFailed) {
     const failed = failedIds(last);
-    if (!failed.length) throw new ConfigError('the last gate run had no failed endpoint: nothing to retry');
+    if (!failed.length) throw new UsageError('the last gate run had no failed endpoint: nothing to retry');
     return { only: failed, tags: [], selection: { only: failed, tags: [] }, finished: [] as EndpointReport[] };
   }
-  if (last.complete) throw new ConfigError('the last gate run finished: nothing to resume');
+  if (last.complete) throw new UsageError('the last gate run finished: nothing to resume');
   const done = new Set(last.endpoints.map((e) => e.id));
   const remaining = selectEndpoints(last.selection.only, last.selection.tags).filter((e) => !done.has(e.id)).map((e) => e.id);
-  if (!remaining.length) throw new ConfigError('the last gate run had finished every endpoint: nothing to resume (run the gate again)');
+  if (!remaining.length) throw new UsageError('the last gate run had finished every endpoint: nothing to resume (run the gate again)');
   return { only: remaining, tags: [], selection: last.selection, finished: last.endpoints.map(withoutWaivers) };
 }
 
 export async function gateCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      emulator: { type: 'boolean', default: false },
-      'time-scale': { type: 'string' },
-      fault: { type: 'string' },
-      target: { type: 'string' },
-      workspace: { type: 'string' },
-      only: { type: 'string', multiple: true },
-      tag: { type: 'string', multiple: true },
-      shard: { type: 'string' },
-      report: { type: 'string' },
-      waivers: { type: 'string' },
-      consumers: { type: 'string', multiple: true },
-      'no-face': { type: 'boolean', default: false },
-      verbose: { type: 'boolean', default: false },
-      'update-golden': { type: 'boolean', default: false },
-      repeat: { type: 'string' },
-      'min-pass-rate': { type: 'string' },
-      cache: { type: 'boolean', default: false },
-      'force-cache': { type: 'boolean', default: false },
-      'retry-failed': { type: 'boolean', default: false },
-      resume: { type: 'boolean', default: false },
-      review: { type: 'string' },
-      config: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
+  const { values } = parseFlags('gate', argv, {
+    ...TARGET_FLAGS,
+    ...SELECT_FLAGS,
+    ...FAULT_FLAG,
+    ...FACE_FLAG,
+    ...CONFIG_FLAG,
+    ...HELP_FLAG,
+    shard: { type: 'string' },
+    report: { type: 'string' },
+    waivers: { type: 'string' },
+    consumers: { type: 'string', multiple: true },
+    verbose: { type: 'boolean', default: false },
+    'update-golden': { type: 'boolean', default: false },
+    repeat: { type: 'string' },
+    'min-pass-rate': { type: 'string' },
+    cache: { type: 'boolean', default: false },
+    'force-cache': { type: 'boolean', default: false },
+    'retry-failed': { type: 'boolean', default: false },
+    resume: { type: 'boolean', default: false },
+    review: { type: 'string' },
   });
   if (values.help) {
     console.log(GATE_HELP);
@@ -115,29 +108,30 @@ export async function gateCommand(argv: string[]): Promise<number> {
   if (values.waivers) config.gate.waivers = values.waivers;
   // Consumer contracts are checked statically before any call: a deploy that would break a caller fails for free.
   const consumerFiles = (values.consumers ?? []).map((f) => loadConsumerFile(f).contract);
-  let only = (values.only ?? []).flatMap((s) => s.split(',')).filter(Boolean);
-  let tags = (values.tag ?? []).flatMap((s) => s.split(',')).filter(Boolean);
+  let only = listFlag(values.only);
+  let tags = listFlag(values.tag);
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
-  if (shard && (values['retry-failed'] || values.resume)) throw new ConfigError('--shard does not combine with --retry-failed/--resume (rerun the shard itself)');
+  if (shard && (values['retry-failed'] || values.resume)) throw new UsageError('--shard does not combine with --retry-failed/--resume (rerun the shard itself)');
   const rerun = planRerun(config, { retryFailed: values['retry-failed'], resume: values.resume, only, tags });
   if (rerun) ({ only, tags } = rerun);
-  if (values.review !== undefined && !isSafeName(values.review)) throw new ConfigError(`--review: a label is letters, digits, '.', '_' and '-', got "${values.review}"`);
-  if (values['force-cache'] && !values.cache) throw new ConfigError('--force-cache needs --cache');
-  if (values.cache && values['update-golden']) throw new ConfigError('--update-golden needs fresh outputs: drop --cache');
+  if (values.review !== undefined && !isSafeName(values.review)) throw new UsageError(`--review: a label is letters, digits, '.', '_' and '-', got "${values.review}"`);
+  if (values['force-cache'] && !values.cache) throw new UsageError('--force-cache needs --cache');
+  if (values.cache && values['update-golden']) throw new UsageError('--update-golden needs fresh outputs: drop --cache');
   if (values.cache) assertCacheAllowed(process.env, values['force-cache']);
   const { repeat, minPassRate } = parseRepeatFlags(values.repeat, values['min-pass-rate']);
-  if (values.fault && !values.emulator) throw new Error('--fault needs --emulator (faults are injected by the bundled emulator)');
+  const faults = parseFaultFlag(values.fault, values.emulator);
+  const headers = faults.length ? { 'x-genprobe-fault': faults.join(',') } : undefined;
 
-  const targetFlags = { emulator: values.emulator, timeScale: values['time-scale'], target: values.target, workspace: values.workspace };
-  return withTarget(config, targetFlags, async (cfg) => {
+  const target = targetFlags(values);
+  return withTarget(config, target, async (cfg) => {
     const faceCheck = values['no-face'] ? undefined : (await import('../face/check.ts')).faceMatchCheck;
-    console.log(`genprobe gate → ${cfg.target.url} (time scale ${cfg.target.timeScale}${timeScaleNote(targetFlags)})`);
+    console.log(`genprobe gate → ${cfg.target.url} (time scale ${cfg.target.timeScale}${timeScaleNote(target)})`);
     // Say which config and waivers apply: one picked up from the working directory (an untrusted
     // checkout's, say) must not run or silence findings unannounced; a missing file waiving nothing would surprise.
     console.log(configFile ? `config: ${configFile}` : 'config: none (defaults)');
     console.log(existsSync(cfg.gate.waivers) ? `waivers: ${cfg.gate.waivers}` : `waivers: none (no file at ${cfg.gate.waivers})`);
     if (shard) console.log(`shard ${shard.index}/${shard.count}: expired and no-longer-needed waivers are judged by \`genprobe report merge\``);
-    const results = values.cache ? gateResultStore(cfg, { headers: values.fault ? { 'x-genprobe-fault': values.fault } : undefined, face: !!faceCheck, repeat, minPassRate }) : undefined;
+    const results = values.cache ? gateResultStore(cfg, { headers, face: !!faceCheck, repeat, minPassRate }) : undefined;
     const journal = new JournalWriter(stateDir(cfg), { startedAt: new Date().toISOString(), selection: rerun?.selection ?? { only, tags }, target: cfg.target.url, endpoints: rerun?.finished ?? [] });
     const { report, runs } = await runGate({
       results,
@@ -149,7 +143,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
       tags,
       faceCheck,
       updateGolden: values['update-golden'],
-      headers: values.fault ? { 'x-genprobe-fault': values.fault } : undefined,
+      headers,
       repeat,
       minPassRate,
       onEndpoint: (ep) => {

@@ -2,10 +2,11 @@
  * `genprobe inventory`: which routes each app really registers (GET /openapi.json — every app of
  * the fleet is FastAPI), compared with the catalog and the consumer-contract files. No GPU time.
  */
-import { parseArgs } from 'node:util';
 import { ModalClient } from '../client/index.ts';
 import { loadConfig } from '../config/index.ts';
 import { compareInventory, inventoryApps, loadConsumerFile, readInventory, type InventoryFinding } from '../consumers/index.ts';
+import { UsageError } from '../errors/index.ts';
+import { CONFIG_FLAG, DRIFT_FLAG, driftArgs, HELP_FLAG, parseFlags, TARGET_FLAGS, targetFlags } from './flags.ts';
 import { withTarget } from './target.ts';
 
 export const INVENTORY_HELP = `genprobe inventory [--consumers FILE …] [--emulator [--drift SPEC …]] [--target TEMPLATE] [--workspace NAME] [--json FILE] [--config FILE]
@@ -14,32 +15,21 @@ export const INVENTORY_HELP = `genprobe inventory [--consumers FILE …] [--emul
 Exit codes: 0 nothing fails (uncatalogued routes are warnings), 1 a route callers need is missing, 2 tool error.`;
 
 export async function inventoryCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      consumers: { type: 'string', multiple: true },
-      emulator: { type: 'boolean', default: false },
-      'time-scale': { type: 'string' },
-      drift: { type: 'string', multiple: true },
-      target: { type: 'string' },
-      workspace: { type: 'string' },
-      json: { type: 'string' },
-      config: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-    allowPositionals: true,
-  });
+  const { values, positionals } = parseFlags(
+    'inventory',
+    argv,
+    { ...TARGET_FLAGS, ...DRIFT_FLAG, ...CONFIG_FLAG, ...HELP_FLAG, consumers: { type: 'string', multiple: true }, json: { type: 'string' } },
+    true,
+  );
   if (values.help) {
     console.log(INVENTORY_HELP);
     return 0;
   }
-  if (positionals.length) throw new Error(`inventory: unexpected argument(s) ${positionals.join(' ')}`);
-  if (values.drift && !values.emulator) throw new Error('--drift needs --emulator');
+  if (positionals.length) throw new UsageError(`inventory: unexpected argument(s) ${positionals.join(' ')}`);
   const files = (values.consumers ?? []).map((f) => loadConsumerFile(f).contract);
   const { config } = await loadConfig(values.config);
-  const emulatorArgs = (values.drift ?? []).flatMap((d) => ['--drift', d]);
-  return withTarget(config, { emulator: values.emulator, timeScale: values['time-scale'], target: values.target, workspace: values.workspace, emulatorArgs }, async (cfg) => {
+  const emulatorArgs = driftArgs(values.drift, values.emulator);
+  return withTarget(config, targetFlags(values, emulatorArgs), async (cfg) => {
     const client = new ModalClient({ targetTemplate: cfg.target.url, workspace: cfg.target.workspace, maxBodyBytes: cfg.target.maxBodyBytes, auth: ModalClient.authFromEnv() });
     const t0 = performance.now();
     const inventory = await readInventory(client, inventoryApps(files), cfg.target);

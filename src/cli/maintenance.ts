@@ -4,8 +4,9 @@
  * silence the probes' alerts for exactly its deploy. Auth follows the server's config: the bearer
  * token or basic credentials are read from the environment variables server.auth names.
  */
-import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type GenprobeConfig } from '../config/index.ts';
+import { UsageError } from '../errors/index.ts';
+import { CONFIG_FLAG, HELP_FLAG, listFlag, parseFlags } from './flags.ts';
+import { loadConfig, type GenprobeConfig } from '../config/index.ts';
 import { parseDurationMs } from '../config/duration.ts';
 import { resolveAuth } from '../server/auth.ts';
 
@@ -29,7 +30,7 @@ interface WindowJson {
 
 function serverUrl(flag: string | undefined, config: GenprobeConfig, env: NodeJS.ProcessEnv): string {
   const raw = flag ?? env.GENPROBE_SERVER ?? `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${config.server.port}`;
-  if (!/^https?:\/\/[^/]+/.test(raw)) throw new ConfigError(`--server must be an http(s) URL, got "${raw}"`);
+  if (!/^https?:\/\/[^/]+/.test(raw)) throw new UsageError(`--server must be an http(s) URL, got "${raw}"`);
   return raw.replace(/\/+$/, '');
 }
 
@@ -71,46 +72,38 @@ function line(w: WindowJson): string {
 }
 
 export async function maintenanceCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      app: { type: 'string', multiple: true },
-      for: { type: 'string' },
-      reason: { type: 'string' },
-      id: { type: 'string' },
-      server: { type: 'string' },
-      config: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = parseFlags(
+    'maintenance',
+    argv,
+    { ...CONFIG_FLAG, ...HELP_FLAG, app: { type: 'string', multiple: true }, for: { type: 'string' }, reason: { type: 'string' }, id: { type: 'string' }, server: { type: 'string' } },
+    true,
+  );
   if (values.help) {
     console.log(MAINTENANCE_HELP);
     return 0;
   }
   const [action, ...extra] = positionals;
-  if (!action || !['start', 'end', 'list'].includes(action) || extra.length) throw new ConfigError(`genprobe maintenance needs one of start, end, list\n\n${MAINTENANCE_HELP}`);
-  const apps = (values.app ?? []).flatMap((a) => a.split(',')).filter(Boolean);
+  if (!action || !['start', 'end', 'list'].includes(action) || extra.length) throw new UsageError(`genprobe maintenance needs one of start, end, list\n\n${MAINTENANCE_HELP}`);
+  const apps = listFlag(values.app);
   const { config } = await loadConfig(values.config);
   const base = `${serverUrl(values.server, config, env)}/api/maintenance`;
   const headers = authHeader(config, env);
 
   if (action === 'start') {
-    if (values.id) throw new ConfigError('--id is for `maintenance end`');
-    if (!values.for || parseDurationMs(values.for) === undefined) throw new ConfigError(`--for needs a duration such as 20m or 1h30m${values.for ? `, got "${values.for}"` : ''}`);
-    if (!values.reason?.trim()) throw new ConfigError('--reason is required: say why alerts are silenced (it is shown on the status page)');
+    if (values.id) throw new UsageError('--id is for `maintenance end`');
+    if (!values.for || parseDurationMs(values.for) === undefined) throw new UsageError(`--for needs a duration such as 20m or 1h30m${values.for ? `, got "${values.for}"` : ''}`);
+    if (!values.reason?.trim()) throw new UsageError('--reason is required: say why alerts are silenced (it is shown on the status page)');
     const r = (await call(base, headers, { ...(apps.length ? { apps } : {}), for: values.for, reason: values.reason })) as { window: WindowJson };
     console.log(`maintenance started: ${line(r.window)}`);
     return 0;
   }
-  if (values.for || values.reason) throw new ConfigError(`--for and --reason are for \`maintenance start\``);
+  if (values.for || values.reason) throw new UsageError(`--for and --reason are for \`maintenance start\``);
   if (action === 'end') {
     const r = (await call(`${base}/end`, headers, { ...(apps.length ? { apps } : {}), ...(values.id ? { id: values.id } : {}) })) as { ended: WindowJson[] };
     console.log(r.ended.length ? r.ended.map((w) => `maintenance ended: ${line(w)}`).join('\n') : 'no run-time maintenance window matched');
     return 0;
   }
-  if (apps.length || values.id) throw new ConfigError('`maintenance list` takes no --app or --id');
+  if (apps.length || values.id) throw new UsageError('`maintenance list` takes no --app or --id');
   const r = (await call(base, headers)) as { windows: WindowJson[] };
   console.log(r.windows.length ? r.windows.map(line).join('\n') : 'no maintenance window is open');
   return 0;

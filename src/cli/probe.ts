@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { Pushgateway } from 'prom-client';
-import { ConfigError, loadConfig, runnerLabels, type ProbeKind } from '../config/index.ts';
+import { loadConfig, runnerLabels, type ProbeKind } from '../config/index.ts';
+import { UsageError } from '../errors/index.ts';
 import { parseDurationMs } from '../config/duration.ts';
 import { selectEndpoints } from '../runner/gate.ts';
 import { createProbeService } from '../probes/service.ts';
 import { applyRunnerFlags, lazyFaceCheck } from './serve.ts';
+import { CONFIG_FLAG, FACE_FLAG, FAULT_FLAG, HELP_FLAG, listFlag, parseFaultFlag, parseFlags, SELECT_FLAGS, TARGET_FLAGS, targetFlags } from './flags.ts';
 import { withTarget } from './target.ts';
 
 export const PROBE_HELP = `genprobe probe --once [options]
@@ -25,6 +26,7 @@ export const PROBE_HELP = `genprobe probe --once [options]
   --time-scale N           emulator time scale (default 0.01)
   --fault NAME             with --emulator: inject a fault into every call (x-genprobe-fault)
   --target TEMPLATE        URL template, e.g. http://127.0.0.1:8787/{app}
+  --workspace NAME         Modal workspace for the default template
   --budget-state FILE      GPU spend state file shared with other runs (or $GENPROBE_BUDGET_STATE)
   --runner NAME            this runner's name (runner.name): a \`runner\` label on every series, and part of
                            the Pushgateway grouping key so runners do not replace each other's group
@@ -43,61 +45,54 @@ export function parseGrouping(spec: string | undefined): Record<string, string> 
     const eq = part.indexOf('=');
     const key = eq < 0 ? part : part.slice(0, eq);
     const value = eq < 0 ? '' : part.slice(eq + 1);
-    if (!LABEL_NAME.test(key) || key.startsWith('__')) throw new ConfigError(`--grouping: "${key}" is not a valid label name`);
-    if (!value) throw new ConfigError(`--grouping: label ${key} needs a value (k=v)`);
-    if (key === 'job') throw new ConfigError('--grouping: use --job for the job label');
+    if (!LABEL_NAME.test(key) || key.startsWith('__')) throw new UsageError(`--grouping: "${key}" is not a valid label name`);
+    if (!value) throw new UsageError(`--grouping: label ${key} needs a value (k=v)`);
+    if (key === 'job') throw new UsageError('--grouping: use --job for the job label');
     out[key] = value;
   }
   return out;
 }
 
 export async function probeCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      once: { type: 'boolean', default: false },
-      only: { type: 'string', multiple: true },
-      tag: { type: 'string', multiple: true },
-      kind: { type: 'string', default: 'smoke' },
-      pushgateway: { type: 'string' },
-      job: { type: 'string', default: 'genprobe' },
-      grouping: { type: 'string' },
-      'push-add': { type: 'boolean', default: false },
-      every: { type: 'string' },
-      config: { type: 'string' },
-      emulator: { type: 'boolean', default: false },
-      'time-scale': { type: 'string' },
-      fault: { type: 'string' },
-      target: { type: 'string' },
-      'budget-state': { type: 'string' },
-      runner: { type: 'string' },
-      region: { type: 'string' },
-      'no-face': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
+  const { values } = parseFlags('probe', argv, {
+    ...TARGET_FLAGS,
+    ...SELECT_FLAGS,
+    ...FAULT_FLAG,
+    ...FACE_FLAG,
+    ...CONFIG_FLAG,
+    ...HELP_FLAG,
+    once: { type: 'boolean', default: false },
+    kind: { type: 'string', default: 'smoke' },
+    pushgateway: { type: 'string' },
+    job: { type: 'string', default: 'genprobe' },
+    grouping: { type: 'string' },
+    'push-add': { type: 'boolean', default: false },
+    every: { type: 'string' },
+    'budget-state': { type: 'string' },
+    runner: { type: 'string' },
+    region: { type: 'string' },
   });
   if (values.help) {
     console.log(PROBE_HELP);
     return 0;
   }
-  if (!values.once) throw new ConfigError('genprobe probe needs --once (scheduled probing is `genprobe serve`)');
+  if (!values.once) throw new UsageError('genprobe probe needs --once (scheduled probing is `genprobe serve`)');
   const kind = values.kind as ProbeKind;
-  if (!KINDS.includes(kind)) throw new ConfigError(`--kind must be one of ${KINDS.join(', ')}, got "${values.kind}"`);
-  if (values.fault && !values.emulator) throw new ConfigError('--fault needs --emulator (faults are injected by the bundled emulator)');
-  if (values.pushgateway && !/^https?:\/\//.test(values.pushgateway)) throw new ConfigError(`--pushgateway must be an http(s) URL, got "${values.pushgateway}"`);
+  if (!KINDS.includes(kind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}, got "${values.kind}"`);
+  const faults = parseFaultFlag(values.fault, values.emulator);
+  if (values.pushgateway && !/^https?:\/\//.test(values.pushgateway)) throw new UsageError(`--pushgateway must be an http(s) URL, got "${values.pushgateway}"`);
   const grouping = parseGrouping(values.grouping);
   const everyMs = values.every === undefined ? undefined : parseDurationMs(values.every);
-  if (values.every !== undefined && everyMs === undefined) throw new ConfigError(`--every needs a duration such as 15m, got "${values.every}"`);
-  const only = (values.only ?? []).flatMap((s) => s.split(',')).filter(Boolean);
-  const tags = (values.tag ?? []).flatMap((s) => s.split(',')).filter(Boolean);
+  if (values.every !== undefined && everyMs === undefined) throw new UsageError(`--every needs a duration such as 15m, got "${values.every}"`);
+  const only = listFlag(values.only);
+  const tags = listFlag(values.tag);
   const selected = selectEndpoints(only, tags);
   // Without a filter, only live routes: a blanket run never spends on routes known to be gone.
   const entries = only.length || tags.length ? selected : selected.filter((e) => e.lifecycle === 'live');
   const { config: loaded, file: configFile } = await loadConfig(values.config);
   const config = applyRunnerFlags(loaded, { runner: values.runner, region: values.region });
 
-  return withTarget(config, { emulator: values.emulator, timeScale: values['time-scale'], target: values.target }, async (cfg) => {
+  return withTarget(config, targetFlags(values), async (cfg) => {
     // One-shot runs ignore the configured schedules; what runs is what the flags select.
     const runCfg = { ...cfg, probes: { ...cfg.probes, schedules: [] } };
     // The files that apply, wherever they came from (a working directory's config is code genprobe runs).
@@ -106,7 +101,7 @@ export async function probeCommand(argv: string[]): Promise<number> {
       config: runCfg,
       entries,
       faceCheck: values['no-face'] ? undefined : lazyFaceCheck,
-      headers: values.fault ? { 'x-genprobe-fault': values.fault } : undefined,
+      headers: faults.length ? { 'x-genprobe-fault': faults.join(',') } : undefined,
       budgetStateFile: values['budget-state'] ?? process.env.GENPROBE_BUDGET_STATE ?? config.probes.budget.stateFile,
       defaultMetrics: false,
       env: {},

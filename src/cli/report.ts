@@ -3,8 +3,9 @@
  * (`gate --shard i/n`) joined into the report one unsharded gate writes, waivers judged over all.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/index.ts';
+import { UsageError } from '../errors/index.ts';
+import { HELP_FLAG, parseFlags } from './flags.ts';
 import { formatSummary, parseReportSpec, writeReports } from '../reporters/index.ts';
 import { mergeShardReports, type ShardedReport } from '../runner/shard.ts';
 
@@ -36,18 +37,13 @@ export async function reportCommand(argv: string[]): Promise<number> {
     console.log(REPORT_HELP);
     return sub ? 0 : 2;
   }
-  if (sub !== 'merge') throw new ConfigError(`report: unknown subcommand "${sub}" (merge)`);
-  const { values, positionals } = parseArgs({
-    args: rest,
-    options: { report: { type: 'string' }, verbose: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
-    allowPositionals: true,
-    strict: true,
-  });
+  if (sub !== 'merge') throw new UsageError(`report: unknown subcommand "${sub}" (merge)`);
+  const { values, positionals } = parseFlags('report merge', rest, { ...HELP_FLAG, report: { type: 'string' }, verbose: { type: 'boolean', default: false } }, true);
   if (values.help) {
     console.log(REPORT_HELP);
     return 0;
   }
-  if (!positionals.length) throw new ConfigError('report merge: give the shards\' JSON reports');
+  if (!positionals.length) throw new UsageError('report merge: give the shards\' JSON reports');
   const spec = values.report ? parseReportSpec(values.report) : [];
   const reports = positionals.map((f) => {
     try {

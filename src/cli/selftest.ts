@@ -1,7 +1,8 @@
-import { parseArgs } from 'node:util';
 import { getEndpoint } from '../catalog/index.ts';
 import { loadConfig } from '../config/index.ts';
-import { FAULTS, type FaultName } from '../emulator/faults.ts';
+import { UsageError } from '../errors/index.ts';
+import { FAULTS } from '../emulator/faults.ts';
+import { CONFIG_FLAG, FAULT_FLAG, HELP_FLAG, listFlag, parseFaultFlag, parseFlags, parseTimeScale, positiveNumberFlag, SELECT_FLAGS } from './flags.ts';
 import { defaultMatrixEndpoints, formatMatrix, matrixMisses, planMatrix, runFaultMatrix } from '../selftest/matrix.ts';
 
 export const SELFTEST_HELP = `genprobe selftest [options]
@@ -18,58 +19,43 @@ export const SELFTEST_HELP = `genprobe selftest [options]
   --config FILE            config file (waivers, face settings, endpoint overrides)
 Exit codes: 0 every applicable cell caught by its expected check, 1 a miss, 2 tool or config error.`;
 
-function positiveNumber(flag: string, raw: string | undefined, fallback: number, integer = false): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`--${flag}: "${raw}" must be a positive ${integer ? 'integer' : 'number'}`);
-  return n;
-}
-
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
-const list = (values: string[] | undefined) => (values ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
 
 export async function selftestCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      only: { type: 'string', multiple: true },
-      fault: { type: 'string', multiple: true },
-      'time-scale': { type: 'string' },
-      'overhead-ms': { type: 'string' },
-      'deadline-overhead-ms': { type: 'string' },
-      concurrency: { type: 'string' },
-      'no-baseline': { type: 'boolean', default: false },
-      config: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
+  const { values } = parseFlags('selftest', argv, {
+    ...FAULT_FLAG,
+    ...CONFIG_FLAG,
+    ...HELP_FLAG,
+    only: SELECT_FLAGS.only,
+    'time-scale': { type: 'string' },
+    'overhead-ms': { type: 'string' },
+    'deadline-overhead-ms': { type: 'string' },
+    concurrency: { type: 'string' },
+    'no-baseline': { type: 'boolean', default: false },
   });
   if (values.help) {
     console.log(SELFTEST_HELP);
     return 0;
   }
-  const timeScale = positiveNumber('time-scale', values['time-scale'], 0.01);
-  if (timeScale > 1) throw new Error(`--time-scale: "${values['time-scale']}" must be in (0, 1]`);
-  const overheadMs = positiveNumber('overhead-ms', values['overhead-ms'], 30_000, true);
-  const deadlineOverheadMs = positiveNumber('deadline-overhead-ms', values['deadline-overhead-ms'], 8_000, true);
-  const concurrency = positiveNumber('concurrency', values.concurrency, 2, true);
-  const only = list(values.only);
-  const faults = list(values.fault);
-  const knownFaults = new Set<string>(FAULTS.map((f) => f.name));
-  const unknownFaults = faults.filter((f) => !knownFaults.has(f));
-  if (unknownFaults.length) throw new Error(`--fault: unknown fault(s) ${unknownFaults.join(', ')}; known: ${[...knownFaults].join(', ')}`);
+  const timeScale = values['time-scale'] === undefined ? 0.01 : parseTimeScale(values['time-scale']);
+  const overheadMs = positiveNumberFlag('overhead-ms', values['overhead-ms'], 30_000, true);
+  const deadlineOverheadMs = positiveNumberFlag('deadline-overhead-ms', values['deadline-overhead-ms'], 8_000, true);
+  const concurrency = positiveNumberFlag('concurrency', values.concurrency, 2, true);
+  const only = listFlag(values.only);
+  // selftest always runs the bundled emulator: --fault needs no --emulator here.
+  const faults = parseFaultFlag(values.fault, true);
   const endpoints = only.length ? only.map((id) => getEndpoint(id)) : defaultMatrixEndpoints();
   const { config } = await loadConfig(values.config);
   const baseline = !values['no-baseline'];
 
-  const planned = planMatrix(endpoints, faults.length ? (faults as FaultName[]) : FAULTS.map((f) => f.name), baseline);
-  if (planned.length === 0) throw new Error('no applicable cells: none of the chosen faults applies to the chosen endpoints');
+  const planned = planMatrix(endpoints, faults.length ? faults : FAULTS.map((f) => f.name), baseline);
+  if (planned.length === 0) throw new UsageError('no applicable cells: none of the chosen faults applies to the chosen endpoints');
   console.log(`genprobe selftest: ${planned.length} cells (${plural(endpoints.length, 'endpoint')} × ${plural(faults.length || FAULTS.length, 'fault')} where they apply${baseline ? ', plus a healthy row' : ''}), time scale ${timeScale}`);
   let done = 0;
   const step = Math.max(1, Math.ceil(planned.length / 10));
   const cells = await runFaultMatrix({
     endpoints: endpoints.map((e) => e.id),
-    faults: faults as FaultName[],
+    faults,
     timeScale,
     overheadMs,
     deadlineOverheadMs,

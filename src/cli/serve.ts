@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { loadConfig, parseConfig, type GenprobeConfig, runnerLabels } from '../config/index.ts';
 import type { FaceCheck } from '../runner/run-endpoint.ts';
 import { jsonLineLogger } from '../probes/probe-runner.ts';
@@ -11,6 +10,7 @@ import { registerReview } from '../server/review/routes.ts';
 import { ReviewStore } from '../server/review/store.ts';
 import { stateDir } from '../cache/index.ts';
 import path from 'node:path';
+import { CONFIG_FLAG, FACE_FLAG, HELP_FLAG, parseFlags, TARGET_FLAGS, targetFlags } from './flags.ts';
 import { withTarget } from './target.ts';
 
 export const SERVE_HELP = `genprobe serve [options]
@@ -19,6 +19,7 @@ export const SERVE_HELP = `genprobe serve [options]
   --emulator               start the bundled fleet emulator and probe it
   --time-scale N           emulator time scale (default 0.01)
   --target TEMPLATE        URL template, e.g. http://127.0.0.1:8787/{app}
+  --workspace NAME         Modal workspace for the default template
   --host HOST              listen address (default server.host, 127.0.0.1)
   --port N                 listen port (default server.port, 9464; 0 = any free port)
   --budget-state FILE      keep GPU spend across restarts in this JSON file (or $GENPROBE_BUDGET_STATE)
@@ -50,22 +51,16 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 }
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: 'string' },
-      emulator: { type: 'boolean', default: false },
-      'time-scale': { type: 'string' },
-      target: { type: 'string' },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'budget-state': { type: 'string' },
-      runner: { type: 'string' },
-      region: { type: 'string' },
-      'no-face': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
+  const { values } = parseFlags('serve', argv, {
+    ...TARGET_FLAGS,
+    ...FACE_FLAG,
+    ...CONFIG_FLAG,
+    ...HELP_FLAG,
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'budget-state': { type: 'string' },
+    runner: { type: 'string' },
+    region: { type: 'string' },
   });
   if (values.help) {
     console.log(SERVE_HELP);
@@ -77,7 +72,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     const port = values.port === undefined ? config.server.port : Number(values.port);
     config = parseConfig({ ...config, server: { ...config.server, host: values.host ?? config.server.host, port } }, '--host/--port');
   }
-  return withTarget(config, { emulator: values.emulator, timeScale: values['time-scale'], target: values.target }, async (cfg) => {
+  return withTarget(config, targetFlags(values), async (cfg) => {
     const log = jsonLineLogger;
     // The files that apply, wherever they came from (a working directory's config is code genprobe runs).
     log({ event: 'config', file: configFile, waivers: existsSync(cfg.gate.waivers) ? cfg.gate.waivers : null, ...runnerLabels(cfg.runner) });

@@ -1,22 +1,7 @@
 import type { GenprobeConfig } from '../config/index.ts';
-import { ConfigError, parseConfig } from '../config/index.ts';
+import { parseConfig } from '../config/index.ts';
 import { EMULATOR_OVERHEAD_MS } from '../config/target.ts';
-
-export interface TargetFlags {
-  emulator?: boolean;
-  timeScale?: string;
-  target?: string;
-  workspace?: string;
-  /** More src/emulator/main.ts flags for --emulator (e.g. `--drift route-removed:ryla-wan26/wan2.6-r2v`). */
-  emulatorArgs?: string[];
-}
-
-/** `--time-scale N`: a number in (0, 1]. */
-export function parseTimeScale(flag: string): number {
-  const n = flag.trim() === '' ? Number.NaN : Number(flag);
-  if (!(n > 0 && n <= 1)) throw new ConfigError(`--time-scale: "${flag}" must be a number in (0, 1]`);
-  return n;
-}
+import { parseTimeScale, type TargetFlags } from './flags.ts';
 
 /** The gate's first-line note on where the time scale comes from (empty for the default). */
 export function timeScaleNote(flags: TargetFlags): string {

@@ -2,8 +2,9 @@
  * `genprobe waive`: accept a known defect by adding a waiver to the waivers file — the same code
  * (src/waivers/write.ts) the review matrix's "accept" uses.
  */
-import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/index.ts';
+import { loadConfig } from '../config/index.ts';
+import { UsageError } from '../errors/index.ts';
+import { CONFIG_FLAG, HELP_FLAG, parseFlags } from './flags.ts';
 import type { Waiver } from '../report/types.ts';
 import { appendWaivers, expiryInDays } from '../waivers/write.ts';
 
@@ -20,26 +21,22 @@ export const WAIVE_HELP = `genprobe waive --endpoint ID --check NAME --reason TE
 Exit codes: 0 added (or already there), 2 bad flags or a waiver the file would not accept.`;
 
 export async function waiveCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      endpoint: { type: 'string' },
-      check: { type: 'string' },
-      finding: { type: 'string' },
-      reason: { type: 'string' },
-      expires: { type: 'string' },
-      target: { type: 'string' },
-      waivers: { type: 'string' },
-      config: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
+  const { values } = parseFlags('waive', argv, {
+    ...CONFIG_FLAG,
+    ...HELP_FLAG,
+    endpoint: { type: 'string' },
+    check: { type: 'string' },
+    finding: { type: 'string' },
+    reason: { type: 'string' },
+    expires: { type: 'string' },
+    target: { type: 'string' },
+    waivers: { type: 'string' },
   });
   if (values.help) {
     console.log(WAIVE_HELP);
     return 0;
   }
-  for (const flag of ['endpoint', 'check', 'reason'] as const) if (!values[flag]) throw new ConfigError(`--${flag} is required\n\n${WAIVE_HELP}`);
+  for (const flag of ['endpoint', 'check', 'reason'] as const) if (!values[flag]) throw new UsageError(`--${flag} is required\n\n${WAIVE_HELP}`);
   const file = values.waivers ?? (await loadConfig(values.config)).config.gate.waivers;
   const waiver: Waiver = {
     endpoint: values.endpoint!,
