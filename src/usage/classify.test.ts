@@ -5,8 +5,8 @@ import {
   jobDurationSec,
   normaliseStoredProvider,
   storedLabel,
-} from '../../src/usage/classify.ts';
-import { DURATION_CASES, PROVIDER_CASES } from './classify-cases.ts';
+} from './classify.ts';
+import { DURATION_CASES, PROVIDER_CASES } from '../../test/usage/classify-cases.ts';
 
 const BASE = Date.UTC(2026, 1, 6, 12, 0, 0);
 const at = (sec: number | null) => (sec === null ? null : new Date(BASE + sec * 1000));

@@ -4,13 +4,13 @@
  * an endpoint starts as soon as its own apps are warm. Ordering is asserted through promises, not clocks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pass } from '../checks/types.ts';
-import { ModalClient, type CallRequest } from '../client/index.ts';
-import type { CallResult } from '../client/types.ts';
-import { parseConfig } from '../config/index.ts';
-import { createEmulator } from '../emulator/index.ts';
-import { runGate } from './gate.ts';
-import type { FaceCheck } from './run-endpoint.ts';
+import { pass } from '../../src/checks/types.ts';
+import { ModalClient, type CallRequest } from '../../src/client/index.ts';
+import type { CallResult } from '../../src/client/types.ts';
+import { parseConfig } from '../../src/config/index.ts';
+import { createEmulator } from '../../src/emulator/index.ts';
+import { runGate } from '../../src/runner/gate.ts';
+import type { FaceCheck } from '../../src/runner/run-endpoint.ts';
 
 const ENDPOINT = 'sdxl-instantid'; // face route with three negative cases
 

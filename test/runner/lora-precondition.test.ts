@@ -1,11 +1,11 @@
 /** LoRA routes check their LoRA first: skip with what to configure, or fail when a named LoRA is gone. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getEndpoint } from '../catalog/index.ts';
-import { ModalClient } from '../client/index.ts';
-import { parseConfig } from '../config/index.ts';
-import { createEmulator } from '../emulator/index.ts';
-import { runGate } from './gate.ts';
-import { loraRequirement } from './lora-precondition.ts';
+import { getEndpoint } from '../../src/catalog/index.ts';
+import { ModalClient } from '../../src/client/index.ts';
+import { parseConfig } from '../../src/config/index.ts';
+import { createEmulator } from '../../src/emulator/index.ts';
+import { runGate } from '../../src/runner/gate.ts';
+import { loraRequirement } from '../../src/runner/lora-precondition.ts';
 
 describe('loraRequirement', () => {
   it('the probe LoRA unless the config names one; lora_name wins, with the app’s lora_id prefix', () => {

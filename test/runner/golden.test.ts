@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/index.ts';
-import { createEmulator } from '../emulator/index.ts';
-import { runGate } from './gate.ts';
+import { parseConfig } from '../../src/config/index.ts';
+import { createEmulator } from '../../src/emulator/index.ts';
+import { runGate } from '../../src/runner/gate.ts';
 
 // Golden images: a fixed-seed output is stored once, later runs are compared with pixelmatch and a
 // drift is a warning by default (a model or sampler change shows up without failing a deploy).

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { GPU_PRICE_USD_PER_SEC } from '../catalog/prices.ts';
-import { ModalClient, type CallRequest } from '../client/index.ts';
-import { parseConfig } from '../config/index.ts';
-import { createEmulator } from '../emulator/index.ts';
-import { callCost, callCostUsd } from './cost.ts';
-import { runGate } from './gate.ts';
+import { GPU_PRICE_USD_PER_SEC } from '../../src/catalog/prices.ts';
+import { ModalClient, type CallRequest } from '../../src/client/index.ts';
+import { parseConfig } from '../../src/config/index.ts';
+import { createEmulator } from '../../src/emulator/index.ts';
+import { callCost, callCostUsd } from '../../src/runner/cost.ts';
+import { runGate } from '../../src/runner/gate.ts';
 
 const L40S = GPU_PRICE_USD_PER_SEC.L40S;
 
