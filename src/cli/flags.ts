@@ -40,6 +40,11 @@ export const DRIFT_FLAG = { drift: { type: 'string', multiple: true } } as const
 /** `--no-face`: skip face identity checks (no model load). */
 export const FACE_FLAG = { 'no-face': { type: 'boolean', default: false } } as const satisfies Options;
 
+/** A command that runs contracts against a target: gate and probe. */
+export const RUN_FLAGS = { ...TARGET_FLAGS, ...SELECT_FLAGS, ...FAULT_FLAG, ...FACE_FLAG, ...CONFIG_FLAG, ...HELP_FLAG } as const satisfies Options;
+/** The probe service's own flags, for `serve` and `probe --once`: the budget's state file and the runner's identity. */
+export const PROBE_SERVICE_FLAGS = { 'budget-state': { type: 'string' }, runner: { type: 'string' }, region: { type: 'string' } } as const satisfies Options;
+
 /**
  * Parses `argv` against `options`, strictly. Node's own parse errors (unknown option, missing
  * value, unexpected positional) become UsageErrors naming the command.

@@ -11,7 +11,7 @@ import { formatEndpointLine, formatSummary, parseReportSpec, writeReports } from
 import { runGate, selectEndpoints } from '../runner/gate.ts';
 import { parseShard } from '../runner/shard.ts';
 import { callReport, loadConsumerFile, verifyStatic } from '../consumers/index.ts';
-import { CONFIG_FLAG, FACE_FLAG, FAULT_FLAG, HELP_FLAG, listFlag, parseFaultFlag, parseFlags, SELECT_FLAGS, TARGET_FLAGS, targetFlags } from './flags.ts';
+import { listFlag, parseFaultFlag, parseFlags, RUN_FLAGS, targetFlags } from './flags.ts';
 import { timeScaleNote, withTarget } from './target.ts';
 
 export const GATE_HELP = `genprobe gate [options]
@@ -79,12 +79,7 @@ export function planRerun(config: GenprobeConfig, f: { retryFailed: boolean; res
 
 export async function gateCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags('gate', argv, {
-    ...TARGET_FLAGS,
-    ...SELECT_FLAGS,
-    ...FAULT_FLAG,
-    ...FACE_FLAG,
-    ...CONFIG_FLAG,
-    ...HELP_FLAG,
+    ...RUN_FLAGS,
     shard: { type: 'string' },
     report: { type: 'string' },
     waivers: { type: 'string' },

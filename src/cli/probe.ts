@@ -6,7 +6,7 @@ import { parseDurationMs } from '../config/duration.ts';
 import { selectEndpoints } from '../runner/gate.ts';
 import { createProbeService } from '../probes/service.ts';
 import { applyRunnerFlags, lazyFaceCheck } from './serve.ts';
-import { CONFIG_FLAG, FACE_FLAG, FAULT_FLAG, HELP_FLAG, listFlag, parseFaultFlag, parseFlags, SELECT_FLAGS, TARGET_FLAGS, targetFlags } from './flags.ts';
+import { listFlag, parseFaultFlag, parseFlags, PROBE_SERVICE_FLAGS, RUN_FLAGS, targetFlags } from './flags.ts';
 import { withTarget } from './target.ts';
 
 export const PROBE_HELP = `genprobe probe --once [options]
@@ -55,12 +55,8 @@ export function parseGrouping(spec: string | undefined): Record<string, string> 
 
 export async function probeCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags('probe', argv, {
-    ...TARGET_FLAGS,
-    ...SELECT_FLAGS,
-    ...FAULT_FLAG,
-    ...FACE_FLAG,
-    ...CONFIG_FLAG,
-    ...HELP_FLAG,
+    ...RUN_FLAGS,
+    ...PROBE_SERVICE_FLAGS,
     once: { type: 'boolean', default: false },
     kind: { type: 'string', default: 'smoke' },
     pushgateway: { type: 'string' },
@@ -68,9 +64,6 @@ export async function probeCommand(argv: string[]): Promise<number> {
     grouping: { type: 'string' },
     'push-add': { type: 'boolean', default: false },
     every: { type: 'string' },
-    'budget-state': { type: 'string' },
-    runner: { type: 'string' },
-    region: { type: 'string' },
   });
   if (values.help) {
     console.log(PROBE_HELP);

@@ -10,7 +10,7 @@ import { registerReview } from '../server/review/routes.ts';
 import { ReviewStore } from '../server/review/store.ts';
 import { stateDir } from '../cache/index.ts';
 import path from 'node:path';
-import { CONFIG_FLAG, FACE_FLAG, HELP_FLAG, parseFlags, TARGET_FLAGS, targetFlags } from './flags.ts';
+import { CONFIG_FLAG, FACE_FLAG, HELP_FLAG, parseFlags, PROBE_SERVICE_FLAGS, TARGET_FLAGS, targetFlags } from './flags.ts';
 import { withTarget } from './target.ts';
 
 export const SERVE_HELP = `genprobe serve [options]
@@ -56,11 +56,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     ...FACE_FLAG,
     ...CONFIG_FLAG,
     ...HELP_FLAG,
+    ...PROBE_SERVICE_FLAGS,
     host: { type: 'string' },
     port: { type: 'string' },
-    'budget-state': { type: 'string' },
-    runner: { type: 'string' },
-    region: { type: 'string' },
   });
   if (values.help) {
     console.log(SERVE_HELP);

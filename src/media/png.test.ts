@@ -5,16 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { probeImage } from './image.ts';
 import { lumaOfImage } from './luma.ts';
 import { withoutPngText } from './png.ts';
-import { makeStill } from './testing.ts';
-
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(zlib.crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
+import { makeStill, pngChunk as chunk } from './testing.ts';
 
 /** The PNG with `chunks` inserted right after IHDR (where ComfyUI writes its prompt). */
 function withChunks(png: Buffer, ...chunks: Buffer[]): Buffer {
