@@ -9,7 +9,7 @@ import { ModalClient } from '../client/index.ts';
 import { ConfigError, type GenprobeConfig } from '../config/index.ts';
 import { applyWaivers, knownDefects, loadWaivers } from '../waivers/index.ts';
 import type { CaseKind, EndpointReport, EndpointVerdict, Waiver } from '../report/types.ts';
-import { RetryBudget } from './retry.ts';
+import { appLimits, createRunContext } from './context.ts';
 import { deadlineMs, runEndpoint, type EndpointRun, type FaceCheck } from './run-endpoint.ts';
 import { runRepeated, settleRepeat } from './repeat.ts';
 import { expectedCallSec, NEGATIVE_CASE_SEC, planGate, warmUpRequests } from './schedule.ts';
@@ -85,12 +85,7 @@ export async function runGate(opts: GateOptions): Promise<{ report: ShardedRepor
   // app needs for its chains to end within the slowest one, and genprobe keeps one call in flight
   // per container, serving the longest chains first.
   const plan = planGate(entries, { negativeCases: config.gate.negativeCases });
-  const limits = new Map<string, Semaphore>();
-  const appLimit = (app: string) => {
-    let s = limits.get(app);
-    if (!s) limits.set(app, (s = new Semaphore(plan.lanes.get(app as AppName) ?? 1)));
-    return s;
-  };
+  const appLimit = appLimits((app) => plan.lanes.get(app as AppName) ?? 1);
 
   // Warm-up: GET /health (Modal runs @enter before answering it), so the contract calls that follow
   // hit warm containers and can be held to the warm budget — as many at once as it takes Modal to
@@ -112,14 +107,9 @@ export async function runGate(opts: GateOptions): Promise<{ report: ShardedRepor
   );
   const warmedUp = (entry: EndpointEntry) => Promise.all(appsToWarm([entry]).map((app) => warmUps.get(app)));
 
-  const ctx = {
+  const ctx = createRunContext(config, {
     client,
-    target: config.target,
-    gate: config.gate,
-    face: config.face,
-    retry: new RetryBudget(config.gate.retryBudget, config.gate.retriesPerCall),
     appLimit,
-    global: new Semaphore(config.gate.concurrency),
     // Checks run on this one thread: one case's at a time, the longest chain's first, so the
     // slowest chain's checks never wait behind a cheap endpoint's face check.
     cpu: new Semaphore(1),
@@ -134,7 +124,7 @@ export async function runGate(opts: GateOptions): Promise<{ report: ShardedRepor
     faceCheck: opts.faceCheck,
     updateGolden: opts.updateGolden,
     headers: opts.headers,
-  };
+  });
 
   for (const r of opts.preReports ?? []) {
     applyWaivers([r], waivers, config.target.url, now());

@@ -5,7 +5,7 @@
  * that some other check stumbles over (a wrong-dims output reported as a timeout) is a miss,
  * because the report would point the reader at the wrong problem.
  */
-import { APPS, liveEndpoints, getEndpoint } from '../catalog/index.ts';
+import { liveEndpoints, getEndpoint } from '../catalog/index.ts';
 import type { AppName, EndpointEntry } from '../catalog/types.ts';
 import type { CheckName } from '../checks/types.ts';
 import { ModalClient } from '../client/index.ts';
@@ -14,6 +14,7 @@ import { FAULTS, FAULT_HEADER, type FaultName } from '../emulator/faults.ts';
 import { runGate } from '../runner/gate.ts';
 import type { EndpointVerdict, Waiver } from '../report/types.ts';
 import type { FaceCheck } from '../runner/run-endpoint.ts';
+import { appLimits, maxInputsOf } from '../runner/context.ts';
 import { Semaphore } from '../runner/semaphore.ts';
 import { loadWaivers } from '../waivers/index.ts';
 import { startEmulatorProcess } from '../emulator/process.ts';
@@ -206,13 +207,9 @@ export async function runFaultMatrix(opts: FaultMatrixOptions): Promise<MatrixCe
       });
     const renderConfig = configWith(opts.overheadMs);
     const deadlineConfig = configWith(opts.deadlineOverheadMs ?? opts.overheadMs);
-    const client = new ModalClient({ targetTemplate: renderConfig.target.url, workspace: renderConfig.target.workspace, maxBodyBytes });
-    const appSlots = new Map<AppName, Semaphore>();
-    const slot = (app: AppName) => {
-      let s = appSlots.get(app);
-      if (!s) appSlots.set(app, (s = new Semaphore(APPS[app].maxInputs)));
-      return s;
-    };
+    const client = ModalClient.forTarget(renderConfig.target);
+    // One cell per app container slot at a time, as the fleet takes them (max_inputs).
+    const slot = appLimits(maxInputsOf);
     const computing = new Semaphore(opts.concurrency);
     const waiting = new Semaphore(opts.concurrency * 2);
 

@@ -6,14 +6,12 @@
  * (a route-broken happy path has no output to judge; a 5xx leaves error-body unjudged).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { APPS, getEndpoint } from '../../src/catalog/index.ts';
-import { ModalClient } from '../../src/client/index.ts';
+import { getEndpoint } from '../../src/catalog/index.ts';
 import { parseConfig } from '../../src/config/index.ts';
 import { contractGaps, planContract } from '../../src/runner/plan.ts';
 import type { EndpointReport } from '../../src/report/types.ts';
-import { RetryBudget } from '../../src/runner/retry.ts';
+import { createRunContext } from '../../src/runner/context.ts';
 import { runEndpoint } from '../../src/runner/run-endpoint.ts';
-import { Semaphore } from '../../src/runner/semaphore.ts';
 import { settleVerdicts } from '../../src/runner/verdict.ts';
 import { applyWaivers, loadWaivers } from '../../src/waivers/index.ts';
 import { EMULATOR_OVERHEAD_MS } from '../../src/config/target.ts';
@@ -30,17 +28,9 @@ export function contract(id: string): void {
       const timeScale = inject('genprobeTimeScale');
       const config = parseConfig({ target: { url, timeScale, overheadMs: process.env.GENPROBE_TARGET ? 0 : EMULATOR_OVERHEAD_MS } });
       const faceCheck = entry.face ? (await import('../../src/face/check.ts')).faceMatchCheck : undefined;
-      const run = await runEndpoint(entry, {
-        client: new ModalClient({ targetTemplate: url, workspace: config.target.workspace, auth: ModalClient.authFromEnv() }),
-        target: config.target,
-        gate: config.gate,
-        face: config.face,
-        retry: new RetryBudget(2, 1),
-        appLimit: () => new Semaphore(APPS[entry.app].maxInputs),
-        global: new Semaphore(8),
-        startTypeFor: () => 'unknown',
-        faceCheck,
-      });
+      // The run wiring the gate starts from: the configured body cap, one lane per app sized by
+      // its max_inputs and shared by every case of the endpoint.
+      const run = await runEndpoint(entry, createRunContext(config, { faceCheck }));
       report = run.report;
       applyWaivers([report], loadWaivers(path.join(PROJECT_ROOT, 'waivers.yaml')), url);
       settleVerdicts(report);
