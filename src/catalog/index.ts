@@ -117,6 +117,11 @@ export function hardLimitSec(entry: EndpointEntry): number {
   return APPS[entry.app].functionTimeoutSec;
 }
 
+/** The route's latency budget, all three numbers (seconds, real-fleet scale): what the latency check judges against. */
+export function latencyBudget(entry: EndpointEntry): { warmSec: number; coldSec: number; hardSec: number } {
+  return { warmSec: latencyBudgetSec(entry, 'warm'), coldSec: latencyBudgetSec(entry, 'cold'), hardSec: hardLimitSec(entry) };
+}
+
 /** GPU cost of `seconds` of the entry's GPU, at the fleet cost tracker's prices. */
 export function costEstimateUsd(entry: EndpointEntry, seconds: number): number {
   if (!Number.isFinite(seconds) || seconds < 0) {

@@ -9,9 +9,9 @@
  * budget, cold/warm classification after the fact, the latency verdict for the classified start
  * type, metrics, the status store and one JSON log line per probe.
  */
-import { APPS, GPU_PRICE_USD_PER_SEC, hardLimitSec, latencyBudgetSec } from '../catalog/index.ts';
+import { APPS, GPU_PRICE_USD_PER_SEC, latencyBudgetSec } from '../catalog/index.ts';
 import type { AppName, EndpointEntry } from '../catalog/types.ts';
-import { checkLatency, latencyVerdict, type LatencyBudget, type StartType } from '../checks/latency.ts';
+import { latencyVerdict, type LatencyBudget, type StartType } from '../checks/latency.ts';
 import { fail, type CheckResult } from '../checks/types.ts';
 import type { ModalClient } from '../client/index.ts';
 import type { CallRequest } from '../client/modal-client.ts';
@@ -67,10 +67,6 @@ export interface ProbeRunnerOptions {
 export function healthLatencyBudget(app: AppName): LatencyBudget {
   const cold = APPS[app].coldStartSec;
   return { warmSec: 10, coldSec: cold * 2, hardSec: cold * 3 };
-}
-
-export function contractLatencyBudget(entry: EndpointEntry): LatencyBudget {
-  return { warmSec: latencyBudgetSec(entry, 'warm'), coldSec: latencyBudgetSec(entry, 'cold'), hardSec: hardLimitSec(entry) };
 }
 
 /**
@@ -260,6 +256,7 @@ export class ProbeRunner {
       this.warmer.markUsed(req.app);
       charge(req.app as AppName, req.app === entry.app ? entry.gpu : APPS[req.app as AppName]?.gpu ?? entry.gpu, call);
     });
+    let classified: StartClassification | undefined;
     const ctx: RunContext = {
       client,
       target: config.target,
@@ -271,6 +268,7 @@ export class ProbeRunner {
       patienceMs: () => Math.max(0, patience),
       onSlotWait: (a, ms) => this.#slotWaited(a, ms),
       startTypeFor: (app): StartType => (warmed.get(app as AppName)?.ok ? 'warm' : 'unknown'),
+      classifyStart: (e, call) => (classified = this.#classifyStart(e, Math.round(call.totalMs), idleBefore, warmed.get(e.app))).start,
       faceCheck: this.#opts.faceCheck,
       headers: this.#opts.headers,
     };
@@ -279,7 +277,7 @@ export class ProbeRunner {
     if (unsentCase) return this.#skip(entry, kind, 'queue-timeout', unsentCase.failure?.message ?? 'not sent', { waitedMs: unsentCase.queueMs });
     const happyCase = run.report.cases.find((c) => c.kind === 'happy') ?? run.report.cases[0];
     outcome.proberOffline = !!happyCase && isUnreachable(happyCase) && (await this.#proberOffline());
-    return this.#finishContract(entry, outcome, run, idleBefore, warmed.get(entry.app));
+    return this.#finishContract(entry, outcome, run, classified);
   }
 
   /** The maintenance window covering the endpoint's app or an app it delegates to, if any. */
@@ -330,35 +328,29 @@ export class ProbeRunner {
     return outcome;
   }
 
-  #finishContract(entry: EndpointEntry, outcome: ProbeOutcome, run: EndpointRun, idleBefore: number | null, warmUp: WarmUpResult | undefined): ProbeOutcome {
+  /** Cold or warm, classified from the answered call: handed to the runner, which judges latency with it once. */
+  #classifyStart(entry: EndpointEntry, callMs: number, idleBefore: number | null, warmUp: WarmUpResult | undefined): StartClassification {
+    return classifyCall({
+      callMs,
+      warmBaselineMs: this.baseline.median(entry.id),
+      fallbackBaselineMs: latencyBudgetSec(entry, 'warm') * 1000 * this.#opts.config.target.timeScale,
+      idleMs: idleBefore,
+      ...this.warmer.scaled(entry.app),
+      warmUp: warmUp?.ok ? { durationMs: warmUp.durationMs, start: warmUp.start } : null,
+    });
+  }
+
+  #finishContract(entry: EndpointEntry, outcome: ProbeOutcome, run: EndpointRun, classified: StartClassification | undefined): ProbeOutcome {
     const { config } = this.#opts;
-    const { timeScale, overheadMs } = config.target;
     const report = run.report;
     const happy = report.cases.find((c) => c.kind === 'happy');
 
     let start: StartLabel | undefined;
     let startReason: string | undefined;
     if (happy) {
-      if (happy.status === null) {
-        start = 'unknown';
-        startReason = `no response (${happy.failure?.class ?? 'no status'}): a call that never answered says nothing about the container`;
-      } else {
-        const c: StartClassification = classifyCall({
-          callMs: happy.latencyMs,
-          warmBaselineMs: this.baseline.median(entry.id),
-          fallbackBaselineMs: latencyBudgetSec(entry, 'warm') * 1000 * timeScale,
-          idleMs: idleBefore,
-          ...this.warmer.scaled(entry.app),
-          warmUp: warmUp?.ok ? { durationMs: warmUp.durationMs, start: warmUp.start } : null,
-        });
-        start = c.start;
-        startReason = c.reason;
-      }
-      // The runner judged latency with the start type known before the call; re-judge it with
-      // the classification made after it, so the report, the verdict and the metrics agree.
-      const idx = happy.checks.findIndex((c) => c.check === 'latency');
-      if (idx >= 0) happy.checks[idx] = { ...checkLatency(happy.latencyMs, contractLatencyBudget(entry), start, timeScale, overheadMs), case: happy.name };
-      report.checks = report.cases.flatMap((c) => c.checks);
+      const noAnswer = `no response (${happy.failure?.class ?? 'no status'}): a call that never answered says nothing about the container`;
+      start = happy.status === null ? 'unknown' : classified?.start ?? 'unknown';
+      startReason = happy.status === null ? noAnswer : classified?.reason ?? 'no output checks ran, so no latency was judged';
     }
     const waivers = this.#opts.waivers ?? [];
     if (waivers.length) applyWaivers([report], waivers, config.target.url, new Date(this.#now()));
@@ -366,8 +358,10 @@ export class ProbeRunner {
 
     const contractFailed = report.verdict === 'fail';
     let verdict: LatencyVerdictLabel;
-    if (happy && start) verdict = contractFailed ? 'failed' : latencyVerdict(happy.latencyMs, contractLatencyBudget(entry), start, timeScale, overheadMs);
-    else verdict = contractFailed ? 'failed' : 'ok';
+    // The latency check's own verdict (judged once, in the runner, with the classified start).
+    const latency = happy?.checks.find((c) => c.check === 'latency')?.measured as { verdict?: LatencyVerdictLabel } | undefined;
+    if (contractFailed) verdict = 'failed';
+    else verdict = latency?.verdict ?? 'ok';
     if (happy && start === 'warm' && happy.status !== null && happy.status < 300 && !contractFailed) this.baseline.add(entry.id, happy.latencyMs);
 
     const failures = unwaivedFailures(report.checks);

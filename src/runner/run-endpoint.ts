@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { APPS, hardLimitSec, latencyBudgetSec } from '../catalog/index.ts';
+import { APPS, hardLimitSec, latencyBudget, latencyBudgetSec } from '../catalog/index.ts';
 import { callCost } from './cost.ts';
 import type { EndpointEntry } from '../catalog/types.ts';
 import { runErrorCaseChecks, runOutputChecks } from '../checks/index.ts';
@@ -55,6 +55,12 @@ export interface RunContext {
   onSlotWait?: (app: string, waitedMs: number, timedOut: boolean) => void;
   /** How the caller knows whether the app was warm (the gate: first call per app is cold). */
   startTypeFor: (app: string) => StartType;
+  /**
+   * The happy path's start type classified from its answered call (the probes: warm-up time, idle
+   * time, the call against its warm baseline). The latency check is judged once, with this when
+   * given, else with startTypeFor as known before the call.
+   */
+  classifyStart?: (entry: EndpointEntry, call: CallResult) => StartType;
   /** Face identity checks; injected so the runner stays testable without the face model. */
   faceCheck?: FaceCheck;
   updateGolden?: boolean;
@@ -259,7 +265,7 @@ async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunConte
           checks.push(...(Array.isArray(g) ? g : [g]));
         }
       }
-      checks.push(checkLatency(call.totalMs, { warmSec: latencyBudgetSec(entry, 'warm'), coldSec: latencyBudgetSec(entry, 'cold'), hardSec: hardLimitSec(entry) }, start, ctx.target.timeScale, ctx.target.overheadMs));
+      checks.push(checkLatency(call.totalMs, latencyBudget(entry), ctx.classifyStart?.(entry, call) ?? start, ctx.target.timeScale, ctx.target.overheadMs));
       if (call.status !== null && call.status < 300 && call.body.length) run.output = { body: call.body, sniffedType: call.sniffedType };
     } finally {
       releaseCpu?.();

@@ -13,9 +13,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Express, Request, Response } from 'express';
 import sharp from 'sharp';
-import { CATALOG } from '../catalog/index.ts';
+import { CATALOG, latencyBudget } from '../catalog/index.ts';
 import type { EndpointEntry } from '../catalog/types.ts';
-import { contractLatencyBudget, healthLatencyBudget } from '../probes/probe-runner.ts';
+import { healthLatencyBudget } from '../probes/probe-runner.ts';
 import type { EndpointStatus, StatusSource } from '../probes/status.ts';
 
 /** Longest side of a thumbnail, px. */
@@ -50,7 +50,7 @@ function loadAsset(name: string, type: string): Asset {
 /** Static facts the page needs per endpoint that /api/status does not carry (budgets, face routes). */
 export function endpointMeta(entries: readonly EndpointEntry[] = CATALOG) {
   return entries.map((e) => {
-    const contract = contractLatencyBudget(e);
+    const contract = latencyBudget(e);
     const health = healthLatencyBudget(e.app);
     return {
       id: e.id,
