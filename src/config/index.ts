@@ -16,6 +16,7 @@ import { serverSchema } from './server.ts';
 import { usageSchema } from './usage.ts';
 import { faceSchema } from './face.ts';
 import { runnerSchema } from './runner.ts';
+import { coordinationSchema } from './coordination.ts';
 
 export const configSchema = z
   .object({
@@ -28,6 +29,7 @@ export const configSchema = z
     usage: usageSchema.default(usageSchema.parse({})),
     face: faceSchema.default(faceSchema.parse({})),
     runner: runnerSchema.default({}),
+    coordination: coordinationSchema.optional(),
   })
   .strict();
 
@@ -105,3 +107,4 @@ export type { ServerConfig } from './server.ts';
 export type { UsageConfig } from './usage.ts';
 export type { FaceConfig } from './face.ts';
 export { runnerLabels, type RunnerConfig } from './runner.ts';
+export type { CoordinationConfig } from './coordination.ts';

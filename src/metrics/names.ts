@@ -35,7 +35,7 @@ export const METRICS = {
   gpuCost: { name: 'genprobe_gpu_cost_usd_total', type: 'counter', help: 'GPU spend of probes in USD (X-Cost-USD or GPU-seconds x price).', labels: ['endpoint', 'app', 'gpu'] },
   budgetRemaining: { name: 'genprobe_budget_remaining_usd', type: 'gauge', help: 'GPU budget left in the current period.', labels: ['period'] },
   budgetLimit: { name: 'genprobe_budget_limit_usd', type: 'gauge', help: 'GPU budget of the period.', labels: ['period'] },
-  probesSkipped: { name: 'genprobe_probes_skipped_total', type: 'counter', help: 'Probes skipped, by reason (budget|busy|maintenance|disabled|unsupported|queue-timeout).', labels: ['endpoint', 'app', 'reason'] },
+  probesSkipped: { name: 'genprobe_probes_skipped_total', type: 'counter', help: 'Probes skipped, by reason (budget|busy|maintenance|disabled|unsupported|prober-offline|queue-timeout|slot-taken: another runner probed the schedule slot).', labels: ['endpoint', 'app', 'reason'] },
   lastSuccess: { name: 'genprobe_last_success_timestamp_seconds', type: 'gauge', help: 'Unix time of the last passing probe of the endpoint.', labels: ['endpoint', 'app'] },
   lastProbe: { name: 'genprobe_last_probe_timestamp_seconds', type: 'gauge', help: 'Unix time of the last probe of the endpoint.', labels: ['endpoint', 'app'] },
   slotWait: { name: 'genprobe_slot_wait_seconds', type: 'histogram', help: "Time a probe call or warm-up waited for its app's slot before it was sent (genprobe's own queueing: one call per app at a time; not part of the call's duration).", labels: ['app'], buckets: SLOT_WAIT_BUCKETS },

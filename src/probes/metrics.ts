@@ -23,7 +23,7 @@ import { appsToWarmFor } from '../runner/warm-up.ts';
 export const PROBE_KINDS: readonly ProbeKind[] = ['health', 'smoke', 'full'];
 export const PROBE_RESULTS = ['pass', 'warn', 'fail'] as const;
 export type ProbeResult = (typeof PROBE_RESULTS)[number];
-export const SKIP_REASONS = ['budget', 'busy', 'maintenance', 'disabled', 'unsupported', 'prober-offline', 'queue-timeout'] as const;
+export const SKIP_REASONS = ['budget', 'busy', 'maintenance', 'disabled', 'unsupported', 'prober-offline', 'queue-timeout', 'slot-taken'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 export const LATENCY_VERDICTS = ['ok', 'degraded', 'failed'] as const;
 

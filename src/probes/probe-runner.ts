@@ -28,7 +28,7 @@ import { Budget } from './budget.ts';
 import { classifyCall, WarmBaseline, type StartClassification } from './cold-start.ts';
 import type { ProbeMetrics, ProbeResult, SkipReason } from './metrics.ts';
 import { ProbeStatusStore, shortMessage, type LatencyVerdictLabel, type ProbeOutcome, type StartLabel, type WarmUpSummary } from './status.ts';
-import { appsToWarmFor } from '../runner/warm-up.ts';
+import { appsToWarmFor, warmUpDeadlineMs } from '../runner/warm-up.ts';
 import { Warmer, type WarmUpResult } from './warmer.ts';
 import { isUnreachable, type SelfCheck } from './self-check.ts';
 import type { StateTracker } from '../state/tracker.ts';
@@ -57,6 +57,33 @@ export interface ProbeRunnerOptions {
   maintenance?: MaintenanceCalendar;
   /** Reachability self-check asked before an unanswered probe counts against its endpoint. */
   selfCheck?: SelfCheck;
+  /**
+   * The spend ledger runners share (src/coordination/ledger.ts): the probe's most plausible cost is
+   * reserved before it, under the shared budget, and settled after. Absent: `budget` alone decides.
+   */
+  ledger?: SharedLedger;
+}
+
+/** What the probe runner needs of the shared ledger (src/coordination/ implements it). */
+export interface SharedLedger {
+  reserve(endpoint: string, maxUsd: number): Promise<{ ok: true; id: string; reservedUsd: number } | { ok: false; period: string; spentUsd: number; limitUsd: number; estimateUsd: number }>;
+  settle(reservationId: string, actualUsd: number): Promise<void>;
+}
+
+/**
+ * The most a probe can plausibly cost: every call it may make (warm-ups, its cases, each case's
+ * retries) running to its deadline, in real-fleet seconds, at its GPU's price. What a shared
+ * ledger reserves, so runners that reserve together cannot overspend together.
+ */
+export function maxProbeCostUsd(entry: EndpointEntry, kind: ProbeKind, config: GenprobeConfig, priceOf: (app: AppName) => number): number {
+  const { timeScale: ts, overheadMs } = config.target;
+  let usd = 0;
+  if (kind === 'health' || config.probes.warmUp) for (const app of appsToWarmFor(entry)) usd += (warmUpDeadlineMs(app, ts, overheadMs) / ts / 1000) * priceOf(app);
+  if (kind !== 'health') {
+    const cases = 1 + (kind === 'full' && config.gate.negativeCases ? entry.errors.length : 0);
+    usd += cases * (1 + config.gate.retriesPerCall) * (deadlineMs(entry, config.target, config.endpoints[entry.id]) / ts / 1000) * priceOf(entry.app);
+  }
+  return usd;
 }
 
 /**
@@ -125,6 +152,8 @@ export class ProbeRunner {
   readonly baseline = new WarmBaseline();
   readonly #opts: ProbeRunnerOptions;
   readonly #busy = new Set<string>();
+  /** Open shared-ledger reservations by endpoint (one probe per endpoint at a time: #busy). */
+  readonly #reservations = new Map<string, { id: string; reservedUsd: number }>();
   readonly #appLimits = new Map<string, Semaphore>();
   readonly #global: Semaphore;
   readonly #log: ProbeLogger;
@@ -172,8 +201,9 @@ export class ProbeRunner {
   async probe(entry: EndpointEntry, kind: ProbeKind, opts: { patienceMs?: number } = {}): Promise<ProbeOutcome> {
     if (this.#busy.has(entry.id)) return this.#skip(entry, kind, 'busy', 'a probe of this endpoint is still running');
     this.#busy.add(entry.id);
+    let outcome: ProbeOutcome | undefined;
     try {
-      return await this.#probeGuarded(entry, kind, opts.patienceMs);
+      return (outcome = await this.#probeGuarded(entry, kind, opts.patienceMs));
     } catch (err) {
       // A bug or an unexpected throw must not take the service down; it is a failed probe.
       const t = this.#now();
@@ -184,7 +214,18 @@ export class ProbeRunner {
       return outcome;
     } finally {
       this.#busy.delete(entry.id);
+      await this.#settle(entry, outcome);
     }
+  }
+
+  /** Settle a shared-ledger reservation with what the probe cost (all of it when the probe threw). */
+  async #settle(entry: EndpointEntry, outcome: ProbeOutcome | undefined): Promise<void> {
+    const r = this.#reservations.get(entry.id);
+    if (!r) return;
+    this.#reservations.delete(entry.id);
+    await this.#opts.ledger!.settle(r.id, outcome ? outcome.costUsd : r.reservedUsd).catch((err: unknown) => {
+      this.#log({ event: 'ledger-error', endpoint: entry.id, message: shortMessage(String((err as Error)?.message ?? err)) });
+    });
   }
 
   #baseOutcome(entry: EndpointEntry, kind: ProbeKind, startedAt: number): ProbeOutcome {
@@ -213,6 +254,13 @@ export class ProbeRunner {
     const priceOf = (app: AppName) => GPU_PRICE_USD_PER_SEC[app === entry.app ? entry.gpu : APPS[app].gpu];
     const estimate = estimateProbeCostUsd(entry, kind, config.probes.warmUp, (a) => this.#realIdleMs(a), priceOf);
     const afford = budget.canAfford(estimate);
+    if (afford.ok && this.#opts.ledger) {
+      // No reservation, no spend: a ledger that cannot be reached skips the probe (it is not the endpoint's fault).
+      const shared = await this.#opts.ledger.reserve(entry.id, maxProbeCostUsd(entry, kind, config, priceOf)).catch((err: unknown) => err as Error);
+      if (shared instanceof Error) return this.#skip(entry, kind, 'budget', `the shared spend ledger is unreachable: ${shortMessage(shared.message)}`, { shared: true });
+      if (!shared.ok) return this.#skip(entry, kind, 'budget', `the shared ${shared.period} GPU budget $${shared.limitUsd.toFixed(2)} has $${Math.max(0, shared.limitUsd - shared.spentUsd).toFixed(4)} left, the probe may cost up to $${shared.estimateUsd.toFixed(4)}`, { period: shared.period, spentUsd: round6(shared.spentUsd), limitUsd: shared.limitUsd, maxUsd: round6(shared.estimateUsd), shared: true });
+      this.#reservations.set(entry.id, shared);
+    }
     if (!afford.ok) {
       return this.#skip(entry, kind, 'budget', `the ${afford.period} GPU budget $${afford.limitUsd.toFixed(2)} has $${Math.max(0, afford.limitUsd - afford.spentUsd).toFixed(4)} left, the probe is estimated at $${afford.estimateUsd.toFixed(4)}`, {
         period: afford.period,

@@ -58,12 +58,23 @@ export function kindsByEndpoint(resolved: readonly ResolvedSchedule[]): Map<stri
 export interface SchedulerOptions {
   schedules: readonly ScheduleConfig[];
   timezone: string;
-  /** `patienceMs`: how long the probe may wait for its app's slot — until the schedule fires again. */
-  probe: (entry: EndpointEntry, kind: ProbeKind, opts?: { patienceMs?: number }) => Promise<ProbeOutcome>;
+  /**
+   * `patienceMs`: how long the probe may wait for its app's slot — until the schedule fires again.
+   * `slot`: the schedule firing it belongs to, the same on every runner (coordination's single flight).
+   */
+  probe: (entry: EndpointEntry, kind: ProbeKind, opts?: { patienceMs?: number; slot?: string }) => Promise<ProbeOutcome>;
   catalog?: readonly EndpointEntry[];
   /** Called after every tick's probes settle (tests wait on it). */
   onTick?: (schedule: ResolvedSchedule, outcomes: ProbeOutcome[]) => void;
   onError?: (err: unknown, schedule: ResolvedSchedule) => void;
+}
+
+/**
+ * A firing's slot: schedule index and the fire time to the nearest second, the same on every
+ * runner whose clock is within half a second (cron fires on whole seconds).
+ */
+export function slotKey(s: Pick<ResolvedSchedule, 'index' | 'kind'>, firedAtMs: number): string {
+  return `${s.index}:${s.kind}@${new Date(Math.round(firedAtMs / 1000) * 1000).toISOString()}`;
 }
 
 export class Scheduler {
@@ -89,24 +100,24 @@ export class Scheduler {
   start(): void {
     if (this.started) return;
     this.#tasks = this.schedules.map((s) => {
-      const task: ScheduledTask = cron.createTask(s.cron, () => void this.#tick(s, task.msToNext() ?? undefined), { timezone: this.#opts.timezone, name: `genprobe-${s.index}-${s.kind}` });
+      const task: ScheduledTask = cron.createTask(s.cron, () => void this.#tick(s, task.msToNext() ?? undefined, slotKey(s, Date.now())), { timezone: this.#opts.timezone, name: `genprobe-${s.index}-${s.kind}` });
       task.start();
       return task;
     });
   }
 
   /** Fire one schedule now (tests, `genprobe probe --once` reuse the same fan-out). */
-  runNow(index: number): Promise<ProbeOutcome[]> {
+  runNow(index: number, opts: { slot?: string; patienceMs?: number } = {}): Promise<ProbeOutcome[]> {
     const s = this.schedules[index];
     if (!s) throw new RangeError(`no schedule ${index}`);
-    return this.#tick(s);
+    return this.#tick(s, opts.patienceMs, opts.slot);
   }
 
-  #tick(s: ResolvedSchedule, patienceMs?: number): Promise<ProbeOutcome[]> {
+  #tick(s: ResolvedSchedule, patienceMs?: number, slot?: string): Promise<ProbeOutcome[]> {
     // Not awaited by node-cron's overlap logic on purpose: per-endpoint "busy" skips are counted
     // by the runner, which is where overlap belongs. A probe still waiting for its app's slot when
     // the schedule fires again gives up (the next tick's probe takes its place).
-    const p = Promise.all(s.endpoints.map((e) => this.#opts.probe(e, s.kind, patienceMs === undefined ? undefined : { patienceMs }))).then(
+    const p = Promise.all(s.endpoints.map((e) => this.#opts.probe(e, s.kind, patienceMs === undefined && slot === undefined ? undefined : { patienceMs, slot }))).then(
       (outcomes) => {
         this.#opts.onTick?.(s, outcomes);
         return outcomes;

@@ -12,12 +12,13 @@ import type { Waiver } from '../report/types.ts';
 import type { FaceCheck } from '../runner/run-endpoint.ts';
 import { GENPROBE_VERSION } from '../runner/gate.ts';
 import type { UsageCollector } from '../usage/collector.ts';
+import type { Coordination } from '../coordination/index.ts';
 import { loadWaivers } from '../waivers/index.ts';
 import { Budget } from './budget.ts';
 import { createProbeMetrics, PROBE_KINDS, type ProbeMetrics } from './metrics.ts';
 import { jsonLineLogger, ProbeRunner, type ProbeLogger } from './probe-runner.ts';
 import { kindsByEndpoint, resolveSchedules, Scheduler } from './scheduler.ts';
-import { ProbeStatusStore } from './status.ts';
+import { ProbeStatusStore, type ProbeOutcome } from './status.ts';
 import { cronIntervalSec, Heartbeat } from './heartbeat.ts';
 import { SelfCheck } from './self-check.ts';
 import { registerStateMetrics } from '../state/metrics.ts';
@@ -49,6 +50,8 @@ export interface ProbeService {
   runner: ProbeRunner;
   scheduler: Scheduler;
   usage?: UsageCollector;
+  /** The coordination database's ledger and slot locks, when config.coordination is set. */
+  coordination?: Coordination;
   /** Endpoint states with hysteresis. */
   state: StateTracker;
   /** Maintenance windows: the config's and those opened over the HTTP API. */
@@ -85,6 +88,10 @@ export async function createProbeService(opts: ProbeServiceOptions): Promise<Pro
     // Without schedules (one-shot runs), every kind may be asked for.
     kindsFor: (e) => (kinds.size ? [...(kinds.get(e.id) ?? [])] : PROBE_KINDS),
   });
+  // Several runners: one spend ledger and one probe per (endpoint, slot) through PostgreSQL.
+  const coordination = config.coordination
+    ? await (await import('../coordination/index.ts')).connectCoordination(config.coordination, opts.env ?? process.env, { runner: config.runner.name, region: config.runner.region }, { daily: config.probes.budget.dailyUsd, monthly: config.probes.budget.monthlyUsd })
+    : undefined;
   const status = new ProbeStatusStore();
   for (const e of entries) status.ensure(e.id, e.app, e.gpu);
   const state = new StateTracker((id) => ({ ...config.probes.state, ...config.endpoints[id]?.state }));
@@ -106,11 +113,12 @@ export async function createProbeService(opts: ProbeServiceOptions): Promise<Pro
     waivers: opts.waivers ?? loadWaivers(config.gate.waivers),
     headers: opts.headers,
     log,
+    ledger: coordination?.ledger,
   });
   const scheduler = new Scheduler({
     schedules: config.probes.schedules,
     timezone: config.probes.timezone,
-    probe: (entry, kind: ProbeKind, opts) => runner.probe(entry, kind, opts),
+    probe: (entry, kind: ProbeKind, o) => (coordination && o?.slot ? probeSlotOnce(coordination, runner, metrics, log, entry, kind, { ...o, slot: o.slot }) : runner.probe(entry, kind, o)),
     onTick: (s) => heartbeat.beat(String(s.index), s.kind),
     onError: (err, s) => log({ event: 'schedule-error', schedule: s.index, message: client.redact((err as Error)?.message ?? String(err)) }),
   });
@@ -140,6 +148,7 @@ export async function createProbeService(opts: ProbeServiceOptions): Promise<Pro
     runner,
     scheduler,
     usage,
+    coordination,
     state,
     maintenance,
     heartbeat,
@@ -152,6 +161,40 @@ export async function createProbeService(opts: ProbeServiceOptions): Promise<Pro
     async stop(drain = false) {
       await scheduler.stop(drain);
       await usage?.stop();
+      await coordination?.close();
     },
   };
+}
+
+/**
+ * A scheduled probe when runners coordinate: the runner that takes the (endpoint, slot) lock
+ * probes; the others count a `slot-taken` skip (not recorded on their status page: the endpoint
+ * was probed, elsewhere) or, when the holder neither finished nor died in time, a queue-timeout.
+ */
+async function probeSlotOnce(
+  coordination: Coordination,
+  runner: ProbeRunner,
+  metrics: ProbeMetrics,
+  log: ProbeLogger,
+  entry: EndpointEntry,
+  kind: ProbeKind,
+  o: { patienceMs?: number; slot: string },
+): Promise<ProbeOutcome> {
+  const patienceMs = o.patienceMs ?? 60_000;
+  // Busy and queue-timeout are this runner's trouble: no done-record, another runner takes the slot.
+  const local = (v: ProbeOutcome) => v.skip?.reason === 'busy' || v.skip?.reason === 'queue-timeout';
+  const probe = async () => {
+    log({ event: 'slot-start', endpoint: entry.id, kind, slot: o.slot });
+    const v = await runner.probe(entry, kind, { patienceMs });
+    log({ event: 'slot-end', endpoint: entry.id, kind, slot: o.slot, result: v.result, ...(v.skip ? { skip: v.skip.reason } : {}), decided: !local(v) });
+    return v;
+  };
+  const r = await coordination.slots.once(entry.id, o.slot, patienceMs, probe, (v) => (local(v) ? undefined : v.skip ? `skipped:${v.skip.reason}` : v.result));
+  if (r.ran) return r.value;
+  const reason = r.reason === 'done' ? 'slot-taken' : 'queue-timeout';
+  metrics.probesSkipped.inc({ endpoint: entry.id, app: entry.app, reason });
+  const detail = r.reason === 'done' ? `slot ${o.slot} probed by runner ${r.by}` : `slot ${o.slot}: its holder neither finished nor let go in time`;
+  log({ event: 'probe-skipped', endpoint: entry.id, app: entry.app, kind, reason, detail, slot: o.slot });
+  const t = Date.now();
+  return { endpoint: entry.id, app: entry.app, gpu: entry.gpu, kind, startedAt: t, finishedAt: t, result: 'skipped', latencyMs: null, costUsd: 0, redirects: 0, failedChecks: [], warmUps: [], skip: { reason, detail } };
 }
