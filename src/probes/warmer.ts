@@ -10,7 +10,7 @@ import type { AppName, EndpointEntry } from '../catalog/types.ts';
 import type { ModalClient } from '../client/index.ts';
 import type { CallResult } from '../client/types.ts';
 import type { Semaphore } from '../runner/semaphore.ts';
-import { appsToWarmFor, warmUpDeadlineMs } from '../runner/warm-up.ts';
+import { appsToWarmFor, warmUpDeadlineMs, warmUpProblem } from '../runner/warm-up.ts';
 import { classifyWarmUp, type ClassifiedStart } from './cold-start.ts';
 
 
@@ -45,21 +45,6 @@ export interface WarmerOptions {
   /** Every wait for a lane (metrics). */
   onSlotWait?: (app: string, waitedMs: number, timedOut: boolean) => void;
   now?: () => number;
-}
-
-function healthBodyError(app: AppName, call: CallResult): string | undefined {
-  if (call.status !== 200) return call.failure ? `${call.failure.class}: ${call.failure.message}` : `GET /health answered ${call.status ?? 'nothing'}`;
-  const expected = APPS[app].health ?? {};
-  let body: unknown;
-  try {
-    body = JSON.parse(call.body.toString('utf8'));
-  } catch {
-    return 'GET /health body is not JSON';
-  }
-  for (const [k, v] of Object.entries(expected)) {
-    if ((body as Record<string, unknown>)?.[k] !== v) return `GET /health body ${k} is not ${JSON.stringify(v)}`;
-  }
-  return undefined;
 }
 
 export class Warmer {
@@ -134,7 +119,7 @@ export class Warmer {
       release();
     }
     this.markUsed(app);
-    const error = healthBodyError(app, call);
+    const error = warmUpProblem(app, call);
     const { start, reason } = classifyWarmUp({ durationMs: call.totalMs, idleMs, ...this.scaled(app) });
     return { app, ok: !error, status: call.status, durationMs: call.totalMs, start, reason, error: error && this.#client.redact(error), startedAt, queueMs, call };
   }

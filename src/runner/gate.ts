@@ -14,7 +14,7 @@ import { deadlineMs, runEndpoint, type EndpointRun, type FaceCheck } from './run
 import { runRepeated, settleRepeat } from './repeat.ts';
 import { expectedCallSec, NEGATIVE_CASE_SEC, planGate, warmUpRequests } from './schedule.ts';
 import { Semaphore } from './semaphore.ts';
-import { appsToWarmFor, warmUpDeadlineMs } from './warm-up.ts';
+import { appsToWarmFor, warmUpDeadlineMs, warmUpProblem } from './warm-up.ts';
 import { settleVerdicts } from './verdict.ts';
 import { shardEntries, type Shard, type ShardedReport } from './shard.ts';
 
@@ -99,9 +99,11 @@ export async function runGate(opts: GateOptions): Promise<{ report: ShardedRepor
         const containers = plan.lanes.get(app) ?? 1;
         const deadline = warmUpDeadlineMs(app, config.target.timeScale, config.target.overheadMs);
         const answers = await Promise.all(Array.from({ length: warmUpRequests(app, containers) }, () => client.health(app, deadline)));
-        if (answers.some((r) => r.status === 200)) warm.add(app);
+        // Warm means a 200 whose body names the app (warm-up.ts), as the probes' Warmer judges it.
+        const warmAnswers = answers.filter((r) => warmUpProblem(app, r) === undefined).length;
+        if (warmAnswers > 0) warm.add(app);
         // Fewer answers than asked for: the extra containers may not be there; one call at a time.
-        if (!answers.every((r) => r.status === 200)) appLimit(app).resize(1);
+        if (warmAnswers < answers.length) appLimit(app).resize(1);
       })(),
     ]),
   );
