@@ -8,6 +8,7 @@
  * Face identity: output matches reference_image at ≥ 80 % (target 80–85 %)
  * missing reference_image: → 400/422 json-message containing "reference_image"
  * missing prompt: → 400/422 json-message containing "prompt"; as built 500 error-details-type "prompt" (apps/modal/handlers/ipadapter_faceid.py:131)
+ * empty reference_image: → 400/422 json-message containing "reference_image"; as built 500 error-details-type "Both API and infer methods failed" (apps/modal/handlers/ipadapter_faceid.py:198,32-33,256,340-346)
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (cfg): docs say cfg 3.5; code does guidance_scale 3.5 (→ true_gs); cfg ignored
  * Drift (face target): docs say 75–80 % (ENDPOINTS-REFERENCE.md, MODAL-ENDPOINT-COST-REPORT.md); code does nothing measures it; most docs say 80–85 %

@@ -9,6 +9,7 @@
  * missing reference_image: → 400/422 json-message containing "reference_image"
  * missing prompt: → 400/422 json-message containing "prompt"; as built 500 error-details-type "prompt" (apps/modal/handlers/pulid_flux.py:147)
  * reference_image not a data URL: → 400/422 json-message containing "reference_image"; as built 500 error-details-type (apps/modal/handlers/pulid_flux.py (no try/except; global handler))
+ * empty reference_image: → 400/422 json-message containing "reference_image"; as built 500 error-details-type "Workflow failed at node" (apps/modal/handlers/pulid_flux.py:213,31-33,227 → apps/modal/utils/comfyui.py:332 (no try/except; global handler))
  * Drift (PuLID parameters): docs say pulid_strength 0.8 and cfg (docs; "default 0.8" in QUALITY-SETTINGS.md); ModalPuLIDRequest sends pulid_strength/pulid_start/pulid_end; code does pulid_weight 0.9, start_at, end_at, guidance 3.5; cfg fixed 1.0; the TS field names are ignored
  */
 import { contract } from './support/contract.ts';

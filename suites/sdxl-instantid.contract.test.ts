@@ -9,6 +9,7 @@
  * missing reference_image: → 400/422 json-message containing "reference_image"
  * missing prompt: → 400/422 json-message containing "prompt"; as built 500 error-details-type "prompt" (apps/modal/handlers/instantid.py:285)
  * reference_image not a data URL: → 400/422 json-message containing "reference_image"
+ * empty reference_image: → 400/422 json-message containing "reference_image"; as built 500 error-details-type "Both API and infer methods failed" (apps/modal/handlers/instantid.py:482,199-201,546,682-689)
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  * Drift (cfg default): docs say cfg 5.0; code does cfg 7.0
  * Drift (controlnet_strength): docs say controlnet_strength 0.8 (docs, ModalInstantIDRequest, tests/test_instantid_consistency.py); code does ignored

@@ -2,7 +2,7 @@
 /**
  * Contract: POST /z-image-instantid on ryla-z-image (L40S) — Z-Image + InstantID (incompatible)
  * Lifecycle: incompatible — Documented removed ("encoder incompatible"), still registered; the API adapter throws before calling it
- * Judged as a registered route that must work; as built it answers 500 error-details-type (apps/modal/handlers/z_image.py:860-880 (ComfyUI failure through the global handler, inferred)): route-broken, a waived known defect
+ * Judged as a registered route that must work; as built it answers 500 error-details-type "Workflow execution failed" (apps/modal/handlers/z_image.py:866-892 via self.comfyui.infer.local (:881) → apps/modal/utils/comfyui.py:610-624): route-broken, a waived known defect
  * Happy path: png bytes (declared image/jpeg), no image size
  * Not blank, at least 10000 bytes; cost headers dropped
  * Latency: warm ≤ 225 s, cold ≤ 345 s (documented — s, cold start 120 s)

@@ -5,6 +5,7 @@
  * Happy path: png bytes (declared image/jpeg), width×height from the request (default 1024×1024)
  * Not blank, at least 10000 bytes; cost headers dropped; X-NSFW-Mode: true
  * Latency: warm ≤ 225 s, cold ≤ 345 s (documented — s, cold start 120 s)
+ * missing prompt: → 400/422 json-message containing "prompt"; as built 500 error-details-type "prompt" (apps/modal/handlers/z_image.py:93)
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
  */
 import { contract } from './support/contract.ts';

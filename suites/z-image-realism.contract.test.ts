@@ -6,6 +6,7 @@
  * Not blank, at least 10000 bytes; cost headers dropped; X-Style: snapshot
  * Latency: warm ≤ 225 s, cold ≤ 345 s (documented — s, cold start 120 s)
  * Drift (cost headers): docs say All endpoints return X-Cost-USD, X-Execution-Time-Sec, X-GPU-Type, X-Model, X-Steps (ENDPOINTS-REFERENCE.md; "Headers present" in P8-TEST-RESULTS.md); code does Set on the inner response and lost in the case-sensitive `startswith("X-")` copy loop; only /flux-pulid keeps them
+ * Drift (prompt required): docs say route docstring: "prompt: str - Text prompt (required)" (z_image.py:1177); code does item.get("prompt", "") (:1197): without a prompt it generates from the style prefix alone
  */
 import { contract } from './support/contract.ts';
 

@@ -86,6 +86,7 @@ const CONTRACT_ROUTES: Array<[AppName, 'GET' | 'POST', string]> = [
   ['ryla-seedvr2', 'POST', '/seedvr2'],
   // §3.8 other routes
   ['ryla-lora', 'POST', '/flux-lora'],
+  ['ryla-lora', 'GET', '/loras'],
   ['ryla-wan2', 'POST', '/wan2'],
   ['ryla-qwen-image', 'POST', '/qwen-faceswap'],
   ['ryla-qwen-image', 'POST', '/qwen-faceswap-fast'],
@@ -100,8 +101,13 @@ describe('catalog inventory', () => {
     expect(new Set(routes).size).toBe(routes.length);
   });
 
-  it('derives every id from its path', () => {
-    for (const e of CATALOG) expect(e.id, e.path).toBe(e.path.slice(1));
+  it('derives every id from its path, prefixed by the app where another app owns the plain id', () => {
+    for (const e of CATALOG) {
+      const plain = e.path.slice(1);
+      const owner = CATALOG.find((o) => o.id === plain);
+      expect(e.id, e.path).toBe(owner && owner !== e ? `${e.app}/${plain}` : plain);
+    }
+    expect(getEndpoint('ryla-lora/loras')).toMatchObject({ app: 'ryla-lora', path: '/loras' });
   });
 
   it.each(CONTRACT_ROUTES)('lists %s %s %s', (app, method, path) => {

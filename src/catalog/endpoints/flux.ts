@@ -142,10 +142,12 @@ export const FLUX_ENDPOINTS: EndpointEntry[] = [
     lifecycleNote: 'Missing from the dead per-app copy apps/modal/apps/flux/handler.py; served by handlers/flux.py',
     gpu: 'L40S',
     timing: { measured: [] },
-    // Forces lora_name=flux-realism-lora and prepends "Ultra realistic, ", then runs the flux-dev-lora
-    // path, so the flux-dev sizing fields pass through (inferred from that delegation).
+    // Forces lora_name=flux-realism-lora (lora_strength = realism_strength), prepends "Ultra realistic, "
+    // unless the prompt has it, then runs _flux_dev_lora_impl (flux.py:529-537), so the flux-dev fields
+    // pass through. prompt is optional: `item.get("prompt", "")` (flux.py:533).
     request: z.looseObject({
       ...fluxFields(20),
+      prompt: z.string().optional(),
       realism_strength: z.number().default(0.85), // → lora_strength
       nsfw: z.boolean().default(false),
     }),

@@ -66,6 +66,21 @@ const referenceNotDataUrlTryExcept = (source: string): ErrorCase =>
   );
 
 /**
+ * The handlers test key presence only (instantid.py:482, ipadapter_faceid.py:198, pulid_flux.py:213),
+ * and `_save_reference_image("")` returns "" as a filename (instantid.py:199-201). In ComfyUI, ""
+ * names the input/ folder itself, which passes LoadImage's exists() validation and fails when opened
+ * at execution, so there is no queue-time "400" in the text and the answer is 500.
+ */
+const emptyReference = (contains: string, source: string): ErrorCase =>
+  badInput(
+    'empty reference_image',
+    { override: { reference_image: '' } },
+    'reference_image',
+    { status: [500], body: 'error-details-type', contains, source },
+    'passes the key-presence check; fails in ComfyUI (the try/except routes could still pick 400/503 if the text held those digits)',
+  );
+
+/**
  * KeyError inside try/except: str(e) is "'prompt'", which holds none of the substrings that switch
  * the status, so it stays 500.
  */
@@ -118,6 +133,7 @@ export const INSTANTID_ENDPOINTS: EndpointEntry[] = [
       missingReferenceTryExcept(`${INSTANTID_SOURCE}:482-483`),
       missingPromptTryExcept(`${INSTANTID_SOURCE}:285`),
       referenceNotDataUrlTryExcept(`${INSTANTID_SOURCE}:199-201,546,687-688`),
+      emptyReference('Both API and infer methods failed', `${INSTANTID_SOURCE}:482,199-201,546,682-689`),
     ],
     headers: { cost: 'dropped' },
     face: { target: [85, 90], referenceField: 'reference_image', mode: 'generation' },
@@ -218,6 +234,7 @@ export const INSTANTID_ENDPOINTS: EndpointEntry[] = [
         { status: [500], body: 'error-details-type', source: 'apps/modal/handlers/pulid_flux.py (no try/except; global handler)' },
         'taken as a ComfyUI input filename; the workflow failure reaches the global handler (inferred)',
       ),
+      emptyReference('Workflow failed at node', 'apps/modal/handlers/pulid_flux.py:213,31-33,227 → apps/modal/utils/comfyui.py:332 (no try/except; global handler)'),
     ],
     headers: { cost: 'present' },
     face: { target: [80, 85], referenceField: 'reference_image', mode: 'generation' },
@@ -264,7 +281,11 @@ export const INSTANTID_ENDPOINTS: EndpointEntry[] = [
     }),
     sample: { reference_image: ASTRONAUT, prompt: FACE_PROMPT, width: 768, height: 768, seed: 42 },
     output: pngUnderJpeg(sizeFromRequest(1024, 1024), 20_000),
-    errors: [missingReferenceTryExcept('apps/modal/handlers/ipadapter_faceid.py:198-199'), missingPromptTryExcept('apps/modal/handlers/ipadapter_faceid.py:131')],
+    errors: [
+      missingReferenceTryExcept('apps/modal/handlers/ipadapter_faceid.py:198-199'),
+      missingPromptTryExcept('apps/modal/handlers/ipadapter_faceid.py:131'),
+      emptyReference('Both API and infer methods failed', 'apps/modal/handlers/ipadapter_faceid.py:198,32-33,256,340-346'),
+    ],
     headers: { cost: 'dropped' },
     face: {
       target: [80, 85],

@@ -9,6 +9,7 @@ import {
   DRIFT_LORA_STRENGTH,
   missingPromptKeyError,
   int,
+  JSON_OUTPUT,
   missingLora,
   oneOf,
   pngUnderJpeg,
@@ -53,5 +54,26 @@ export const LORA_ENDPOINTS: EndpointEntry[] = [
     headers: { cost: 'dropped' },
     drift: [DRIFT_COST_HEADERS, DRIFT_LORA_STRENGTH],
     source: 'apps/modal/handlers/lora.py',
+  },
+  {
+    // ryla-flux has the same path (id `loras`), so this one's id names its app.
+    id: 'ryla-lora/loras',
+    app: 'ryla-lora',
+    path: '/loras',
+    method: 'GET',
+    title: 'List installed LoRAs (ryla-lora app)',
+    tags: ['json', 'cheap'],
+    lifecycle: 'live',
+    lifecycleNote: 'App deployment unknown (an undeployed app answers 404 "modal-http: invalid function call")',
+    gpu: 'L40S',
+    timing: { measured: [] },
+    request: z.looseObject({}),
+    sample: {},
+    // {"loras":[{"name","path"}]} from /root/models/loras and ComfyUI's models/loras — no "count",
+    // unlike ryla-flux's (apps/modal/apps/lora/app.py:127-137).
+    output: JSON_OUTPUT,
+    errors: [],
+    headers: { cost: 'none' }, // no CostTracker on GET routes
+    source: 'apps/modal/apps/lora/app.py',
   },
 ];

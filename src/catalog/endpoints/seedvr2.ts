@@ -32,10 +32,12 @@ export const SEEDVR2_ENDPOINTS: EndpointEntry[] = [
     documentedCostUsd: 0.113,
     request: z.looseObject({
       image: media(), // data URL or raw base64 (decode_base64 splits on the first ","); re-saved as PNG
-      resolution: z.union([int(), z.string()]).default(1080), // int or numeric string; "fixed" → 1080
-      seed: seed().default(4105349922),
-      max_resolution: int().default(4000),
-      max_resolution_2: int().default(4000),
+      // As built, strings are int()'d and any string int() cannot parse ("fixed", "abc", "1440.5") is
+      // silently replaced by the default — no error reaches the caller (seedvr2.py:194-224).
+      resolution: z.union([int(), z.string()]).default(1080), // non-numeric string → 1080 (:195-204)
+      seed: z.union([seed(), z.string()]).default(4105349922), // non-numeric string → 4105349922 (:207-212)
+      max_resolution: z.union([int(), z.string()]).default(4000), // non-numeric string → 4000 (:215-219)
+      max_resolution_2: z.union([int(), z.string()]).default(4000), // non-numeric string → 4000 (:220-224)
       // scale: sent by docs, upscaleSeedVR2({scale}) and the playground (scale: 2) — ignored
     }),
     // coffee is 600×400: 720 puts the short side above the input without paying for 1080p.

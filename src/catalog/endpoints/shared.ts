@@ -21,7 +21,12 @@ export const seed = () => z.number().int().nonnegative();
 
 export const int = () => z.number().int();
 
-/** Exactly one of two alternative fields must be present and non-empty (LoRA, face routes). */
+/**
+ * One of two alternative fields must be present and non-empty (LoRA, face routes): the promise.
+ * As built the fleet tests key presence only (`"lora_id" not in item and "lora_name" not in item`,
+ * jatidevelopments/ryla@57209b5:apps/modal/handlers/flux.py:391), so `{"lora_id": ""}` passes its
+ * check and is answered 404 `LoRA not found: character-.safetensors` (flux.py:400-408).
+ */
 export function oneOf(a: string, b: string) {
   return (o: Record<string, unknown>) => Boolean(o[a]) || Boolean(o[b]);
 }

@@ -202,7 +202,7 @@ export const WAN26_ENDPOINTS: EndpointEntry[] = [
     },
     errors: [
       missing400('face_image', 'face_image or reference_face is required', '940-942'),
-      missing400('reference_image', 'reference_image is required', '867-868 (shared I2V guard, inferred)'),
+      missing400('reference_image', 'reference_image is required', '867-868 (via _wan26_i2v_impl at :948, after the face check at :940)'),
     ],
     headers: { cost: 'dropped' },
     face: {

@@ -51,15 +51,15 @@ const loraFields = {
 };
 
 /**
- * /z-image-realism and /z-image-nsfw pick a baked LoRA and run the /z-image-lora pipeline, so its
- * sizing fields pass through (inferred from the shared headers and LoRA set; not recorded).
+ * /z-image-realism and /z-image-nsfw prepend a style / set a default negative prompt, then run the
+ * *simple* pipeline (`handler._z_image_simple_impl(item)`, z_image.py:1206,1239), so they read the
+ * simple route's fields and defaults (build_z_image_simple_workflow, z_image.py:93-103).
  */
-const wrapperFields = {
-  prompt: z.string(),
-  width: int().default(1024),
-  height: int().default(1024),
-  seed: seed().optional(),
-};
+const wrapperFields = (prompt: z.ZodType<unknown>) => ({
+  ...diffusersFields(4), // steps 4, cfg 0.0, seed 42
+  prompt,
+  negative_prompt: z.string().optional(), // falsy → the route's own default
+});
 
 const removedFaceFields = {
   reference_image: media(),
@@ -161,15 +161,22 @@ export const Z_IMAGE_ENDPOINTS: EndpointEntry[] = [
     lifecycle: 'live',
     gpu: 'L40S',
     timing: { measured: [] },
+    // prompt optional: `item.get("prompt", "")` (z_image.py:1197), though the docstring says required.
+    // A falsy negative_prompt becomes "ugly, deformed, cartoon, anime, …" (:1201-1202).
     request: z.looseObject({
-      ...wrapperFields,
-      style: z.string().default('snapshot'), // instagram | cinematic | candid | snapshot; unknown → snapshot prefix
+      ...wrapperFields(z.string().optional()),
+      // instagram | cinematic | candid | snapshot, lower-cased (:1186); unknown → snapshot prefix,
+      // but X-Style echoes the lower-cased value as sent (:1214).
+      style: z.string().default('snapshot'),
     }),
     sample: { prompt: PROMPT, width: 512, height: 512, seed: 42 },
     output: pngUnderJpeg(sizeFromRequest(1024, 1024), 10_000),
     errors: [],
     headers: { cost: 'dropped', surviving: { 'X-Style': 'snapshot' } },
-    drift: [DRIFT_COST_HEADERS],
+    drift: [
+      DRIFT_COST_HEADERS,
+      { topic: 'prompt required', docs: 'route docstring: "prompt: str - Text prompt (required)" (z_image.py:1177)', code: 'item.get("prompt", "") (:1197): without a prompt it generates from the style prefix alone' },
+    ],
     source: SOURCE,
   },
   {
@@ -182,10 +189,11 @@ export const Z_IMAGE_ENDPOINTS: EndpointEntry[] = [
     lifecycle: 'live',
     gpu: 'L40S',
     timing: { measured: [] },
-    request: z.looseObject(wrapperFields), // minimal default negative prompt
+    // A falsy negative_prompt becomes "ugly, deformed, blurry, low quality" (z_image.py:1234-1235).
+    request: z.looseObject(wrapperFields(z.string())),
     sample: { prompt: PROMPT, width: 512, height: 512, seed: 42 },
     output: pngUnderJpeg(sizeFromRequest(1024, 1024), 10_000),
-    errors: [],
+    errors: [missingPromptKeyError(`${SOURCE}:93`, 'KeyError in the simple pipeline (z_image.py:1239 → :93), caught by the app-wide exception handler')],
     headers: { cost: 'dropped', surviving: { 'X-NSFW-Mode': 'true' } },
     drift: [DRIFT_COST_HEADERS],
     source: SOURCE,
@@ -209,7 +217,9 @@ export const Z_IMAGE_ENDPOINTS: EndpointEntry[] = [
     asBuiltFailure: {
       status: [500],
       body: 'error-details-type',
-      source: `${SOURCE}:860-880 (ComfyUI failure through the global handler, inferred)`,
+      contains: 'Workflow execution failed',
+      source: `${SOURCE}:866-892 via self.comfyui.infer.local (:881) → apps/modal/utils/comfyui.py:610-624`,
+      note: 'the InstantID nodes fail on the Z-Image encoder (documented "encoder incompatible"); the API error is replaced by the comfy run fallback\'s "Workflow execution failed (exit code N)", answered 500 by the global handler',
     },
     errors: [
       badInput('missing reference_image', { omit: ['reference_image'] }, 'reference_image', {
@@ -243,7 +253,9 @@ export const Z_IMAGE_ENDPOINTS: EndpointEntry[] = [
     asBuiltFailure: {
       status: [500],
       body: 'error-details-type',
-      source: `${SOURCE}:890-910 (ComfyUI failure through the global handler, inferred)`,
+      contains: 'Workflow execution failed',
+      source: `${SOURCE}:894-920 via self.comfyui.infer.local (:909) → apps/modal/utils/comfyui.py:610-624`,
+      note: 'the PuLID nodes fail on the Z-Image encoder (documented "encoder incompatible"); the API error is replaced by the comfy run fallback\'s "Workflow execution failed (exit code N)", answered 500 by the global handler',
     },
     errors: [
       badInput('missing reference_image', { omit: ['reference_image'] }, 'reference_image', {
