@@ -266,6 +266,9 @@ describe('request schemas follow the code', () => {
     expect(defaultsOf('z-image-lora', 'seed')).toMatchObject({ steps: 9, cfg: 1.0, nsfw: false });
     expect(defaultsOf('z-image-lora', 'seed').seed).toBeUndefined(); // random in the code
     expect(defaultsOf('z-image-realism').style).toBe('snapshot');
+    // realism and nsfw run the simple pipeline (z_image.py:1206,1239), not /z-image-lora's
+    for (const id of ['z-image-realism', 'z-image-nsfw']) expect(defaultsOf(id, 'seed'), id).toMatchObject({ steps: 4, cfg: 0.0, seed: 42 });
+    expect(defaultsOf('seedvr2', 'max_resolution_2').max_resolution_2).toBe(4000);
     expect(defaultsOf('wan2', 'seed').seed).toBe(839327983272663);
     for (const id of ['flux-dev-lora', 'qwen-image-2512-lora', 'z-image-lora', 'wan2.6-lora', 'flux-lora']) {
       expect(defaultsOf(id).lora_strength, id).toBe(1.0);
@@ -298,6 +301,11 @@ describe('request schemas follow the code', () => {
     rejects('seedvr2', (r) => (r.image = ''));
     accepts('seedvr2', (r) => (r.resolution = '1440'));
     accepts('qwen-image-2512', (r) => delete r.prompt);
+    accepts('z-image-realism', (r) => delete r.prompt); // item.get("prompt", "") (z_image.py:1197)
+    rejects('z-image-nsfw', (r) => delete r.prompt); // item["prompt"] (z_image.py:93)
+    accepts('flux-dev-realism', (r) => delete r.prompt); // item.get("prompt", "") (flux.py:533)
+    // seedvr2 int()s strings and falls back to the default when that fails (seedvr2.py:194-224)
+    accepts('seedvr2', (r) => Object.assign(r, { resolution: 'fixed', seed: 'abc', max_resolution: 'x', max_resolution_2: '4000' }));
     // handlers ignore unknown keys, so the schemas pass them through
     expect(defaultsOf('flux').controlnet_strength).toBeUndefined();
     expect(getEndpoint('sdxl-instantid').request.parse(requestOf(getEndpoint('sdxl-instantid'), (r) => (r.controlnet_strength = 0.8))).controlnet_strength).toBe(0.8);
@@ -429,6 +437,12 @@ describe('lifecycle, errors and headers', () => {
     expect(find('seedvr2', 'missing image')).toMatchObject({ status: [500], contains: "Missing 'image' field" });
     expect(find('wan2.6-i2v-faceswap', 'missing face_image')).toMatchObject({ status: [400], body: 'detail' });
     expect(find('image-faceswap', 'empty source_image')).toMatchObject({ status: [500], contains: 'cannot identify image file' });
+    // key presence only (instantid.py:482, ipadapter_faceid.py:198, pulid_flux.py:213): "" fails in ComfyUI
+    for (const id of ['sdxl-instantid', 'flux-ipadapter-faceid', 'flux-pulid']) {
+      expect(find(id, 'empty reference_image'), id).toMatchObject({ status: [500], body: 'error-details-type' });
+      expect(getEndpoint(id).errors.find((c) => c.name === 'empty reference_image')?.override, id).toEqual({ reference_image: '' });
+    }
+    expect(find('z-image-nsfw', 'missing prompt')).toMatchObject({ status: [500], source: 'apps/modal/handlers/z_image.py:93' });
     const promise = getEndpoint('flux').errors[0].expect;
     expect(promise).toEqual({ status: [400, 422], body: 'json-message', contains: 'prompt' });
   });
