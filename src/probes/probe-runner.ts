@@ -18,8 +18,8 @@ import type { CallRequest } from '../client/modal-client.ts';
 import type { CallResult } from '../client/types.ts';
 import { inMaintenance, type GenprobeConfig, type ProbeKind } from '../config/index.ts';
 import type { EndpointReport, ReportedCheck, Waiver } from '../report/types.ts';
-import { RetryBudget } from '../runner/retry.ts';
-import { deadlineMs, runEndpoint, type EndpointRun, type FaceCheck, type RunContext } from '../runner/run-endpoint.ts';
+import { createRunContext } from '../runner/context.ts';
+import { deadlineMs, runEndpoint, type EndpointRun, type FaceCheck } from '../runner/run-endpoint.ts';
 import { Semaphore } from '../runner/semaphore.ts';
 import { settleVerdicts } from '../runner/verdict.ts';
 import { applyWaivers } from '../waivers/index.ts';
@@ -305,12 +305,9 @@ export class ProbeRunner {
       charge(req.app as AppName, req.app === entry.app ? entry.gpu : APPS[req.app as AppName]?.gpu ?? entry.gpu, call);
     });
     let classified: StartClassification | undefined;
-    const ctx: RunContext = {
+    const ctx = createRunContext(config, {
       client,
-      target: config.target,
       gate: { ...config.gate, negativeCases: kind === 'full' && config.gate.negativeCases },
-      face: config.face,
-      retry: new RetryBudget(config.gate.retryBudget, config.gate.retriesPerCall),
       appLimit: (a) => this.appLimit(a),
       global: this.#global,
       patienceMs: () => Math.max(0, patience),
@@ -319,7 +316,7 @@ export class ProbeRunner {
       classifyStart: (e, call) => (classified = this.#classifyStart(e, Math.round(call.totalMs), idleBefore, warmed.get(e.app))).start,
       faceCheck: this.#opts.faceCheck,
       headers: this.#opts.headers,
-    };
+    });
     const run = await runEndpoint(entry, ctx, override);
     const unsentCase = run.report.cases.find((c) => c.kind === 'happy' && c.notSent);
     if (unsentCase) return this.#skip(entry, kind, 'queue-timeout', unsentCase.failure?.message ?? 'not sent', { waitedMs: unsentCase.queueMs });

@@ -24,17 +24,18 @@ export function appLimits(size: (app: string) => number): (app: string) => Semap
 /** An app's `max_inputs` (calls one container takes at once), 1 for an app the catalog does not know. */
 export const maxInputsOf = (app: string): number => APPS[app as AppName]?.maxInputs ?? 1;
 
+/** What a caller overrides is never built (a client it brings opens no second connection pool). */
 export function createRunContext(config: GenprobeConfig, overrides: Partial<RunContext> = {}): RunContext {
   return {
-    client: ModalClient.forTarget(config.target),
-    target: config.target,
-    gate: config.gate,
-    face: config.face,
-    retry: new RetryBudget(config.gate.retryBudget, config.gate.retriesPerCall),
-    appLimit: appLimits(maxInputsOf),
-    global: new Semaphore(config.gate.concurrency),
-    // Nothing known about the containers: the first call to an app may be cold.
-    startTypeFor: () => 'unknown',
     ...overrides,
+    client: overrides.client ?? ModalClient.forTarget(config.target),
+    target: overrides.target ?? config.target,
+    gate: overrides.gate ?? config.gate,
+    face: overrides.face ?? config.face,
+    retry: overrides.retry ?? new RetryBudget(config.gate.retryBudget, config.gate.retriesPerCall),
+    appLimit: overrides.appLimit ?? appLimits(maxInputsOf),
+    global: overrides.global ?? new Semaphore(config.gate.concurrency),
+    // Nothing known about the containers: the first call to an app may be cold.
+    startTypeFor: overrides.startTypeFor ?? (() => 'unknown'),
   };
 }
