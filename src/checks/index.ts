@@ -69,6 +69,17 @@ const DECODED_CHECKS: Record<OutputSpec['kind'], CheckName[]> = {
 /** The checks that judge sampled pixels (run together on one set of decoded frames). */
 const PIXEL_CHECKS: ReadonlySet<CheckName> = new Set(['blank-output', 'motion', 'detail']);
 
+/**
+ * Every check runOutputChecks reports for an output, in report order: the registry's one list, from
+ * which the skip list after a failed status and the probes' metric label sets are derived.
+ */
+export function outputCheckNames(output: OutputSpec, headers: HeaderSpec): CheckName[] {
+  const names: CheckName[] = ['status', 'media-type', 'declared-type', 'decodable', ...DECODED_CHECKS[output.kind], 'file-size'];
+  if (headers.cost !== 'none') names.push('cost-headers');
+  if (headers.surviving && Object.keys(headers.surviving).length) names.push('surviving-headers');
+  return names;
+}
+
 export async function runOutputChecks(input: OutputCheckInput): Promise<CheckResult[]> {
   const { output, response } = input;
   const results: CheckResult[] = [];
@@ -76,11 +87,7 @@ export async function runOutputChecks(input: OutputCheckInput): Promise<CheckRes
   results.push(status);
   if (status.verdict !== 'pass') {
     const why = `no output to judge: status ${response.status ?? 'none'}`;
-    for (const name of ['media-type', 'declared-type', 'decodable', ...DECODED_CHECKS[output.kind], 'file-size'] as CheckName[]) {
-      results.push(skip(name, why));
-    }
-    if (input.headers.cost !== 'none') results.push(skip('cost-headers', why));
-    if (input.headers.surviving && Object.keys(input.headers.surviving).length) results.push(skip('surviving-headers', why));
+    for (const name of outputCheckNames(output, input.headers).filter((n) => n !== 'status')) results.push(skip(name, why));
     return results;
   }
 

@@ -19,6 +19,7 @@ import type { ProbeKind } from '../config/index.ts';
 import { METRICS, type MetricDef } from '../metrics/names.ts';
 import { BUDGET_PERIODS, type Budget } from './budget.ts';
 import { appsToWarmFor } from '../runner/warm-up.ts';
+import { caseCheckNames, planContract } from '../runner/plan.ts';
 
 export const PROBE_KINDS: readonly ProbeKind[] = ['health', 'smoke', 'full'];
 export const PROBE_RESULTS = ['pass', 'warn', 'fail'] as const;
@@ -39,19 +40,12 @@ function histogram<D extends MetricDef>(def: D, registry: Registry): Histogram<L
   return new Histogram({ name: def.name, help: def.help, labelNames: [...def.labels] as Labels<D>[], buckets: [...(def.buckets ?? [])], registers: [registry] });
 }
 
-/** The checks a probe of this entry can report, for pre-initialised failure counters. */
+/**
+ * The checks a probe of this entry can report, for pre-initialised failure counters: derived from
+ * the contract plan and the check registry (runner/plan.ts caseCheckNames), plus the health probe's.
+ */
 export function checksFor(entry: EndpointEntry): CheckName[] {
-  const checks: CheckName[] = ['transport', 'status', 'health'];
-  if (entry.lifecycle !== 'live') return [...checks, 'error-body'];
-  checks.push('latency');
-  if (entry.errors.length) checks.push('error-body');
-  if (entry.output.kind !== 'json') checks.push('media-type', 'declared-type', 'decodable', 'file-size', 'blank-output', 'cost-headers');
-  if (entry.output.size.kind !== 'none') checks.push('image-size');
-  if (entry.output.kind === 'webp-animated' || entry.output.kind === 'mp4') checks.push('frame-count', 'frame-timing');
-  if (entry.output.kind === 'mp4') checks.push('duration', 'codec');
-  if (entry.headers.surviving) checks.push('surviving-headers');
-  if (entry.face) checks.push('face-present', 'face-match');
-  return checks;
+  return [...new Set<CheckName>([...planContract(entry).flatMap((c) => caseCheckNames(entry, c)), 'health'])];
 }
 
 export interface ProbeMetricsOptions {
