@@ -447,7 +447,9 @@ function stateGroups(file: RuleFile, fleet: readonly FleetEntry[]): TestGroup[] 
       alert_rule_test: [
         { eval_time: '10m', alertname: down.alert, exp_alerts: [] },
         { eval_time: '15m', alertname: down.alert, exp_alerts: [expected(down, ids(ep), '1')] },
-        { eval_time: '15m', alertname: availability[0].alert, exp_alerts: [expected(availability[0], ids(ep), '37.5%')] },
+        // The burn-rate tiers are judged on steady series in their own case: at the start of an
+        // outage the ratio read here depends on whether promtool evaluated the recording group
+        // before the alert group at the same instant, so asserting its exact value was flaky.
       ],
     },
     {
