@@ -8,11 +8,11 @@ import type { StartType } from '../checks/latency.ts';
 import { ModalClient } from '../client/index.ts';
 import { ConfigError, type GenprobeConfig } from '../config/index.ts';
 import { applyWaivers, knownDefects, loadWaivers } from '../waivers/index.ts';
-import type { CaseKind, EndpointReport, EndpointVerdict, Waiver } from '../report/types.ts';
+import type { CaseKind, EndpointReport, EndpointVerdict, Waiver, WaiverFinding } from '../report/types.ts';
 import { appLimits, createRunContext } from './context.ts';
 import { deadlineMs, runEndpoint, type EndpointRun, type FaceCheck } from './run-endpoint.ts';
 import { runRepeated, settleRepeat } from './repeat.ts';
-import { expectedCallSec, NEGATIVE_CASE_SEC, planGate, warmUpRequests } from './schedule.ts';
+import { expectedCallSec, NEGATIVE_CASE_SEC, planGate, warmUpRequests, type GatePlan } from './schedule.ts';
 import { Semaphore } from './semaphore.ts';
 import { appsToWarmFor, warmUpDeadlineMs, warmUpProblem } from './warm-up.ts';
 import { settleVerdicts } from './verdict.ts';
@@ -67,6 +67,60 @@ export function appsToWarm(entries: EndpointEntry[]): AppName[] {
   return [...new Set(entries.filter((e) => e.lifecycle !== 'removed').flatMap(appsToWarmFor))];
 }
 
+/**
+ * Warm-up: GET /health (Modal runs @enter before answering it), so the contract calls that follow
+ * hit warm containers and can be held to the warm budget — as many at once as it takes Modal to
+ * start the planned containers. Each endpoint waits only for its own apps' warm-ups; routes that
+ * need no warm container (removed, incompatible) run meanwhile.
+ */
+function startWarmUps(apps: AppName[], plan: GatePlan, client: ModalClient, config: GenprobeConfig, appLimit: (app: string) => Semaphore) {
+  const warm = new Set<string>();
+  const warmUps = new Map<string, Promise<void>>(
+    apps.map((app) => [
+      app,
+      (async () => {
+        const containers = plan.lanes.get(app) ?? 1;
+        const deadline = warmUpDeadlineMs(app, config.target.timeScale, config.target.overheadMs);
+        const answers = await Promise.all(Array.from({ length: warmUpRequests(app, containers) }, () => client.health(app, deadline)));
+        // Warm means a 200 whose body names the app (warm-up.ts), as the probes' Warmer judges it.
+        const warmAnswers = answers.filter((r) => warmUpProblem(app, r) === undefined).length;
+        if (warmAnswers > 0) warm.add(app);
+        // Fewer answers than asked for: the extra containers may not be there; one call at a time.
+        if (warmAnswers < answers.length) appLimit(app).resize(1);
+      })(),
+    ]),
+  );
+  const warmedUp = (entry: EndpointEntry) => Promise.all(appsToWarm([entry]).map((app) => warmUps.get(app)));
+  return { warm, warmedUp };
+}
+
+/** The gate's report: the summary counts, the exit code (a failure or an expired waiver), the shard's part. */
+function gateReport(
+  opts: GateOptions,
+  r: { started: Date; finished: Date; entries: EndpointEntry[]; endpoints: EndpointReport[]; waivers: Waiver[]; waiverFindings: WaiverFinding[] },
+): ShardedReport {
+  const { config } = opts;
+  const { started, finished, entries, endpoints, waivers, waiverFindings } = r;
+  const summary = { pass: 0, fail: 0, warn: 0, waived: 0, skipped: 0, total: endpoints.length } as Record<EndpointVerdict, number> & { total: number };
+  for (const ep of endpoints) summary[ep.verdict]++;
+  const exitCode: 0 | 1 = summary.fail > 0 || waiverFindings.some((f) => f.finding === 'expired') ? 1 : 0;
+  const report: ShardedReport = {
+    schemaVersion: 1,
+    tool: { name: 'genprobe', version: GENPROBE_VERSION },
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - started.getTime(),
+    target: { url: config.target.url, workspace: config.target.workspace, timeScale: config.target.timeScale },
+    summary,
+    waivers: waiverFindings,
+    knownDefects: knownDefects(endpoints, waivers),
+    exitCode,
+    endpoints,
+    ...(opts.shard ? { shard: { ...opts.shard, selection: { only: opts.only ?? [], tags: opts.tags ?? [] }, endpoints: entries.map((e) => e.id), waiverSet: waivers } } : {}),
+  };
+  return report;
+}
+
 export async function runGate(opts: GateOptions): Promise<{ report: ShardedReport; runs: EndpointRun[] }> {
   const { config } = opts;
   const now = opts.now ?? (() => new Date());
@@ -87,27 +141,7 @@ export async function runGate(opts: GateOptions): Promise<{ report: ShardedRepor
   const plan = planGate(entries, { negativeCases: config.gate.negativeCases });
   const appLimit = appLimits((app) => plan.lanes.get(app as AppName) ?? 1);
 
-  // Warm-up: GET /health (Modal runs @enter before answering it), so the contract calls that follow
-  // hit warm containers and can be held to the warm budget — as many at once as it takes Modal to
-  // start the planned containers. Each endpoint waits only for its own apps' warm-ups; routes that
-  // need no warm container (removed, incompatible) run meanwhile.
-  const warm = new Set<string>();
-  const warmUps = new Map<string, Promise<void>>(
-    appsToWarm(entries.filter((e) => !stored.has(e.id))).map((app) => [
-      app,
-      (async () => {
-        const containers = plan.lanes.get(app) ?? 1;
-        const deadline = warmUpDeadlineMs(app, config.target.timeScale, config.target.overheadMs);
-        const answers = await Promise.all(Array.from({ length: warmUpRequests(app, containers) }, () => client.health(app, deadline)));
-        // Warm means a 200 whose body names the app (warm-up.ts), as the probes' Warmer judges it.
-        const warmAnswers = answers.filter((r) => warmUpProblem(app, r) === undefined).length;
-        if (warmAnswers > 0) warm.add(app);
-        // Fewer answers than asked for: the extra containers may not be there; one call at a time.
-        if (warmAnswers < answers.length) appLimit(app).resize(1);
-      })(),
-    ]),
-  );
-  const warmedUp = (entry: EndpointEntry) => Promise.all(appsToWarm([entry]).map((app) => warmUps.get(app)));
+  const { warm, warmedUp } = startWarmUps(appsToWarm(entries.filter((e) => !stored.has(e.id))), plan, client, config, appLimit);
 
   const ctx = createRunContext(config, {
     client,
@@ -171,23 +205,6 @@ export async function runGate(opts: GateOptions): Promise<{ report: ShardedRepor
     settleRepeat(ep);
   }
 
-  const summary = { pass: 0, fail: 0, warn: 0, waived: 0, skipped: 0, total: endpoints.length } as Record<EndpointVerdict, number> & { total: number };
-  for (const ep of endpoints) summary[ep.verdict]++;
-  const finished = now();
-  const exitCode: 0 | 1 = summary.fail > 0 || waiverFindings.some((f) => f.finding === 'expired') ? 1 : 0;
-  const report: ShardedReport = {
-    schemaVersion: 1,
-    tool: { name: 'genprobe', version: GENPROBE_VERSION },
-    startedAt: started.toISOString(),
-    finishedAt: finished.toISOString(),
-    durationMs: finished.getTime() - started.getTime(),
-    target: { url: config.target.url, workspace: config.target.workspace, timeScale: config.target.timeScale },
-    summary,
-    waivers: waiverFindings,
-    knownDefects: knownDefects(endpoints, waivers),
-    exitCode,
-    endpoints,
-    ...(opts.shard ? { shard: { ...opts.shard, selection: { only: opts.only ?? [], tags: opts.tags ?? [] }, endpoints: entries.map((e) => e.id), waiverSet: waivers } } : {}),
-  };
+  const report = gateReport(opts, { started, finished: now(), entries, endpoints, waivers, waiverFindings });
   return { report, runs };
 }
