@@ -35,7 +35,7 @@ async function reportText(): Promise<string> {
   const call = await client.call({ app: 'ryla-flux', path: '/flux', method: 'POST', json: {}, deadlineMs: 10_000 });
   const response = { status: call.status, headers: call.headers, body: call.body, declaredType: call.declaredType, sniffedType: call.sniffedType };
   const checks = await runOutputChecks({ output: flux.output, headers: flux.headers, request: {}, response });
-  const negative = flux.errorCases?.[0] ? runErrorCaseChecks(flux.errorCases[0], response) : [];
+  const negative = runErrorCaseChecks(flux.errors[0]!, response);
   return JSON.stringify({ failure: call.failure, checks, negative, headers: call.headers });
 }
 
