@@ -36,6 +36,15 @@ describe('ResultCache', () => {
     expect(cache.get(key(2))).toBeUndefined();
   });
 
+  it("links an endpoint's checks back to its cases' checks, so a waiver marks and counts each result once", () => {
+    const cache = new ResultCache({ dir: tmp(), ttlMs: 60_000, maxBytes: 1e6 });
+    const r = report([{ checks: [{ case: 'happy path', check: 'declared-type', verdict: 'fail', message: 'x' }] }], 'fail');
+    r.checks = r.cases.flatMap((c) => c.checks);
+    cache.put(key(3), { report: r });
+    const hit = cache.get(key(3))!;
+    expect(hit.report.checks[0]).toBe(hit.report.cases[0]!.checks[0]);
+  });
+
   it('never stores errors or skips', () => {
     const cache = new ResultCache({ dir: tmp(), ttlMs: 60_000, maxBytes: 1e6 });
     expect(cache.put(key(1), { report: report([{ status: null, failure: { class: 'network', message: 'refused' } }], 'fail') })).toBe(false);

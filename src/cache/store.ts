@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { relinkChecks } from '../report/relink.ts';
 import type { EndpointReport } from '../report/types.ts';
 import type { EndpointRun } from '../runner/run-endpoint.ts';
 
@@ -75,7 +76,7 @@ export class ResultCache {
       rmSync(file, { force: true });
       return undefined;
     }
-    const report: CachedReport = { ...entry.report, cached: { storedAt: new Date(entry.storedAt).toISOString(), key } };
+    const report: CachedReport = { ...relinkChecks(entry.report), cached: { storedAt: new Date(entry.storedAt).toISOString(), key } };
     return {
       report,
       output: entry.output ? { sniffedType: entry.output.sniffedType, body: Buffer.from(entry.output.body, 'base64') } : undefined,

@@ -18,6 +18,7 @@ import { settleRepeat, type RepeatedReport } from './repeat.ts';
 import type { EndpointReport, EndpointVerdict, GateReport, Waiver } from '../report/types.ts';
 import { chainSec } from './schedule.ts';
 import { settleVerdicts } from './verdict.ts';
+import { relinkChecks } from '../report/relink.ts';
 
 export interface Shard {
   /** 1-based, as CI matrices count. */
@@ -98,15 +99,6 @@ function checkShardSet(reports: readonly ShardedReport[]): ShardInfo[] {
     if (lost.length) throw new ConfigError(`report merge: shard ${infos[i].index}/${first.count} lacks the report of ${lost.join(', ')} (interrupted?)`);
   });
   return infos;
-}
-
-/**
- * In a gate's report an endpoint's checks are its cases' check objects (run-endpoint.ts); JSON
- * makes copies, which waivers would mark and count twice. Link them back when they are the same.
- */
-function relinkChecks(ep: EndpointReport): EndpointReport {
-  const fromCases = ep.cases.flatMap((c) => c.checks);
-  return same(ep.checks, fromCases) ? { ...ep, checks: fromCases } : ep;
 }
 
 /**
