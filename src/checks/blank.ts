@@ -1,6 +1,7 @@
 import { lumaStats, type ImageStats } from '../media/image.ts';
 import type { LumaFrame } from '../media/luma.ts';
 import { fail, pass, skip, type CheckResult } from './types.ts';
+import { forKinds, provided, type CheckDefinition } from './definition.ts';
 
 export interface FrameStats extends ImageStats {
   /** 0-based frame index (0 for stills). */
@@ -46,3 +47,13 @@ export function checkBlank(stats: readonly FrameStats[], thresholds: BlankThresh
   const more = bad.length > 1 ? ` (+${bad.length - 1} more of ${stats.length} sampled)` : '';
   return fail('blank-output', `${bad[0]}${more}`, measured, thresholds);
 }
+
+export const blankOutputCheck: CheckDefinition = {
+  name: 'blank-output',
+  needs: 'frames',
+  appliesTo: forKinds('png', 'jpeg', 'webp-animated', 'mp4'),
+  run: ({ input, frames }) => {
+    const options = input.options?.blank;
+    return checkBlank(frameStats(provided(frames, 'sampled frames', 'blank-output')), options ? options.thresholds : undefined);
+  },
+};

@@ -1,6 +1,7 @@
 import type { OutputSpec } from '../catalog/types.ts';
 import type { Mp4Info } from '../media/mp4.ts';
 import { fail, pass, skip, type CheckResult } from './types.ts';
+import { forKinds, mp4Of, type CheckDefinition } from './definition.ts';
 
 /** Video codec family and audio presence of an MP4 against the output spec. */
 export function checkCodec(
@@ -41,3 +42,14 @@ export function checkCodec(
   if (results.length === 0) results.push(skip('codec', 'output spec names no codec or audio rule'));
   return results;
 }
+
+export const codecCheck: CheckDefinition = {
+  name: 'codec',
+  needs: 'decoded',
+  appliesTo: forKinds('mp4'),
+  run: ({ input, media }) => {
+    // Audio passthrough is judged against the input video's audio tracks, when one was sent.
+    const videoInput = Object.values(input.inputs ?? {}).find((i) => i.audioTracks !== undefined);
+    return checkCodec(mp4Of(media, 'codec'), input.output, videoInput?.audioTracks);
+  },
+};

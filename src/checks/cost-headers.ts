@@ -1,5 +1,6 @@
 import type { HeaderSpec } from '../catalog/types.ts';
 import { fail, pass, skip, withFinding, type CheckResult } from './types.ts';
+import { type CheckDefinition } from './definition.ts';
 
 /** The handler-set cost headers and their wire formats (docs/fleet.md §2.4). */
 export const COST_HEADER_FORMATS: Record<string, { pattern: RegExp; format: string }> = {
@@ -75,3 +76,10 @@ export function checkSurvivingHeaders(
   if (problems.length) return fail('surviving-headers', problems.join('; '), measured, expected);
   return pass('surviving-headers', entries.map(([n, v]) => `${n}: ${v}`).join(', '), measured, expected);
 }
+
+export const costHeadersCheck: CheckDefinition = {
+  name: 'cost-headers',
+  needs: 'bytes',
+  appliesTo: (_output, headers) => headers.cost !== 'none',
+  run: ({ input }) => (input.headers.cost === 'none' ? [] : checkCostHeaders(input.response.headers, input.headers.cost)),
+};

@@ -5,6 +5,7 @@ import { probeImage, type ImageInfo } from '../media/image.ts';
 import { probeMp4, type Mp4Info } from '../media/mp4.ts';
 import { MAX_ANIMATION_FRAMES, probeAnimatedWebp, type AnimatedWebpInfo } from '../media/webp.ts';
 import { fail, pass, type CheckResult } from './types.ts';
+import { always, provided, type CheckDefinition } from './definition.ts';
 
 export type DecodedMedia =
   | { kind: 'png' | 'jpeg'; image: ImageInfo }
@@ -93,3 +94,11 @@ function summary(m: DecodedMedia): unknown {
       return { json: true };
   }
 }
+
+export const decodableCheck: CheckDefinition = {
+  name: 'decodable',
+  needs: 'typed-bytes',
+  appliesTo: always,
+  run: ({ input, decode }) => checkDecodable(input.output.kind, provided(decode, 'the decode outcome', 'decodable')),
+  blocks: (_result, { decode }) => (decode && !decode.ok ? `not decodable: ${decode.reason}` : null),
+};

@@ -1,5 +1,6 @@
 import { detailShare, type LumaFrame } from '../media/luma.ts';
 import { fail, pass, skip, type CheckResult } from './types.ts';
+import { forKinds, provided, type CheckDefinition } from './definition.ts';
 
 /** A neighbour step above this many luma levels counts as detail. */
 export const DETAIL_STEP_LEVELS = 4;
@@ -27,3 +28,10 @@ export function checkDetail(frames: readonly LumaFrame[], floor = MIN_DETAIL_SHA
   const text = `${pct(best)} % of pixels have a neighbour step above ${step} levels${where}, floor ${pct(floor)} %`;
   return best >= floor ? pass('detail', text, measured, expected) : fail('detail', `detail-less output (an upscaled tiny image?): ${text}`, measured, expected);
 }
+
+export const detailCheck: CheckDefinition = {
+  name: 'detail',
+  needs: 'frames',
+  appliesTo: forKinds('png', 'jpeg', 'webp-animated', 'mp4'),
+  run: ({ frames }) => checkDetail(provided(frames, 'sampled frames', 'detail')),
+};

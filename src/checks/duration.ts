@@ -1,5 +1,6 @@
 import type { ExpectedOutput } from './expected.ts';
 import { fail, pass, skip, type CheckResult } from './types.ts';
+import { forKinds, mp4Of, provided, type CheckDefinition } from './definition.ts';
 
 /**
  * MP4 duration: against the request (expected frames / fps, allowing the frame tolerance plus one
@@ -23,3 +24,10 @@ export function checkDuration(measured: { durationSec: number; frames: number; f
 }
 
 const fmt = (n: number) => String(Math.round(n * 10000) / 10000);
+
+export const durationCheck: CheckDefinition = {
+  name: 'duration',
+  needs: 'decoded',
+  appliesTo: forKinds('mp4'),
+  run: ({ media, expected }) => checkDuration(mp4Of(media, 'duration'), provided(expected, 'the expected output', 'duration')),
+};

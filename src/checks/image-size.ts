@@ -1,5 +1,6 @@
 import type { ExpectedOutput } from './expected.ts';
 import { fail, pass, skip, type CheckResult } from './types.ts';
+import { forKinds, pictureOf, provided, type CheckDefinition } from './definition.ts';
 
 /** Output width/height (per frame for animations) against what the request asked for. */
 export function checkImageSize(measured: { width: number; height: number }, expected: ExpectedOutput): CheckResult {
@@ -15,3 +16,10 @@ export function checkImageSize(measured: { width: number; height: number }, expe
   if (got.width === want.height && got.height === want.width) return fail('image-size', `${text} (width and height swapped)`, got, want);
   return fail('image-size', text, got, want);
 }
+
+export const imageSizeCheck: CheckDefinition = {
+  name: 'image-size',
+  needs: 'decoded',
+  appliesTo: forKinds('png', 'jpeg', 'webp-animated', 'mp4'),
+  run: ({ media, expected }) => checkImageSize(pictureOf(provided(media, 'decoded media', 'image-size')), provided(expected, 'the expected output', 'image-size')),
+};

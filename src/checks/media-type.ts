@@ -2,6 +2,7 @@ import type { OutputKind } from '../catalog/types.ts';
 import { MIME_OF } from '../media/sniff.ts';
 import type { SniffedType } from '../media/types.ts';
 import { fail, pass, skip, withFinding, type CheckResult } from './types.ts';
+import { always, provided, type CheckDefinition } from './definition.ts';
 
 /** The real format of the bytes (magic-number sniff) against the catalog's output kind. */
 export function checkMediaType(sniffed: SniffedType, expectedKind: OutputKind): CheckResult {
@@ -47,3 +48,11 @@ export function checkDeclaredType(declared: string | null | undefined, sniffed: 
   if (got === documented) return withFinding(fail('declared-type', `Content-Type ${got} (as catalogued) but the bytes are ${actual}`, measured, actual), 'declared-as-catalogued', { sniffed });
   return withFinding(fail('declared-type', `Content-Type ${got} contradicts both the bytes (${actual}) and the catalog (${documented})`, measured, documented), 'content-type-mismatch', { sniffed });
 }
+
+export const mediaTypeCheck: CheckDefinition = {
+  name: 'media-type',
+  needs: 'bytes',
+  appliesTo: always,
+  run: ({ input, sniffed }) => checkMediaType(sniffed, input.output.kind),
+  blocks: (result, { input, sniffed }) => (result.verdict === 'pass' ? null : `not decoded: bytes are ${sniffed}, expected ${input.output.kind}`),
+};

@@ -1,5 +1,6 @@
 import { meanAbsDiff, type LumaFrame } from '../media/luma.ts';
 import { fail, pass, skip, type CheckResult } from './types.ts';
+import { forKinds, provided, type CheckDefinition } from './definition.ts';
 
 /**
  * Floor for the mean frame-to-frame luma change (levels 0–255, on the ≤512-px analysis copies of
@@ -28,3 +29,10 @@ export function checkMotion(frames: readonly LumaFrame[], floor = MIN_MEAN_FRAME
   const text = `mean frame-to-frame change ${measured.meanChange} luma levels over ${frames.length} sampled frames (floor ${floor})`;
   return mean >= floor ? pass('motion', text, measured, { minMeanChange: floor }) : fail('motion', `frozen video: ${text}`, measured, { minMeanChange: floor });
 }
+
+export const motionCheck: CheckDefinition = {
+  name: 'motion',
+  needs: 'frames',
+  appliesTo: forKinds('webp-animated', 'mp4'),
+  run: ({ frames }) => checkMotion(provided(frames, 'sampled frames', 'motion')),
+};

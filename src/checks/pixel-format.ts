@@ -1,6 +1,7 @@
 import type { OutputSpec } from '../catalog/types.ts';
 import type { Mp4Info } from '../media/mp4.ts';
 import { fail, pass, skip, type CheckResult } from './types.ts';
+import { forKinds, mp4Of, type CheckDefinition } from './definition.ts';
 
 /**
  * The video routes' promise is H.264 that browsers and phones play: Baseline, Main or High profile,
@@ -29,3 +30,10 @@ export function checkPixelFormat(info: Pick<Mp4Info, 'codec' | 'avc' | 'avcProbl
   if (problems.length === 0) return pass('pixel-format', text, measured, expected);
   return fail('pixel-format', `${text}: browsers and phones cannot play it (${problems.join('; ')})`, measured, expected);
 }
+
+export const pixelFormatCheck: CheckDefinition = {
+  name: 'pixel-format',
+  needs: 'decoded',
+  appliesTo: forKinds('mp4'),
+  run: ({ input, media }) => checkPixelFormat(mp4Of(media, 'pixel-format'), input.output),
+};

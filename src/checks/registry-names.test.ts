@@ -8,9 +8,16 @@ import { CATALOG, getEndpoint } from '../catalog/index.ts';
 import { checksFor } from '../probes/metrics.ts';
 import { caseCheckNames, planContract } from '../runner/plan.ts';
 import { outputCheckNames, runOutputChecks } from './index.ts';
+import { OUTPUT_CHECKS, RUNNER_CHECK_NAMES } from './registry.ts';
 import { CHECK_NAMES } from './types.ts';
 
 describe('check names', () => {
+  it('CHECK_NAMES is the registry\'s output checks plus the runner-level names, each once', () => {
+    const derived = [...OUTPUT_CHECKS.map((c) => c.name), ...RUNNER_CHECK_NAMES];
+    expect(new Set(derived).size).toBe(derived.length);
+    expect([...derived].sort()).toEqual([...CHECK_NAMES].sort());
+  });
+
   it('every name the registry, the plan and the metrics use is in CHECK_NAMES', () => {
     const used = new Set(CATALOG.flatMap((e) => [...outputCheckNames(e.output, e.headers), ...checksFor(e), ...planContract(e).flatMap((c) => caseCheckNames(e, c))]));
     expect([...used].filter((n) => !(CHECK_NAMES as readonly string[]).includes(n))).toEqual([]);
