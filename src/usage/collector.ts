@@ -305,13 +305,24 @@ function positiveInt(name: string, value: number, min = 1): number {
   return value;
 }
 
-export function createUsageCollector(options: UsageCollectorOptions): UsageCollector {
+/** The options with their defaults, each checked; a bad one throws naming it. */
+interface UsageSettings {
+  connectionString: string;
+  windows: number[];
+  windowLabels: string[];
+  intervalMs: number;
+  cacheTtlMs: number;
+  scrapeWaitMs: number;
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+  connectTimeoutMs: number;
+  maxConnections: number;
+}
+
+function usageSettings(options: UsageCollectorOptions): UsageSettings {
   if (typeof options.connectionString !== 'string' || options.connectionString.trim() === '') {
     throw new Error('usage collector needs a connectionString (the jobs database URL); none was given');
   }
-  const connectionString = options.connectionString;
-  const registry = options.registry;
-  const logger = options.logger ?? stderrLogger;
   const primaryWindow = options.windowSec ?? 86_400;
   const windows = [...new Set([primaryWindow, ...(options.extraWindowsSec ?? [3_600])])];
   const windowLabels = windows.map(formatWindowLabel); // validates
@@ -326,91 +337,22 @@ export function createUsageCollector(options: UsageCollectorOptions): UsageColle
   positiveInt('intervalMs', intervalMs, 0);
   positiveInt('cacheTtlMs', cacheTtlMs, 0);
   positiveInt('scrapeWaitMs', scrapeWaitMs, 0);
+  const { connectionString } = options;
+  return { connectionString, windows, windowLabels, intervalMs, cacheTtlMs, scrapeWaitMs, statementTimeoutMs, lockTimeoutMs, connectTimeoutMs, maxConnections };
+}
 
-  const redact = (text: string) => redactDatabaseSecrets(text, connectionString);
+// -- query: the pool and one read of every window --
 
-  // -- state --
+interface UsageReader {
+  /** One read transaction: schema check, then one GROUP BY per window. */
+  read(): Promise<UsageWindowSnapshot[]>;
+  close(): Promise<void>;
+}
+
+function createUsageReader(settings: UsageSettings, logger: UsageLogger, redact: (text: string) => string): UsageReader {
+  const { connectionString, windows, statementTimeoutMs, lockTimeoutMs, connectTimeoutMs, maxConnections } = settings;
   let pool: pg.Pool | null = null;
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let inflight: Promise<UsageSnapshot> | null = null;
-  let lastAttemptEndedMs: number | null = null;
-  let state: UsageSnapshot = {
-    up: false,
-    windows: [],
-    lastSuccessAt: null,
-    lastAttemptAt: null,
-    lastReadDurationSec: null,
-    lastError: null,
-    readErrors: { connect: 0, timeout: 0, schema: 0, query: 0 },
-    reads: 0,
-  };
 
-  // -- metrics --
-  // Every metric waits for the same (bounded) refresh before prom-client reads its values, so one
-  // scrape never mixes two reads.
-  const collect = async (): Promise<void> => {
-    await ensureFresh();
-  };
-  const gauge = (def: { name: string; help: string; labels: readonly string[] }) =>
-    new Gauge({ name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry], collect });
-  const jobsGauge = gauge(METRICS.usageJobs);
-  const durationSumGauge = gauge(METRICS.usageJobDurationSum);
-  const timedJobsGauge = gauge(METRICS.usageTimedJobs);
-  const failuresGauge = gauge(METRICS.usageFailures);
-  const mislabelledGauge = gauge(METRICS.usageMislabelled);
-  const lastSuccessGauge = gauge(METRICS.usageLastRead);
-  const queryDurationGauge = gauge(METRICS.usageQueryDuration);
-  const upGauge = gauge(METRICS.usageUp);
-  const readsCounter = new Counter({ name: METRICS.usageReads.name, help: METRICS.usageReads.help, registers: [registry], collect });
-  const readErrorsCounter = new Counter({
-    name: METRICS.usageReadErrors.name,
-    help: METRICS.usageReadErrors.help,
-    labelNames: [...METRICS.usageReadErrors.labels],
-    registers: [registry],
-    collect,
-  });
-  const metricNames = [
-    METRICS.usageJobs, METRICS.usageJobDurationSum, METRICS.usageTimedJobs, METRICS.usageFailures, METRICS.usageMislabelled,
-    METRICS.usageLastRead, METRICS.usageQueryDuration, METRICS.usageUp, METRICS.usageReads, METRICS.usageReadErrors,
-  ].map((m) => m.name);
-
-  upGauge.set(0);
-  lastSuccessGauge.set(0);
-  readsCounter.inc(0);
-  for (const reason of READ_ERROR_REASONS) readErrorsCounter.inc({ reason }, 0);
-  zeroFillData();
-
-  function zeroFillData(): void {
-    for (const window of windowLabels) {
-      for (const provider of PROVIDERS) {
-        failuresGauge.set({ provider, window }, 0);
-        for (const type of JOB_TYPES) {
-          durationSumGauge.set({ provider, type, window }, 0);
-          timedJobsGauge.set({ provider, type, window }, 0);
-          for (const status of JOB_STATUSES) jobsGauge.set({ provider, type, status, window }, 0);
-        }
-      }
-      for (const { stored, classified } of mislabelPairs()) mislabelledGauge.set({ stored, classified, window }, 0);
-    }
-  }
-
-  function applyWindows(results: readonly UsageWindowSnapshot[]): void {
-    for (const g of [jobsGauge, durationSumGauge, timedJobsGauge, failuresGauge, mislabelledGauge]) g.reset();
-    zeroFillData();
-    for (const w of results) {
-      const window = w.window;
-      for (const c of w.jobs) jobsGauge.set({ provider: c.provider, type: c.type, status: c.status, window }, c.jobs);
-      for (const d of w.durations) {
-        durationSumGauge.set({ provider: d.provider, type: d.type, window }, d.durationSumSec);
-        timedJobsGauge.set({ provider: d.provider, type: d.type, window }, d.timedJobs);
-      }
-      for (const p of w.providers) failuresGauge.set({ provider: p.provider, window }, p.failed);
-      for (const m of w.mislabelled) mislabelledGauge.set({ stored: m.stored, classified: m.classified, window }, m.jobs);
-    }
-  }
-
-  // -- reading --
   function getPool(): pg.Pool {
     if (pool === null) {
       pool = new pg.Pool(usagePoolConfig(connectionString, { statementTimeoutMs, lockTimeoutMs, connectTimeoutMs, maxConnections }));
@@ -421,7 +363,7 @@ export function createUsageCollector(options: UsageCollectorOptions): UsageColle
     return pool;
   }
 
-  async function readWindows(): Promise<UsageWindowSnapshot[]> {
+  async function read(): Promise<UsageWindowSnapshot[]> {
     let client: pg.PoolClient;
     try {
       client = await getPool().connect();
@@ -449,50 +391,203 @@ export function createUsageCollector(options: UsageCollectorOptions): UsageColle
     }
   }
 
-  async function doRefresh(): Promise<UsageSnapshot> {
-    const startedAt = new Date();
-    const t0 = performance.now();
-    readsCounter.inc();
-    const readErrors = { ...state.readErrors };
-    try {
-      const results = await readWindows();
-      const seconds = (performance.now() - t0) / 1000;
-      applyWindows(results);
-      const wasDown = state.lastError !== null && !state.up;
-      state = {
-        ...state,
-        up: true,
-        windows: results,
-        lastSuccessAt: new Date().toISOString(),
-        lastAttemptAt: startedAt.toISOString(),
-        lastReadDurationSec: seconds,
-        lastError: null,
-        reads: state.reads + 1,
-      };
+  async function close(): Promise<void> {
+    const p = pool;
+    pool = null;
+    if (p !== null) await p.end().catch(() => undefined);
+  }
+
+  return { read, close };
+}
+
+// -- metrics --
+
+/** The gauges that carry a read's data (as opposed to the read's own health). */
+interface UsageDataGauges {
+  jobs: Gauge;
+  durationSum: Gauge;
+  timedJobs: Gauge;
+  failures: Gauge;
+  mislabelled: Gauge;
+}
+
+/** Every label combination at 0, so a series that had jobs drops to 0 rather than vanishing. */
+function zeroFillData(g: UsageDataGauges, windowLabels: readonly string[]): void {
+  for (const window of windowLabels) {
+    for (const provider of PROVIDERS) {
+      g.failures.set({ provider, window }, 0);
+      for (const type of JOB_TYPES) {
+        g.durationSum.set({ provider, type, window }, 0);
+        g.timedJobs.set({ provider, type, window }, 0);
+        for (const status of JOB_STATUSES) g.jobs.set({ provider, type, status, window }, 0);
+      }
+    }
+    for (const { stored, classified } of mislabelPairs()) g.mislabelled.set({ stored, classified, window }, 0);
+  }
+}
+
+function applyWindows(g: UsageDataGauges, windowLabels: readonly string[], results: readonly UsageWindowSnapshot[]): void {
+  for (const gauge of Object.values(g)) gauge.reset();
+  zeroFillData(g, windowLabels);
+  for (const w of results) {
+    const window = w.window;
+    for (const c of w.jobs) g.jobs.set({ provider: c.provider, type: c.type, status: c.status, window }, c.jobs);
+    for (const d of w.durations) {
+      g.durationSum.set({ provider: d.provider, type: d.type, window }, d.durationSumSec);
+      g.timedJobs.set({ provider: d.provider, type: d.type, window }, d.timedJobs);
+    }
+    for (const p of w.providers) g.failures.set({ provider: p.provider, window }, p.failed);
+    for (const m of w.mislabelled) g.mislabelled.set({ stored: m.stored, classified: m.classified, window }, m.jobs);
+  }
+}
+
+interface UsageMetrics {
+  countRead(): void;
+  recordSuccess(results: readonly UsageWindowSnapshot[], lastSuccessAt: string, seconds: number): void;
+  recordFailure(reason: ReadErrorReason, seconds: number): void;
+  /** Takes every usage series out of the registry. */
+  remove(): void;
+}
+
+/**
+ * The usage series. Every metric waits for the same (bounded) refresh, `collect`, before
+ * prom-client reads its values, so one scrape never mixes two reads.
+ */
+function createUsageMetrics(registry: Registry, windowLabels: readonly string[], collect: () => Promise<void>): UsageMetrics {
+  const gauge = (def: { name: string; help: string; labels: readonly string[] }) =>
+    new Gauge({ name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry], collect });
+  const data: UsageDataGauges = {
+    jobs: gauge(METRICS.usageJobs),
+    durationSum: gauge(METRICS.usageJobDurationSum),
+    timedJobs: gauge(METRICS.usageTimedJobs),
+    failures: gauge(METRICS.usageFailures),
+    mislabelled: gauge(METRICS.usageMislabelled),
+  };
+  const lastSuccessGauge = gauge(METRICS.usageLastRead);
+  const queryDurationGauge = gauge(METRICS.usageQueryDuration);
+  const upGauge = gauge(METRICS.usageUp);
+  const readsCounter = new Counter({ name: METRICS.usageReads.name, help: METRICS.usageReads.help, registers: [registry], collect });
+  const readErrorsCounter = new Counter({
+    name: METRICS.usageReadErrors.name,
+    help: METRICS.usageReadErrors.help,
+    labelNames: [...METRICS.usageReadErrors.labels],
+    registers: [registry],
+    collect,
+  });
+  const metricNames = [
+    METRICS.usageJobs, METRICS.usageJobDurationSum, METRICS.usageTimedJobs, METRICS.usageFailures, METRICS.usageMislabelled,
+    METRICS.usageLastRead, METRICS.usageQueryDuration, METRICS.usageUp, METRICS.usageReads, METRICS.usageReadErrors,
+  ].map((m) => m.name);
+
+  upGauge.set(0);
+  lastSuccessGauge.set(0);
+  readsCounter.inc(0);
+  for (const reason of READ_ERROR_REASONS) readErrorsCounter.inc({ reason }, 0);
+  zeroFillData(data, windowLabels);
+
+  return {
+    countRead: () => readsCounter.inc(),
+    recordSuccess(results, lastSuccessAt, seconds) {
+      applyWindows(data, windowLabels, results);
       upGauge.set(1);
-      lastSuccessGauge.set(Date.parse(state.lastSuccessAt!) / 1000);
+      lastSuccessGauge.set(Date.parse(lastSuccessAt) / 1000);
       queryDurationGauge.set(seconds);
-      if (wasDown) logger.info('usage database readable again', { durationSec: seconds });
-    } catch (err) {
-      const seconds = (performance.now() - t0) / 1000;
-      const reason = classifyReadError(err);
-      const message = redact(describeDatabaseError(err));
-      readErrors[reason] += 1;
+    },
+    recordFailure(reason, seconds) {
       readErrorsCounter.inc({ reason });
       upGauge.set(0);
       queryDurationGauge.set(seconds);
-      state = {
-        ...state,
-        up: false,
-        lastAttemptAt: startedAt.toISOString(),
-        lastReadDurationSec: seconds,
-        lastError: { reason, message, at: new Date().toISOString() },
-        readErrors,
-        reads: state.reads + 1,
-      };
-      const fields: Record<string, unknown> = { reason, error: message, durationSec: seconds };
-      if (err instanceof SchemaMismatchError && err.missingColumns.length > 0) fields.missingColumns = err.missingColumns;
-      logger.error(`usage read of ${TABLE} failed (${reason}): ${message}`, fields);
+    },
+    remove() {
+      for (const name of metricNames) registry.removeSingleMetric(name);
+    },
+  };
+}
+
+// -- status: what the snapshot says after each read --
+
+const INITIAL_SNAPSHOT: UsageSnapshot = {
+  up: false,
+  windows: [],
+  lastSuccessAt: null,
+  lastAttemptAt: null,
+  lastReadDurationSec: null,
+  lastError: null,
+  readErrors: { connect: 0, timeout: 0, schema: 0, query: 0 },
+  reads: 0,
+};
+
+function afterSuccess(state: UsageSnapshot, results: UsageWindowSnapshot[], startedAt: Date, seconds: number): UsageSnapshot {
+  return {
+    ...state,
+    up: true,
+    windows: results,
+    lastSuccessAt: new Date().toISOString(),
+    lastAttemptAt: startedAt.toISOString(),
+    lastReadDurationSec: seconds,
+    lastError: null,
+    reads: state.reads + 1,
+  };
+}
+
+/** The data from the last good read stays; the error, its reason and the count say what went wrong since. */
+function afterFailure(state: UsageSnapshot, reason: ReadErrorReason, message: string, startedAt: Date, seconds: number): UsageSnapshot {
+  return {
+    ...state,
+    up: false,
+    lastAttemptAt: startedAt.toISOString(),
+    lastReadDurationSec: seconds,
+    lastError: { reason, message, at: new Date().toISOString() },
+    readErrors: { ...state.readErrors, [reason]: state.readErrors[reason] + 1 },
+    reads: state.reads + 1,
+  };
+}
+
+/** One read and what it does to the status, the metrics and the log; never rejects. */
+async function readAndRecord(state: UsageSnapshot, reader: UsageReader, metrics: UsageMetrics, logger: UsageLogger, redact: (text: string) => string): Promise<UsageSnapshot> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  metrics.countRead();
+  try {
+    const results = await reader.read();
+    const seconds = (performance.now() - t0) / 1000;
+    const wasDown = state.lastError !== null && !state.up;
+    const next = afterSuccess(state, results, startedAt, seconds);
+    metrics.recordSuccess(results, next.lastSuccessAt!, seconds);
+    if (wasDown) logger.info('usage database readable again', { durationSec: seconds });
+    return next;
+  } catch (err) {
+    const seconds = (performance.now() - t0) / 1000;
+    const reason = classifyReadError(err);
+    const message = redact(describeDatabaseError(err));
+    metrics.recordFailure(reason, seconds);
+    const fields: Record<string, unknown> = { reason, error: message, durationSec: seconds };
+    if (err instanceof SchemaMismatchError && err.missingColumns.length > 0) fields.missingColumns = err.missingColumns;
+    logger.error(`usage read of ${TABLE} failed (${reason}): ${message}`, fields);
+    return afterFailure(state, reason, message, startedAt, seconds);
+  }
+}
+
+// -- refresh loop --
+
+export function createUsageCollector(options: UsageCollectorOptions): UsageCollector {
+  const settings = usageSettings(options);
+  const { connectionString, intervalMs, cacheTtlMs, scrapeWaitMs } = settings;
+  const registry = options.registry;
+  const logger = options.logger ?? stderrLogger;
+  const redact = (text: string) => redactDatabaseSecrets(text, connectionString);
+
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let inflight: Promise<UsageSnapshot> | null = null;
+  let lastAttemptEndedMs: number | null = null;
+  let state: UsageSnapshot = structuredClone(INITIAL_SNAPSHOT);
+  const reader = createUsageReader(settings, logger, redact);
+  const metrics = createUsageMetrics(registry, settings.windowLabels, () => ensureFresh());
+
+  async function doRefresh(): Promise<UsageSnapshot> {
+    try {
+      state = await readAndRecord(state, reader, metrics, logger, redact);
     } finally {
       lastAttemptEndedMs = Date.now();
     }
@@ -538,10 +633,8 @@ export function createUsageCollector(options: UsageCollectorOptions): UsageColle
       if (timer !== null) clearInterval(timer);
       timer = null;
       if (inflight !== null) await inflight.catch(() => undefined);
-      for (const name of metricNames) registry.removeSingleMetric(name);
-      const p = pool;
-      pool = null;
-      if (p !== null) await p.end().catch(() => undefined);
+      metrics.remove();
+      await reader.close();
     },
     refresh,
     snapshot,
