@@ -1,19 +1,13 @@
 import { lumaStats, type ImageStats } from '../media/image.ts';
 import type { LumaFrame } from '../media/luma.ts';
 import { fail, pass, skip, type CheckResult } from './types.ts';
-import { forKinds, provided, type CheckDefinition } from './definition.ts';
+import { forKinds, provided, type BlankThresholds, type CheckDefinition } from './definition.ts';
 
 export interface FrameStats extends ImageStats {
   /** 0-based frame index (0 for stills). */
   frame: number;
 }
 
-export interface BlankThresholds {
-  /** Below this mean luma (0–255) a frame is near-black. */
-  minMeanLuma: number;
-  /** Below this luma standard deviation a frame is near-uniform. */
-  minStdevLuma: number;
-}
 
 /**
  * The real fleet returned a 1-frame MP4 of mean luma 2/255 and a 2.7 KB 33-frame video

@@ -1,19 +1,12 @@
 import type { OutputKind } from '../catalog/types.ts';
 import { describeError } from '../errors/index.ts';
 import { MediaDecodeError } from '../media/errors.ts';
-import { probeImage, type ImageInfo } from '../media/image.ts';
-import { probeMp4, type Mp4Info } from '../media/mp4.ts';
-import { MAX_ANIMATION_FRAMES, probeAnimatedWebp, type AnimatedWebpInfo } from '../media/webp.ts';
+import { probeImage } from '../media/image.ts';
+import { probeMp4 } from '../media/mp4.ts';
+import { MAX_ANIMATION_FRAMES, probeAnimatedWebp } from '../media/webp.ts';
 import { fail, pass, type CheckResult } from './types.ts';
-import { always, provided, type CheckDefinition } from './definition.ts';
+import { always, provided, type CheckDefinition, type DecodedMedia, type DecodeOutcome } from './definition.ts';
 
-export type DecodedMedia =
-  | { kind: 'png' | 'jpeg'; image: ImageInfo }
-  | { kind: 'webp-animated'; webp: AnimatedWebpInfo }
-  | { kind: 'mp4'; mp4: Mp4Info }
-  | { kind: 'json'; json: unknown };
-
-export type DecodeOutcome = { ok: true; media: DecodedMedia } | { ok: false; code: string; reason: string };
 
 /**
  * Most frames a video output may have before it is refused undecoded: four times what the request

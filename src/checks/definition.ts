@@ -7,10 +7,28 @@ import type { HeaderSpec, OutputSpec } from '../catalog/types.ts';
 import type { LumaFrame } from '../media/luma.ts';
 import type { SampleOptions } from '../media/sample.ts';
 import type { SniffedType } from '../media/types.ts';
-import type { BlankThresholds } from './blank.ts';
-import type { DecodedMedia, DecodeOutcome } from './decodable.ts';
+import type { ImageInfo } from '../media/image.ts';
+import type { Mp4Info } from '../media/mp4.ts';
+import type { AnimatedWebpInfo } from '../media/webp.ts';
 import type { ExpectedOutput, InputMediaInfo } from './expected.ts';
 import type { CheckName, CheckResult } from './types.ts';
+
+/** What the `decoded` stage hands on: the container's facts, per output kind (decodable.ts makes it). */
+export type DecodedMedia =
+  | { kind: 'png' | 'jpeg'; image: ImageInfo }
+  | { kind: 'webp-animated'; webp: AnimatedWebpInfo }
+  | { kind: 'mp4'; mp4: Mp4Info }
+  | { kind: 'json'; json: unknown };
+
+export type DecodeOutcome = { ok: true; media: DecodedMedia } | { ok: false; code: string; reason: string };
+
+export interface BlankThresholds {
+  /** Below this mean luma (0–255) a frame is near-black. */
+  minMeanLuma: number;
+  /** Below this luma standard deviation a frame is near-uniform. */
+  minStdevLuma: number;
+}
+
 
 /** What the checks need from a response; the client's CallResult satisfies it. */
 export interface CheckedResponse {

@@ -18,7 +18,7 @@ import { OUTPUT_CHECKS } from './registry.ts';
 import { fail, skip, type CheckName, type CheckResult } from './types.ts';
 
 export { expectedOutput, type ExpectedOutput, type InputMediaInfo } from './expected.ts';
-export type { DecodedMedia, DecodeOutcome } from './decodable.ts';
+export type { DecodedMedia, DecodeOutcome } from './definition.ts';
 export type { CheckedResponse, OutputCheckInput, OutputCheckOptions } from './definition.ts';
 
 /** The registry's checks that apply to an output, in report order. */
