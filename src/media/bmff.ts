@@ -189,134 +189,166 @@ const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'moof', 'tra
 /** Bytes per entry of count-prefixed full-box tables (count at payload offset 4). */
 const TABLE_ENTRY_BYTES: Record<string, number> = { stts: 8, ctts: 8, stss: 4, stsc: 12, stco: 4, co64: 8, stps: 4 };
 
+/** One walk of a moov/moof box's sample tables: the box's bytes, the running per-track counts, the current trak/traf. */
+interface SampleTableWalk {
+  /** Holds exactly the walked box; offsets are relative to it. */
+  b: Uint8Array;
+  box: BoxHeader;
+  counts: Map<number, number>;
+  limits: ScanLimits;
+  /** Per trak: samples claimed by stts (durations) and by stsz/stz2 (sizes); they must agree. */
+  state: { trakId: number; trafId: number; sttsSamples: number; sizeSamples: number };
+}
+
 function validateSampleTables(b: Uint8Array, box: BoxHeader, counts: Map<number, number>, limits: ScanLimits): void {
-  // `b` holds exactly this box; offsets below are relative to it.
-  // Per trak: samples claimed by stts (durations) and by stsz/stz2 (sizes); they must agree.
-  const state = { trakId: 0, trafId: 0, sttsSamples: -1, sizeSamples: -1 };
+  const walk: SampleTableWalk = { b, box, counts, limits, state: { trakId: 0, trafId: 0, sttsSamples: -1, sizeSamples: -1 } };
   const top = parseBoxHeader(b, 0, b.length);
   if (!top) throw new MediaDecodeError('undecodable', `corrupt ${box.type} box header`);
-  walkRange(top, 0);
+  walkRange(walk, top, 0);
+}
 
-  function fail(type: string, detail: string): never {
-    throw new MediaDecodeError('too-many-samples', `${type}: ${detail}`);
+function tooManySamples(type: string, detail: string): never {
+  throw new MediaDecodeError('too-many-samples', `${type}: ${detail}`);
+}
+
+function addSamples(w: SampleTableWalk, trackId: number, n: number, where: string): void {
+  const total = (w.counts.get(trackId) ?? 0) + n;
+  if (total > w.limits.maxSamplesPerTrack) {
+    tooManySamples(where, `track ${trackId} claims ${total} samples, above the cap of ${w.limits.maxSamplesPerTrack}`);
   }
+  w.counts.set(trackId, total);
+}
 
-  function addSamples(trackId: number, n: number, where: string): void {
-    const total = (counts.get(trackId) ?? 0) + n;
-    if (total > limits.maxSamplesPerTrack) {
-      fail(where, `track ${trackId} claims ${total} samples, above the cap of ${limits.maxSamplesPerTrack}`);
+/** Walk the children of `child` (its payload starts after its header). */
+function walkRange(w: SampleTableWalk, child: BoxHeader, depth: number): void {
+  if (depth > 8) throw new MediaDecodeError('undecodable', `boxes nested deeper than 8 levels inside ${w.box.type}`);
+  let at = child.start + child.headerSize;
+  while (at + 8 <= child.end) {
+    const grand = parseBoxHeader(w.b, at, child.end);
+    if (!grand || grand.end > child.end) {
+      throw new MediaDecodeError('undecodable', `corrupt ${grand?.type ?? '?'} box inside ${child.type} at +${at}`);
     }
-    counts.set(trackId, total);
-  }
-
-  /** Walk the children of `child` (its payload starts after its header). */
-  function walkRange(child: BoxHeader, depth: number): void {
-    if (depth > 8) throw new MediaDecodeError('undecodable', `boxes nested deeper than 8 levels inside ${box.type}`);
-    let at = child.start + child.headerSize;
-    while (at + 8 <= child.end) {
-      const grand = parseBoxHeader(b, at, child.end);
-      if (!grand || grand.end > child.end) {
-        throw new MediaDecodeError('undecodable', `corrupt ${grand?.type ?? '?'} box inside ${child.type} at +${at}`);
-      }
-      checkChild(grand);
-      if (CONTAINERS.has(grand.type)) {
-        if (grand.type === 'trak') Object.assign(state, { trakId: 0, sttsSamples: -1, sizeSamples: -1 });
-        if (grand.type === 'traf') state.trafId = 0;
-        walkRange(grand, depth + 1);
-        if (grand.type === 'trak') checkTablesAgree();
-      }
-      at = grand.end;
+    checkChild(w, grand);
+    if (CONTAINERS.has(grand.type)) {
+      if (grand.type === 'trak') Object.assign(w.state, { trakId: 0, sttsSamples: -1, sizeSamples: -1 });
+      if (grand.type === 'traf') w.state.trafId = 0;
+      walkRange(w, grand, depth + 1);
+      if (grand.type === 'trak') checkTablesAgree(w);
     }
+    at = grand.end;
   }
+}
 
-  /**
-   * mp4box sizes its sample list from stsz and walks stts alongside; an stts claiming a billion
-   * samples over a 33-entry stsz is a hostile or corrupt header, not a 33-frame video.
-   */
-  function checkTablesAgree(): void {
-    if (state.sttsSamples >= 0 && state.sizeSamples >= 0 && state.sttsSamples !== state.sizeSamples) {
-      fail('stts', `track ${state.trakId} durations cover ${state.sttsSamples} samples but stsz lists ${state.sizeSamples}`);
-    }
+/**
+ * mp4box sizes its sample list from stsz and walks stts alongside; an stts claiming a billion
+ * samples over a 33-entry stsz is a hostile or corrupt header, not a 33-frame video.
+ */
+function checkTablesAgree({ state }: SampleTableWalk): void {
+  if (state.sttsSamples >= 0 && state.sizeSamples >= 0 && state.sttsSamples !== state.sizeSamples) {
+    tooManySamples('stts', `track ${state.trakId} durations cover ${state.sttsSamples} samples but stsz lists ${state.sizeSamples}`);
   }
+}
 
-  function checkChild(c: BoxHeader): void {
-    const p = c.start + c.headerSize; // payload start (full box: version/flags at p)
-    const payloadLen = c.end - p;
-    const need = (n: number) => {
-      if (payloadLen < n) throw new MediaDecodeError('undecodable', `${c.type} box too short (${payloadLen} bytes)`);
-    };
-    switch (c.type) {
-      case 'tkhd': {
-        need(24);
-        state.trakId = u32(b, p + (b[p] === 1 ? 20 : 12));
-        return;
-      }
-      case 'tfhd': {
-        need(8);
-        state.trafId = u32(b, p + 4);
-        return;
-      }
-      case 'stsz': {
-        need(12);
-        const sampleSize = u32(b, p + 4);
-        const n = u32(b, p + 8);
-        if (sampleSize === 0 && 12 + 4 * n > payloadLen) {
-          fail('stsz', `claims ${n} sample sizes but the box holds ${Math.floor((payloadLen - 12) / 4)}`);
-        }
-        addSamples(state.trakId, n, 'stsz');
-        state.sizeSamples = n;
-        return;
-      }
-      case 'stz2': {
-        need(12);
-        const fieldBits = b[p + 7];
-        const n = u32(b, p + 8);
-        if (12 + Math.ceil((n * fieldBits) / 8) > payloadLen) fail('stz2', `claims ${n} samples but the box is ${payloadLen} bytes`);
-        addSamples(state.trakId, n, 'stz2');
-        state.sizeSamples = n;
-        return;
-      }
-      case 'trun': {
-        need(8);
-        const flags = (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
-        const n = u32(b, p + 4);
-        const fixed = 8 + (flags & 0x1 ? 4 : 0) + (flags & 0x4 ? 4 : 0);
-        const perSample = [0x100, 0x200, 0x400, 0x800].filter((f) => flags & f).length * 4;
-        if (fixed + perSample * n > payloadLen) fail('trun', `claims ${n} samples but the box is ${payloadLen} bytes`);
-        addSamples(state.trafId, n, 'trun');
-        return;
-      }
-      case 'stts': {
-        need(8);
-        const n = u32(b, p + 4);
-        if (8 + n * 8 > payloadLen) fail('stts', `claims ${n} entries but the box holds ${Math.floor((payloadLen - 8) / 8)}`);
-        let samples = 0;
-        for (let i = 0; i < n; i++) {
-          samples += u32(b, p + 8 + i * 8);
-          if (samples > limits.maxSamplesPerTrack) fail('stts', `track ${state.trakId} claims ${samples}+ samples, above the cap of ${limits.maxSamplesPerTrack}`);
-        }
-        state.sttsSamples = samples;
-        return;
-      }
-      case 'elst': {
-        need(8);
-        const n = u32(b, p + 4);
-        if (8 + n * (b[p] === 1 ? 20 : 12) > payloadLen) fail('elst', `claims ${n} edits but the box is ${payloadLen} bytes`);
-        return;
-      }
-      case 'stsd': {
-        need(8);
-        const n = u32(b, p + 4);
-        if (8 + n * 8 > payloadLen) fail('stsd', `claims ${n} sample descriptions but the box is ${payloadLen} bytes`);
-        return;
-      }
-      default: {
-        const per = TABLE_ENTRY_BYTES[c.type];
-        if (per === undefined) return;
-        need(8);
-        const n = u32(b, p + 4);
-        if (8 + n * per > payloadLen) fail(c.type, `claims ${n} entries but the box holds ${Math.floor((payloadLen - 8) / per)}`);
-      }
-    }
+/** One box's payload: where it starts (full box: version/flags there), how long it is, and a length check. */
+interface Payload {
+  p: number;
+  len: number;
+  need(n: number): void;
+}
+
+function checkChild(w: SampleTableWalk, c: BoxHeader): void {
+  const p = c.start + c.headerSize;
+  const len = c.end - p;
+  const payload: Payload = {
+    p,
+    len,
+    need: (n) => {
+      if (len < n) throw new MediaDecodeError('undecodable', `${c.type} box too short (${len} bytes)`);
+    },
+  };
+  const { b, state } = w;
+  switch (c.type) {
+    case 'tkhd':
+      payload.need(24);
+      state.trakId = u32(b, p + (b[p] === 1 ? 20 : 12));
+      return;
+    case 'tfhd':
+      payload.need(8);
+      state.trafId = u32(b, p + 4);
+      return;
+    case 'stsz':
+    case 'stz2':
+      return checkSampleSizes(w, c.type, payload);
+    case 'trun':
+      return checkTrackRun(w, payload);
+    case 'stts':
+      return checkTimeToSample(w, payload);
+    default:
+      return checkEntryTable(w, c.type, payload);
   }
+}
+
+/** stsz/stz2: the sizes it claims must fit in the box, and count towards the track's samples. */
+function checkSampleSizes(w: SampleTableWalk, type: 'stsz' | 'stz2', { p, len, need }: Payload): void {
+  const { b, state } = w;
+  need(12);
+  const n = u32(b, p + 8);
+  if (type === 'stsz') {
+    const sampleSize = u32(b, p + 4);
+    if (sampleSize === 0 && 12 + 4 * n > len) {
+      tooManySamples('stsz', `claims ${n} sample sizes but the box holds ${Math.floor((len - 12) / 4)}`);
+    }
+  } else {
+    const fieldBits = b[p + 7];
+    if (12 + Math.ceil((n * fieldBits) / 8) > len) tooManySamples('stz2', `claims ${n} samples but the box is ${len} bytes`);
+  }
+  addSamples(w, state.trakId, n, type);
+  state.sizeSamples = n;
+}
+
+/** trun (a fragment's run): its per-sample fields must fit in the box; the samples count towards the traf's track. */
+function checkTrackRun(w: SampleTableWalk, { p, len, need }: Payload): void {
+  const { b } = w;
+  need(8);
+  const flags = (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
+  const n = u32(b, p + 4);
+  const fixed = 8 + (flags & 0x1 ? 4 : 0) + (flags & 0x4 ? 4 : 0);
+  const perSample = [0x100, 0x200, 0x400, 0x800].filter((f) => flags & f).length * 4;
+  if (fixed + perSample * n > len) tooManySamples('trun', `claims ${n} samples but the box is ${len} bytes`);
+  addSamples(w, w.state.trafId, n, 'trun');
+}
+
+/** stts: its entries must fit, and the samples they cover stay under the cap. */
+function checkTimeToSample(w: SampleTableWalk, { p, len, need }: Payload): void {
+  const { b, state, limits } = w;
+  need(8);
+  const n = u32(b, p + 4);
+  if (8 + n * 8 > len) tooManySamples('stts', `claims ${n} entries but the box holds ${Math.floor((len - 8) / 8)}`);
+  let samples = 0;
+  for (let i = 0; i < n; i++) {
+    samples += u32(b, p + 8 + i * 8);
+    if (samples > limits.maxSamplesPerTrack) tooManySamples('stts', `track ${state.trakId} claims ${samples}+ samples, above the cap of ${limits.maxSamplesPerTrack}`);
+  }
+  state.sttsSamples = samples;
+}
+
+/** elst, stsd and the count-prefixed tables: the entries they claim must fit in the box. */
+function checkEntryTable({ b }: SampleTableWalk, type: string, { p, len, need }: Payload): void {
+  if (type === 'elst') {
+    need(8);
+    const n = u32(b, p + 4);
+    if (8 + n * (b[p] === 1 ? 20 : 12) > len) tooManySamples('elst', `claims ${n} edits but the box is ${len} bytes`);
+    return;
+  }
+  if (type === 'stsd') {
+    need(8);
+    const n = u32(b, p + 4);
+    if (8 + n * 8 > len) tooManySamples('stsd', `claims ${n} sample descriptions but the box is ${len} bytes`);
+    return;
+  }
+  const per = TABLE_ENTRY_BYTES[type];
+  if (per === undefined) return;
+  need(8);
+  const n = u32(b, p + 4);
+  if (8 + n * per > len) tooManySamples(type, `claims ${n} entries but the box holds ${Math.floor((len - 8) / per)}`);
 }
