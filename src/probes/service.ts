@@ -77,21 +77,9 @@ export async function createProbeService(opts: ProbeServiceOptions): Promise<Pro
   const kinds = kindsByEndpoint(resolved);
   const scheduledIds = new Set(kinds.keys());
   const entries = opts.entries ?? [...liveEndpoints(), ...CATALOG.filter((e) => e.lifecycle !== 'live' && scheduledIds.has(e.id))];
-  const metrics = createProbeMetrics({
-    entries,
-    version: GENPROBE_VERSION,
-    timeScale: config.target.timeScale,
-    overheadMs: config.target.overheadMs,
-    budget,
-    defaultMetrics: opts.defaultMetrics,
-    identity: runnerLabels(config.runner),
-    // Without schedules (one-shot runs), every kind may be asked for.
-    kindsFor: (e) => (kinds.size ? [...(kinds.get(e.id) ?? [])] : PROBE_KINDS),
-  });
-  // Several runners: one spend ledger and one probe per (endpoint, slot) through PostgreSQL.
-  const coordination = config.coordination
-    ? await (await import('../coordination/index.ts')).connectCoordination(config.coordination, opts.env ?? process.env, { runner: config.runner.name, region: config.runner.region }, { daily: config.probes.budget.dailyUsd, monthly: config.probes.budget.monthlyUsd })
-    : undefined;
+  const metrics = probeMetricsFor(config, entries, budget, kinds, opts.defaultMetrics);
+  const env = opts.env ?? process.env;
+  const coordination = await coordinationFor(config, env);
   const status = new ProbeStatusStore();
   for (const e of entries) status.ensure(e.id, e.app, e.gpu);
   const state = new StateTracker((id) => ({ ...config.probes.state, ...config.endpoints[id]?.state }));
@@ -123,21 +111,8 @@ export async function createProbeService(opts: ProbeServiceOptions): Promise<Pro
     onError: (err, s) => log({ event: 'schedule-error', schedule: s.index, message: client.redact((err as Error)?.message ?? String(err)) }),
   });
 
-  let usage: UsageCollector | undefined;
-  const env = opts.env ?? process.env;
-  const databaseUrl = env[config.usage.databaseUrlEnv];
-  if (databaseUrl) {
-    const { createUsageCollector } = await import('../usage/collector.ts');
-    usage = createUsageCollector({
-      connectionString: databaseUrl,
-      registry: metrics.registry,
-      windowSec: config.usage.windowSec,
-      intervalMs: config.usage.intervalSec * 1000,
-      statementTimeoutMs: config.usage.statementTimeoutMs,
-    });
-    const u = usage;
-    status.setUsageSource(() => u.snapshot());
-  }
+  const usage = await usageCollectorFor(config, env, metrics.registry);
+  if (usage) status.setUsageSource(() => usage.snapshot());
 
   return {
     config,
@@ -164,6 +139,42 @@ export async function createProbeService(opts: ProbeServiceOptions): Promise<Pro
       await coordination?.close();
     },
   };
+}
+
+/** The probe series, pre-initialised for `entries` and the kinds their schedules run. */
+function probeMetricsFor(config: GenprobeConfig, entries: readonly EndpointEntry[], budget: Budget, kinds: ReturnType<typeof kindsByEndpoint>, defaultMetrics: boolean | undefined): ProbeMetrics {
+  return createProbeMetrics({
+    entries,
+    version: GENPROBE_VERSION,
+    timeScale: config.target.timeScale,
+    overheadMs: config.target.overheadMs,
+    budget,
+    defaultMetrics,
+    identity: runnerLabels(config.runner),
+    // Without schedules (one-shot runs), every kind may be asked for.
+    kindsFor: (e) => (kinds.size ? [...(kinds.get(e.id) ?? [])] : PROBE_KINDS),
+  });
+}
+
+/** Several runners: one spend ledger and one probe per (endpoint, slot) through PostgreSQL; undefined without config.coordination. */
+async function coordinationFor(config: GenprobeConfig, env: NodeJS.ProcessEnv): Promise<Coordination | undefined> {
+  if (!config.coordination) return undefined;
+  const { connectCoordination } = await import('../coordination/index.ts');
+  return connectCoordination(config.coordination, env, { runner: config.runner.name, region: config.runner.region }, { daily: config.probes.budget.dailyUsd, monthly: config.probes.budget.monthlyUsd });
+}
+
+/** The usage collector, when the environment holds a database URL under config.usage.databaseUrlEnv. */
+async function usageCollectorFor(config: GenprobeConfig, env: NodeJS.ProcessEnv, registry: ProbeMetrics['registry']): Promise<UsageCollector | undefined> {
+  const databaseUrl = env[config.usage.databaseUrlEnv];
+  if (!databaseUrl) return undefined;
+  const { createUsageCollector } = await import('../usage/collector.ts');
+  return createUsageCollector({
+    connectionString: databaseUrl,
+    registry,
+    windowSec: config.usage.windowSec,
+    intervalMs: config.usage.intervalSec * 1000,
+    statementTimeoutMs: config.usage.statementTimeoutMs,
+  });
 }
 
 /**
