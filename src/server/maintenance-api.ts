@@ -11,6 +11,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { APPS } from '../catalog/index.ts';
 import { parseDurationMs } from '../config/duration.ts';
+import { parseJsonBody } from './json-body.ts';
 import { MAX_API_WINDOW_MS, type ActiveWindow, type MaintenanceCalendar } from '../state/windows.ts';
 
 const appName = z.string().refine((a) => Object.hasOwn(APPS, a), { message: 'is not an app of the catalog' });
@@ -31,17 +32,6 @@ export function windowJson(w: ActiveWindow) {
   return { id: w.id, source: w.source, apps: w.apps, reason: w.reason, start: w.start === null ? null : new Date(w.start).toISOString(), until: new Date(w.until).toISOString() };
 }
 
-function parseBody<T>(schema: z.ZodType<T>, req: Request, res: Response): T | undefined {
-  if (!req.is('application/json')) {
-    res.status(415).json({ error: 'send the body as application/json' });
-    return undefined;
-  }
-  const r = schema.safeParse(req.body);
-  if (r.success) return r.data;
-  res.status(400).json({ error: 'invalid request', issues: r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
-  return undefined;
-}
-
 export function registerMaintenanceApi(app: Express, calendar: MaintenanceCalendar, log?: (line: Record<string, unknown>) => void): void {
   const parse = express.json({ limit: '4kb', type: 'application/json' });
   // A malformed or oversized body is the caller's mistake (400/413), not the server's.
@@ -56,14 +46,14 @@ export function registerMaintenanceApi(app: Express, calendar: MaintenanceCalend
     res.json({ windows: calendar.active().map(windowJson) });
   });
   app.post('/api/maintenance', json, (req, res) => {
-    const body = parseBody(openSchema, req, res);
+    const body = parseJsonBody(openSchema, req, res);
     if (!body) return;
     const w = calendar.open({ apps: body.apps ?? null, durationMs: parseDurationMs(body.for)!, reason: body.reason });
     log?.({ event: 'maintenance-start', id: w.id, apps: w.apps, until: new Date(w.until).toISOString(), reason: w.reason });
     res.status(201).json({ window: windowJson(w) });
   });
   app.post('/api/maintenance/end', json, (req, res) => {
-    const body = parseBody(endSchema, req, res);
+    const body = parseJsonBody(endSchema, req, res);
     if (!body) return;
     const ended = calendar.end({ id: body.id, apps: body.apps ?? null });
     log?.({ event: 'maintenance-end', ids: ended.map((w) => w.id) });

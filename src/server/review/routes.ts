@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { Waiver } from '../../report/types.ts';
 import { loadWaivers } from '../../waivers/index.ts';
 import { appendWaivers, expiryInDays } from '../../waivers/write.ts';
+import { parseJsonBody } from '../json-body.ts';
 import { buildMatrix, rejudge } from './matrix.ts';
 import { isSafeName, MEDIA_TYPE, ReviewStore } from './store.ts';
 import { makeThumbs } from './thumbs.ts';
@@ -33,17 +34,6 @@ const asset = (name: string) => readFileSync(fileURLToPath(new URL(name, ASSETS)
 const cellSchema = z.object({ run: z.string().refine(isSafeName), endpoint: z.string().refine(isSafeName) });
 const acceptSchema = cellSchema.extend({ reason: z.string().trim().min(10, 'say why the defect is accepted (10+ characters)').max(500), expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict();
 const goldenSchema = cellSchema.strict();
-
-function parse<T>(schema: z.ZodType<T>, req: Request, res: Response): T | undefined {
-  if (!req.is('application/json')) {
-    res.status(415).json({ error: 'send the body as application/json' });
-    return undefined;
-  }
-  const r = schema.safeParse(req.body);
-  if (r.success) return r.data;
-  res.status(400).json({ error: 'invalid request', issues: r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
-  return undefined;
-}
 
 export function registerReview(app: Express, opts: ReviewOptions): void {
   const { store } = opts;
@@ -110,7 +100,7 @@ export function registerReview(app: Express, opts: ReviewOptions): void {
 /** Accept a failing cell: one waiver per unwaived failing check, written as `genprobe waive` writes them. */
 function accept(opts: ReviewOptions, waivers: () => Waiver[], req: Request, res: Response): void {
   const { store } = opts;
-  const body = parse(acceptSchema, req, res);
+  const body = parseJsonBody(acceptSchema, req, res);
   if (!body) return;
   const found = existsSync(store.runDir(body.run)) ? store.endpoint(body.run, body.endpoint) : undefined;
   if (!found?.report) return void res.status(404).json({ error: 'no such cell' });
@@ -131,7 +121,7 @@ function accept(opts: ReviewOptions, waivers: () => Waiver[], req: Request, res:
 /** Make a passing still image the golden of the drift check. */
 function makeGolden(opts: ReviewOptions, waivers: () => Waiver[], req: Request, res: Response): void {
   const { store } = opts;
-  const body = parse(goldenSchema, req, res);
+  const body = parseJsonBody(goldenSchema, req, res);
   if (!body) return;
   const found = existsSync(store.runDir(body.run)) ? store.endpoint(body.run, body.endpoint) : undefined;
   if (!found?.report || !found.output) return void res.status(404).json({ error: 'no such cell or no output' });
