@@ -16,6 +16,15 @@ export interface AnmfFrame {
   disposeToBackground?: boolean;
 }
 
+/** A WebP file: the RIFF header (size, `WEBP`) around its chunks. */
+export function riffWebp(chunks: Buffer): Buffer {
+  const head = Buffer.alloc(12);
+  head.write('RIFF', 0, 'latin1');
+  head.writeUInt32LE(4 + chunks.length, 4);
+  head.write('WEBP', 8, 'latin1');
+  return Buffer.concat([head, chunks]);
+}
+
 export function riffChunk(type: string, payload: Buffer): Buffer {
   const head = Buffer.alloc(8);
   head.write(type, 0, 'latin1');
@@ -44,12 +53,7 @@ export function assembleAnimatedWebp(canvasWidth: number, canvasHeight: number, 
   anim.writeUInt16LE(loop, 4);
   const parts: Buffer[] = [riffChunk('VP8X', vp8x), riffChunk('ANIM', anim)];
   for (const f of frames) parts.push(anmf(f));
-  const body = Buffer.concat(parts);
-  const head = Buffer.alloc(12);
-  head.write('RIFF', 0, 'latin1');
-  head.writeUInt32LE(4 + body.length, 4);
-  head.write('WEBP', 8, 'latin1');
-  return Buffer.concat([head, body]);
+  return riffWebp(Buffer.concat(parts));
 }
 
 /** The bitstream chunks of a still WebP (what goes inside an ANMF), e.g. from sharp's encoder. */

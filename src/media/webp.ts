@@ -2,6 +2,7 @@ import sharp, { type OutputInfo } from 'sharp';
 import { describeError } from '../errors/index.ts';
 import { MediaDecodeError } from './errors.ts';
 import { MAX_INPUT_PIXELS } from './image.ts';
+import { riffWebp } from './webp-writer.ts';
 
 /**
  * Animated WebP without trusting a decoder with the whole file: the RIFF chunk headers are walked
@@ -233,12 +234,7 @@ function frameContainer(buf: Uint8Array, f: WebpFrameHeader): Buffer {
     parts.push(vp8x);
   }
   parts.push(data);
-  const body = Buffer.concat(parts);
-  const head = Buffer.alloc(12);
-  head.write('RIFF', 0, 'latin1');
-  head.writeUInt32LE(4 + body.length, 4);
-  head.write('WEBP', 8, 'latin1');
-  return Buffer.concat([head, body]);
+  return riffWebp(Buffer.concat(parts));
 }
 
 function checkDeadline(deadline: number | undefined, what: string): void {
