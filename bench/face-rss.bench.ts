@@ -6,14 +6,13 @@
  *
  *   npm run bench -- --only face-rss        (results in bench/results.json under "face-rss")
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { runFfmpeg } from '../src/media/frames.ts';
-import { ROOT, round, type Benchmark, type BenchResult } from './lib.ts';
+import { measureChildPeakRss, ROOT, round, type Benchmark, type BenchResult } from './lib.ts';
 
 /**
  * Goal: no hostile input needs more than this above the baseline. What the bounds keep alive is small (frames
@@ -27,23 +26,10 @@ const GOAL_ABOVE_BASELINE_MB = 400;
  */
 const BEFORE_PEAK_MB = { 'black-25000x4000.png': '8168 (process died, exit 7)', 'uhd-8pages.webp': 1392 };
 
-function run(cmd: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve({ stdout, stderr }) : reject(new Error(`${cmd} exited ${code}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`))));
-  });
-}
 
 async function measureChild(args: string[]): Promise<{ child: Record<string, unknown>; peakMb: number }> {
-  const { stdout, stderr } = await run('/usr/bin/time', ['-v', process.execPath, '--import', import.meta.resolve('tsx'), path.join(ROOT, 'bench/face-rss.child.ts'), ...args]);
-  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-  if (!m) throw new Error(`/usr/bin/time -v printed no maximum RSS: ${stderr.slice(-500)}`);
-  return { child: JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>, peakMb: round(Number(m[1]) / 1024, 1) };
+  const { child, maxRssKb } = await measureChildPeakRss('bench/face-rss.child.ts', args);
+  return { child, peakMb: round(maxRssKb / 1024, 1) };
 }
 
 /** A greyscale PNG of black pixels: a few hundred KB that decode to w×h×3 bytes of RGB at full size. */

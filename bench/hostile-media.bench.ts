@@ -12,6 +12,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { Renderer, sceneFrame } from '../src/emulator/render.ts';
+import { pngChunk } from '../src/media/testing.ts';
 import { assembleAnimatedWebp, frameBombWebp, stillWebpChunks } from '../src/media/webp-writer.ts';
 import { ROOT, round, type Benchmark, type BenchResult } from './lib.ts';
 
@@ -28,14 +29,6 @@ interface Input {
   expect?: string;
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(zlib.crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
 const afterIhdr = (png: Buffer, ...chunks: Buffer[]) => Buffer.concat([png.subarray(0, 33), ...chunks, png.subarray(33)]);
 
 function pngBomb(side: number): Buffer {

@@ -3,6 +3,7 @@
  * the machine description, and a fleet emulator started in its own process (so its rendering and
  * event loop do not share a thread with the genprobe code being measured).
  */
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -142,4 +143,27 @@ export async function withEmulatorProcess<T>(args: string[], fn: (emu: BenchEmul
   } finally {
     await emu.stop();
   }
+}
+
+function run(cmd: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve({ stdout, stderr }) : reject(new Error(`${cmd} exited ${code}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`))));
+  });
+}
+
+/**
+ * Runs a bench child script (under tsx) in its own process and returns the JSON of its last stdout
+ * line with its peak RSS as /usr/bin/time -v reports it ("Maximum resident set size (kbytes)").
+ */
+export async function measureChildPeakRss(script: string, args: string[]): Promise<{ child: Record<string, unknown>; maxRssKb: number }> {
+  const { stdout, stderr } = await run('/usr/bin/time', ['-v', process.execPath, '--import', import.meta.resolve('tsx'), path.join(ROOT, script), ...args]);
+  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+  if (!m) throw new Error(`/usr/bin/time -v printed no maximum RSS: ${stderr.slice(-500)}`);
+  return { child: JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>, maxRssKb: Number(m[1]) };
 }

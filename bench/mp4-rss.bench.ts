@@ -5,12 +5,11 @@
  * child process (bench/mp4-rss.child.ts) through probeMp4File and the MP4 header checks.
  * Peak RSS is read twice: the child's own process.resourceUsage().maxRSS and /usr/bin/time -v.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runFfmpeg } from '../src/media/frames.ts';
-import { ROOT, round, type Benchmark, type BenchResult } from './lib.ts';
+import { measureChildPeakRss, round, type Benchmark, type BenchResult } from './lib.ts';
 
 const TARGET_BYTES = 500 * 1024 * 1024;
 const GOAL_MB = 150;
@@ -19,25 +18,10 @@ const H = 1080;
 const FPS = 30;
 const CLIP_SEC = 2;
 
-function run(cmd: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve({ stdout, stderr }) : reject(new Error(`${cmd} exited ${code}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`))));
-  });
-}
 
-/** Peak RSS of the child as /usr/bin/time -v reports it ("Maximum resident set size (kbytes)"). */
 async function measureChild(args: string[]): Promise<{ child: Record<string, unknown>; timeMaxRssKb: number }> {
-  const { stdout, stderr } = await run('/usr/bin/time', ['-v', process.execPath, '--import', import.meta.resolve('tsx'), path.join(ROOT, 'bench/mp4-rss.child.ts'), ...args]);
-  const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-  if (!m) throw new Error(`/usr/bin/time -v printed no maximum RSS: ${stderr.slice(-500)}`);
-  const line = stdout.trim().split('\n').at(-1)!;
-  return { child: JSON.parse(line) as Record<string, unknown>, timeMaxRssKb: Number(m[1]) };
+  const { child, maxRssKb } = await measureChildPeakRss('bench/mp4-rss.child.ts', args);
+  return { child, timeMaxRssKb: maxRssKb };
 }
 
 async function makeBigMp4(dir: string, log: (m: string) => void): Promise<{ file: string; frames: number; bytes: number }> {
