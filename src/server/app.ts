@@ -58,7 +58,7 @@ function outcomeJson(o: ProbeOutcome | undefined) {
     failedChecks: o.failedChecks,
     warnings: o.warnings ?? [],
     error: o.error ?? null,
-    maintenance: o.maintenance ? { reason: o.maintenance.reason, until: o.maintenance.until === null ? null : new Date(o.maintenance.until).toISOString() } : null,
+    maintenance: maintenanceJson(o.maintenance),
     warmUps: o.warmUps.map((w) => ({ app: w.app, ok: w.ok, status: w.status, durationMs: Math.round(w.durationMs), start: w.start, reason: w.reason, error: w.error ?? null })),
   };
 }
@@ -77,18 +77,19 @@ export function endpointStatusJson(s: EndpointStatus) {
   };
 }
 
+/** The snapshot's fields /api/status shows as they are (its ids and last observation are the card's own). */
+const STATE_FIELDS = ['state', 'failures', 'passes', 'thresholds', 'passRatio', 'windowProbes'] as const;
+
 /** The endpoint's state with hysteresis (src/state/) as /api/status and the page show it. */
 function stateJson(st: NonNullable<EndpointStatus['state']>) {
-  return {
-    state: st.state,
-    since: new Date(st.since).toISOString(),
-    failures: st.failures,
-    passes: st.passes,
-    thresholds: st.thresholds,
-    passRatio: st.passRatio,
-    windowProbes: st.windowProbes,
-    maintenance: st.maintenance ? { reason: st.maintenance.reason, until: st.maintenance.until === null ? null : new Date(st.maintenance.until).toISOString() } : null,
-  };
+  const shown = Object.fromEntries(STATE_FIELDS.map((k) => [k, st[k]])) as Pick<typeof st, (typeof STATE_FIELDS)[number]>;
+  return { ...shown, since: new Date(st.since).toISOString(), maintenance: maintenanceJson(st.maintenance) };
+}
+
+/** A maintenance window as the API shows it, for a probe and for a state alike (`until: null` is open-ended). */
+function maintenanceJson(window: { reason: string; until: number | null } | undefined) {
+  if (!window) return null;
+  return { reason: window.reason, until: window.until === null ? null : new Date(window.until).toISOString() };
 }
 
 const STATUS_PAGE_TS = fileURLToPath(new URL('./status-page.ts', import.meta.url));
