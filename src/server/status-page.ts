@@ -4,10 +4,9 @@
  * the Modal/ComfyUI usage split and the budget state.
  *
  * Security model: everything an endpoint sends back (error bodies, messages) is untrusted. The HTML
- * shell is static and carries no data; the served script (/status/app.js) fetches /api/status and
- * builds the DOM with textContent/setAttribute only. A strict Content-Security-Policy forbids inline
- * script and style and any origin but this one, so even a missed escape could not run. No CDN:
- * every asset is served from here. The routes sit behind the server's auth like /api/status.
+ * shell (./page-shell.ts, shared with the review matrix) is static and carries no data; the served
+ * script (/status/app.js) fetches /api/status and builds the DOM with textContent/setAttribute only,
+ * under the shell's strict Content-Security-Policy. No CDN: every asset is served from here. The routes sit behind the server's auth like /api/status.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import { CATALOG, latencyBudget } from '../catalog/index.ts';
 import type { EndpointEntry } from '../catalog/types.ts';
 import { healthLatencyBudget } from '../probes/probe-runner.ts';
 import type { EndpointStatus, StatusSource } from '../probes/status.ts';
+import { pageCsp, pageHtml } from './page-shell.ts';
 
 /** Longest side of a thumbnail, px. */
 export const THUMB_PX = 320;
@@ -25,16 +25,7 @@ export const FACE_CROP_PX = 160;
 /** Output bigger than this is not decoded for a thumbnail (decompression-bomb guard). */
 const MAX_THUMB_INPUT_PIXELS = 40_000_000;
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONTENT_SECURITY_POLICY = pageCsp();
 
 const ASSET_DIR = new URL('./status-page/', import.meta.url);
 
@@ -204,7 +195,7 @@ function sendAsset(res: Response, asset: Asset): void {
 }
 
 export function registerStatusPage(app: Express, statusSource: StatusSource): void {
-  const html = loadAsset('index.html', 'text/html; charset=utf-8');
+  const html: Asset = { type: 'text/html; charset=utf-8', body: pageHtml({ title: 'genprobe status', stylesheet: '/status/app.css', script: '/status/app.js', body: new URL('index.body.html', ASSET_DIR) }) };
   const js = loadAsset('app.js', 'text/javascript; charset=utf-8');
   const css = loadAsset('app.css', 'text/css; charset=utf-8');
   const meta = JSON.stringify({ endpoints: endpointMeta() });

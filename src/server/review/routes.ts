@@ -16,6 +16,7 @@ import type { Waiver } from '../../report/types.ts';
 import { loadWaivers } from '../../waivers/index.ts';
 import { appendWaivers, expiryInDays } from '../../waivers/write.ts';
 import { parseJsonBody } from '../json-body.ts';
+import { pageCsp, pageHtml } from '../page-shell.ts';
 import { buildMatrix, rejudge } from './matrix.ts';
 import { isSafeName, MEDIA_TYPE, ReviewStore } from './store.ts';
 import { makeThumbs } from './thumbs.ts';
@@ -27,7 +28,7 @@ export interface ReviewOptions {
   log?: (line: Record<string, unknown>) => void;
 }
 
-const PAGE_CSP = ["default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self'", "media-src 'self'", "connect-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"].join('; ');
+const PAGE_CSP = pageCsp({ media: true });
 const ASSETS = new URL('./page/', import.meta.url);
 const asset = (name: string) => readFileSync(fileURLToPath(new URL(name, ASSETS)));
 
@@ -37,7 +38,7 @@ const goldenSchema = cellSchema.strict();
 
 export function registerReview(app: Express, opts: ReviewOptions): void {
   const { store } = opts;
-  const page = { html: asset('review.html'), js: asset('review.js'), css: asset('review.css') };
+  const page = { html: pageHtml({ title: 'genprobe review', stylesheet: '/review/review.css', script: '/review/review.js', body: new URL('review.body.html', ASSETS) }), js: asset('review.js'), css: asset('review.css') };
   const parseJson = express.json({ limit: '4kb', type: 'application/json' });
   // A malformed body is the caller's mistake (400), not the server's.
   const json = (req: Request, res: Response, next: (err?: unknown) => void) =>
