@@ -2,6 +2,8 @@
 -- (libs/data/src/schema/generation-jobs.schema.ts; drizzle/migrations; docs/fleet.md §7.6).
 -- genprobe never runs this against the platform: the collector only reads. Tests load it into a
 -- throwaway PostgreSQL so the collector's SQL is exercised against the real column types and enums.
+-- The enum types job_type and job_status come first, written from JOB_TYPES and JOB_STATUSES in
+-- classify.ts (src/usage/schema.ts: generationJobsSchemaSql), so the values are listed once.
 --
 -- Usage note (index-friendliness): the platform has NO index on created_at (only user, character,
 -- status, type). The collector's query is still bounded — `created_at >= <window start>` with the
@@ -10,19 +12,6 @@
 -- sequential scan per read; on a large table the platform may add, without blocking writers:
 --   CREATE INDEX CONCURRENTLY generation_jobs_created_at_idx ON generation_jobs (created_at);
 -- and the same query then uses it unchanged (test/usage/collector.test.ts checks the plan).
-
-CREATE TYPE job_type AS ENUM (
-  'base_image_generation',
-  'character_sheet_generation',
-  'image_generation',
-  'character_generation',
-  'image_upscale',
-  'lora_training',
-  'hd_generation',
-  'caption_generation'
-);
-
-CREATE TYPE job_status AS ENUM ('queued', 'processing', 'completed', 'failed', 'cancelled');
 
 CREATE TABLE generation_jobs (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

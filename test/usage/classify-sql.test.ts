@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import {
   DURATION_SQL,
+  JOB_STATUSES,
+  JOB_TYPES,
   PROVIDER_SQL,
   STORED_LABEL_SQL,
   classifyProvider,
@@ -29,6 +31,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.end();
   await db?.destroy();
+});
+
+it("the loaded schema's enums are classify.ts's JOB_TYPES and JOB_STATUSES, in order", async () => {
+  const values = async (type: string) => (await client.query(`SELECT unnest(enum_range(NULL::${type}))::text AS v`)).rows.map((r) => r.v);
+  expect(await values('job_type')).toEqual([...JOB_TYPES]);
+  expect(await values('job_status')).toEqual([...JOB_STATUSES]);
 });
 
 async function insertRow(provider: string | null, jobId: string | null, status = 'completed', times: { s: number | null; c: number | null; u: number } = { s: null, c: null, u: 0 }): Promise<void> {

@@ -3,19 +3,16 @@
  * hand-computed expectations, an exposition-text parser and a tiny /metrics server.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import pg from 'pg';
 import type { Registry } from 'prom-client';
 import type { UsageLogger } from '../../src/usage/collector.ts';
-
-export const SCHEMA_SQL_PATH = new URL('../../src/usage/schema.sql', import.meta.url);
+import { generationJobsSchemaSql } from '../../src/usage/schema.ts';
 
 export async function loadSchema(connectionString: string): Promise<void> {
-  const sql = await readFile(SCHEMA_SQL_PATH, 'utf8');
-  await withClient(connectionString, (c) => c.query(sql));
+  await withClient(connectionString, (c) => c.query(generationJobsSchemaSql()));
 }
 
 export async function withClient<T>(connectionString: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
