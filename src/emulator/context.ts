@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { CallStore } from './call-store.ts';
 import { DriftState, type DriftRule } from './drift.ts';
 import { FaultRules, type FaultFixtures } from './faults.ts';
-import { buildFleet, DEFAULT_TRAINED_LORAS, type AppName, type AppSpec, type FleetOptions } from './fleet.ts';
+import { buildFleet, DEFAULT_TRAINED_LORAS, type AppName, type AppSpec, type FleetOptions } from './fleet/index.ts';
 import { prng, Renderer } from './render.ts';
 import { Slowdowns } from './slowdowns.ts';
 import { AppRuntime, scaledMs } from './timing.ts';

@@ -7,7 +7,7 @@
 import type { Call } from './call-store.ts';
 import type { EmulatorContext } from './context.ts';
 import { applyOutputFaults, type FaultName } from './faults.ts';
-import type { AppSpec, Plan, RouteSpec } from './fleet.ts';
+import type { AppSpec, Plan, RouteSpec } from './fleet/index.ts';
 import { answerFor, HttpErr, PyErr, type ErrorSite } from './pyerrors.ts';
 import { globalResponse, jsonResponse, textResponse, type EmuResponse } from './responses.ts';
 import { nowMs, scaledMs, sleepMs } from './timing.ts';

@@ -3,7 +3,7 @@
  * plausibly could, so genprobe's checks can be shown to catch each one. Faults are chosen per
  * request (`x-genprobe-fault: a,b`) or by rules from the control API (`POST /__emulator/faults`).
  */
-import type { OutputPlan } from './fleet.ts';
+import type { OutputPlan } from './fleet/index.ts';
 import type { RenderPlan } from './render.ts';
 
 export const FAULTS = [

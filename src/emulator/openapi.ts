@@ -6,7 +6,7 @@
  * jatidevelopments/ryla@57209b5:apps/modal/apps/<app>/app.py (`FastAPI(` call), route function
  * names from the `@fastapi.post(...)` handlers in apps/modal/handlers/*.py.
  */
-import type { AppSpec } from './fleet.ts';
+import type { AppSpec } from './fleet/index.ts';
 
 const INFO: Record<string, { title: string; description?: string }> = {
   'ryla-flux': { title: 'RYLA Flux API', description: 'Flux Schnell and Flux Dev text-to-image generation' },

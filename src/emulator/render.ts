@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { frameBombWebp } from '../media/webp-writer.ts';
-import type { OutputPlan } from './fleet.ts';
+import type { OutputPlan } from './fleet/index.ts';
 import { decodeFrames, runTool, withTempDir } from './media.ts';
 
 /** What output faults add to a plan (src/emulator/faults.ts): degraded pictures and hostile encodings. */

@@ -3,7 +3,7 @@
  * to apply while sending, and who answered (Modal's edge, the app, or the app's global exception
  * handler), because that decides whether CORS headers are added.
  */
-import type { AppSpec } from './fleet.ts';
+import type { AppSpec } from './fleet/index.ts';
 import type { FaultName } from './faults.ts';
 import { traceback } from './pyerrors.ts';
 

@@ -10,7 +10,7 @@ import type { Call } from './call-store.ts';
 import type { EmulatorContext } from './context.ts';
 import { executeRoute, runInContainer } from './execute.ts';
 import { FAULT_HEADER, FAULTS, parseFaultHeader, type FaultName } from './faults.ts';
-import type { AppSpec } from './fleet.ts';
+import type { AppSpec } from './fleet/index.ts';
 import { openapiFor } from './openapi.ts';
 import { jsonResponse, MODAL_TEXT, type EmuResponse } from './responses.ts';
 import { sleepMs } from './timing.ts';

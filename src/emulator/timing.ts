@@ -21,7 +21,7 @@
  * - an idle container stops after `scaledownWindowSec` without requests.
  */
 import { performance } from 'node:perf_hooks';
-import type { AppSpec } from './fleet.ts';
+import type { AppSpec } from './fleet/index.ts';
 
 export interface TimingOptions {
   timeScale: number;
