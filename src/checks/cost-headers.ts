@@ -80,6 +80,6 @@ export function checkSurvivingHeaders(
 export const costHeadersCheck: CheckDefinition = {
   name: 'cost-headers',
   needs: 'bytes',
-  appliesTo: (_output, headers) => headers.cost !== 'none',
+  appliesTo: ({ headers }) => headers.cost !== 'none',
   run: ({ input }) => (input.headers.cost === 'none' ? [] : checkCostHeaders(input.response.headers, input.headers.cost)),
 };

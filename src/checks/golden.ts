@@ -2,6 +2,7 @@ import pixelmatch from 'pixelmatch';
 import sharp from 'sharp';
 import { describeError } from '../errors/index.ts';
 import { MAX_INPUT_PIXELS, readImageHeader } from '../media/image.ts';
+import { forKinds, provided, type CheckDefinition } from './definition.ts';
 import { fail, pass, warn, type CheckResult } from './types.ts';
 
 export interface GoldenOptions {
@@ -54,3 +55,24 @@ export async function checkGolden(output: Uint8Array, golden: Uint8Array, option
   if (diff) result.diffPng = await sharp(diff, { raw: { width: a.width, height: a.height, channels: 4 } }).png().toBuffer();
   return result;
 }
+
+const stills = forKinds('png', 'jpeg');
+
+/**
+ * A fixed-seed still against its stored golden image (GPU kernels are not bit-stable, so drift is
+ * a warning unless configured). Nothing is reported while the image is being stored or none is yet.
+ */
+export const goldenDriftCheck: CheckDefinition = {
+  name: 'golden-drift',
+  needs: 'golden-image',
+  appliesTo: (subject) => stills(subject) && typeof subject.sent?.seed === 'number',
+  run: async ({ input }) => {
+    const store = provided(input.golden, 'the golden images', 'golden-drift');
+    if (store.update) {
+      store.write(input.response.body);
+      return [];
+    }
+    const golden = store.read();
+    return golden ? checkGolden(input.response.body, golden, { onDrift: store.onDrift }) : [];
+  },
+};

@@ -1,53 +1,104 @@
 /**
- * The output-check pipeline: given one response (plain data, no client) and the catalog's
- * expectation, run the registry's applicable checks (registry.ts) stage by stage, as their `needs`
- * say. Decoding and frame sampling happen once, here; when a gate fails (status, media-type,
- * decodable) the later stages' checks are reported as 'skip' with the reason, never thrown.
+ * The check pipeline: given one answered call (plain data, no client), the catalog's expectation
+ * and what the runner supplies (the call's outcome, the face model, the golden images, the timing),
+ * run the registry's applicable checks (registry.ts) stage by stage, as their `needs` say. Decoding
+ * and frame sampling happen once, here; when a gate fails (status, media-type, decodable) the later
+ * stages' checks are reported as 'skip' with the reason, never thrown.
  */
-import type { ErrorCase, HeaderSpec, OutputSpec } from '../catalog/types.ts';
+import type { ErrorCase } from '../catalog/types.ts';
 import { describeError } from '../errors/index.ts';
 import { sniffMediaType } from '../media/sniff.ts';
 import { sampleLumaFrames } from '../media/sample.ts';
 import { decodeOutput, frameLimit } from './decodable.ts';
-import { CHECK_NEEDS, type CheckContext, type CheckDefinition, type CheckedResponse, type CheckNeeds, type OutputCheckInput } from './definition.ts';
+import { CHECK_NEEDS, reportedNames, type CheckContext, type CheckDefinition, type CheckedResponse, type CheckNeeds, type CheckSubject, type OutputCheckInput } from './definition.ts';
 import { checkDocDrift } from './doc-drift.ts';
 import { checkErrorBody, judgeErrorBody } from './error-body.ts';
 import { checkErrorStatus } from './error-status.ts';
 import { expectedOutput, type ExpectedOutput } from './expected.ts';
-import { OUTPUT_CHECKS } from './registry.ts';
+import { CHECKS } from './registry.ts';
 import { fail, skip, type CheckName, type CheckResult } from './types.ts';
 
 export { expectedOutput, type ExpectedOutput, type InputMediaInfo } from './expected.ts';
 export type { DecodedMedia, DecodeOutcome } from './definition.ts';
-export type { CheckedResponse, OutputCheckInput, OutputCheckOptions } from './definition.ts';
+export type { CheckedResponse, CheckSubject, OutputCheckInput, OutputCheckOptions } from './definition.ts';
 
-/** The registry's checks that apply to an output, in report order. */
-function applicableChecks(output: OutputSpec, headers: HeaderSpec): CheckDefinition[] {
-  return OUTPUT_CHECKS.filter((c) => c.appliesTo(output, headers));
+/** The registry's checks that apply to a subject, in report order. */
+function applicableChecks(subject: CheckSubject): CheckDefinition[] {
+  return CHECKS.filter((c) => c.appliesTo(subject));
 }
 
 /**
- * Every check runOutputChecks reports for an output, in report order: the registry's one list, from
- * which the skip list after a failed status and the probes' metric label sets are derived.
+ * Every name the registry's checks report for a subject, in report order: the one list from which
+ * the skip list after a failed status, the contract plan's and the probes' metric label sets derive.
  */
-export function outputCheckNames(output: OutputSpec, headers: HeaderSpec): CheckName[] {
-  return applicableChecks(output, headers).map((c) => c.name);
+export function checkNamesFor(subject: CheckSubject, stages: readonly CheckNeeds[] = CHECK_NEEDS): CheckName[] {
+  return applicableChecks(subject)
+    .filter((c) => stages.includes(c.needs))
+    .flatMap(reportedNames);
 }
+
+/** What the runner supplies for a stage; a stage it does not supply (no face model, golden off) is not run. */
+const SUPPLIED_BY_RUNNER: Partial<Record<CheckNeeds, (input: OutputCheckInput) => unknown>> = {
+  call: (input) => input.transport,
+  'face-model': (input) => input.faceModel,
+  'golden-image': (input) => input.golden,
+  timing: (input) => input.timing,
+};
+const supplied = (stage: CheckNeeds, input: OutputCheckInput) => SUPPLIED_BY_RUNNER[stage]?.(input) !== undefined || !(stage in SUPPLIED_BY_RUNNER);
+
+/**
+ * How a stage's checks fare once a gate has said why the later stages cannot run: the output's
+ * checks are reported as skipped with the reason; the face and golden comparisons, which add no
+ * finding to an output that did not decode, are left out; the call's time is judged regardless.
+ */
+const ONCE_BLOCKED: Record<CheckNeeds, 'skip' | 'omit' | 'run'> = {
+  call: 'run',
+  response: 'skip',
+  bytes: 'skip',
+  'typed-bytes': 'skip',
+  decoded: 'skip',
+  frames: 'skip',
+  'face-model': 'omit',
+  'golden-image': 'omit',
+  timing: 'run',
+};
 
 /** The expected output, or the failure that says why it could not be derived. */
 type Expectation = ExpectedOutput | CheckResult;
 
+async function runChecks(checks: CheckDefinition[], context: CheckContext): Promise<{ results: CheckResult[]; blocked: string | null }> {
+  const results: CheckResult[] = [];
+  let blocked: string | null = null;
+  for (const check of checks) {
+    const out = [await check.run(context)].flat();
+    results.push(...out);
+    if (out[0]) blocked ??= check.blocks?.(out[0], context) ?? null;
+  }
+  return { results, blocked };
+}
+
+/**
+ * The registry's 'call'-stage checks (transport). The runner asks them first, for every case: a
+ * failing one ends the case, for a call with no usable answer has nothing else to judge.
+ */
+export async function runCallChecks(input: OutputCheckInput): Promise<CheckResult[]> {
+  if (!supplied('call', input)) throw new Error('runCallChecks: the input has no transport outcome');
+  const checks = applicableChecks(input).filter((c) => c.needs === 'call');
+  return (await runChecks(checks, { input, sniffed: 'unknown' })).results;
+}
+
+/** The registry's checks of the answer, from stage 'response' on, each stage the input supplies. */
 export async function runOutputChecks(input: OutputCheckInput): Promise<CheckResult[]> {
-  const checks = applicableChecks(input.output, input.headers);
+  const checks = applicableChecks(input).filter((c) => c.needs !== 'call' && supplied(c.needs, input));
   const context: CheckContext = { input, sniffed: 'unknown' };
   const state: { expectation?: Expectation } = {};
   const results: CheckResult[] = [];
   let blocked: string | null = null;
-  for (const stage of CHECK_NEEDS) {
+  for (const stage of CHECK_NEEDS.filter((s) => s !== 'call')) {
     const stageChecks = checks.filter((c) => c.needs === stage);
-    if (blocked !== null) {
+    if (blocked !== null && ONCE_BLOCKED[stage] !== 'run') {
       const why: string = blocked;
-      results.push(...stageChecks.map((c) => skip(c.name, why)));
+      if (ONCE_BLOCKED[stage] === 'skip') results.push(...stageChecks.flatMap(reportedNames).map((name) => skip(name, why)));
       continue;
     }
     const prepared = await prepareStage(stage, stageChecks, context, state);
@@ -55,11 +106,9 @@ export async function runOutputChecks(input: OutputCheckInput): Promise<CheckRes
       results.push(...prepared);
       continue;
     }
-    for (const check of stageChecks) {
-      const out = [check.run(context)].flat();
-      results.push(...out);
-      blocked ??= check.blocks?.(out[0], context) ?? null;
-    }
+    const ran = await runChecks(stageChecks, context);
+    results.push(...ran.results);
+    blocked ??= ran.blocked;
   }
   return inRegistryOrder(results);
 }
@@ -72,7 +121,11 @@ async function prepareStage(stage: CheckNeeds, stageChecks: CheckDefinition[], c
   const { input } = context;
   const body = input.response.body;
   switch (stage) {
+    case 'call':
     case 'response':
+    case 'face-model':
+    case 'golden-image':
+    case 'timing':
       return null;
     case 'bytes':
       context.sniffed = input.response.sniffedType ?? sniffMediaType(body);
@@ -119,11 +172,11 @@ async function sampleFrames(stageChecks: CheckDefinition[], context: CheckContex
   return null;
 }
 
-const REPORT_ORDER = new Map<CheckName, number>(OUTPUT_CHECKS.map((c, i) => [c.name, i]));
+const REPORT_ORDER = new Map<CheckName, number>(CHECKS.flatMap((c, i) => reportedNames(c).map((name) => [name, i] as const)));
 
 /** Results in the registry's order (stable: a check's several results keep theirs). */
 function inRegistryOrder(results: CheckResult[]): CheckResult[] {
-  const rank = (r: CheckResult) => REPORT_ORDER.get(r.check) ?? OUTPUT_CHECKS.length;
+  const rank = (r: CheckResult) => REPORT_ORDER.get(r.check) ?? CHECKS.length;
   return [...results].sort((a, b) => rank(a) - rank(b));
 }
 

@@ -1,16 +1,7 @@
+import { always, provided, type CheckDefinition, type LatencyBudget, type StartType } from './definition.ts';
 import { fail, pass, warn, type CheckResult } from './types.ts';
 
-export type StartType = 'cold' | 'warm' | 'unknown';
 export type LatencyVerdict = 'ok' | 'degraded' | 'failed';
-
-export interface LatencyBudget {
-  /** Budget for a call that hit a warm container, seconds (real-fleet scale). */
-  warmSec: number;
-  /** Budget for a call that paid a cold start, seconds. */
-  coldSec: number;
-  /** Over this the call has failed whatever its start type (Modal function timeout). */
-  hardSec: number;
-}
 
 /** Budget actually applied: scaled for a time-scaled target, plus fixed local overhead. */
 export function effectiveBudgetMs(budget: LatencyBudget, start: StartType, timeScale = 1, overheadMs = 0) {
@@ -36,3 +27,17 @@ export function checkLatency(ms: number, budget: LatencyBudget, start: StartType
   if (v === 'degraded') return warn('latency', `degraded: ${s(ms)} is over the ${start} budget ${s(budgetMs)}`, measured, expected);
   return pass('latency', `${s(ms)} within the ${start} budget ${s(budgetMs)}`, measured, expected);
 }
+
+/**
+ * Judged once per happy path, with the start type the runner's context knows: the probes'
+ * classification of the answered call when given, else the one known before the call (the gate).
+ */
+export const latencyCheck: CheckDefinition = {
+  name: 'latency',
+  needs: 'timing',
+  appliesTo: always,
+  run: ({ input }) => {
+    const t = provided(input.timing, 'the call timing', 'latency');
+    return checkLatency(t.totalMs, t.budget, t.startType(), t.timeScale, t.overheadMs);
+  },
+};

@@ -5,6 +5,6 @@ import type { CheckDefinition } from './definition.ts';
 export const survivingHeadersCheck: CheckDefinition = {
   name: 'surviving-headers',
   needs: 'bytes',
-  appliesTo: (_output, headers) => Object.keys(headers.surviving ?? {}).length > 0,
+  appliesTo: ({ headers }) => Object.keys(headers.surviving ?? {}).length > 0,
   run: ({ input }) => checkSurvivingHeaders(input.response.headers, input.headers.surviving),
 };

@@ -11,7 +11,8 @@
  */
 import { APPS, GPU_PRICE_USD_PER_SEC, latencyBudgetSec } from '../catalog/index.ts';
 import type { AppName, EndpointEntry } from '../catalog/types.ts';
-import { latencyVerdict, type LatencyBudget, type StartType } from '../checks/latency.ts';
+import type { LatencyBudget, StartType } from '../checks/definition.ts';
+import { latencyVerdict } from '../checks/latency.ts';
 import { fail, type CheckResult } from '../checks/types.ts';
 import type { ModalClient } from '../client/index.ts';
 import type { CallRequest } from '../client/modal-client.ts';

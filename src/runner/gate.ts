@@ -4,7 +4,7 @@
  */
 import { CATALOG, getEndpoint } from '../catalog/index.ts';
 import type { AppName, EndpointEntry } from '../catalog/types.ts';
-import type { StartType } from '../checks/latency.ts';
+import type { StartType } from '../checks/definition.ts';
 import { ModalClient } from '../client/index.ts';
 import { ConfigError, type GenprobeConfig } from '../config/index.ts';
 import { applyWaivers, knownDefects, loadWaivers } from '../waivers/index.ts';

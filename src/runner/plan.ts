@@ -5,7 +5,7 @@
  * work; removed → only "the route is gone" (404), plus doc-drift when callers are still told it exists.
  */
 import type { EndpointEntry, ErrorCase, SampleRequest } from '../catalog/types.ts';
-import { outputCheckNames } from '../checks/index.ts';
+import { checkNamesFor } from '../checks/index.ts';
 import type { CheckName } from '../checks/types.ts';
 import type { EndpointOverride } from '../config/endpoint.ts';
 import type { CaseKind, CaseReport } from '../report/types.ts';
@@ -48,16 +48,14 @@ export function contractChecks(entry: EndpointEntry, planned: PlannedCase): Chec
 }
 
 /**
- * Every check a case can report: the registry's output checks (the status check becomes
- * route-broken on a route recorded as failing today) plus what the runner adds — transport,
- * latency, face identity, golden drift on a seeded still; error cases report their contract checks.
+ * Every check a case can report: the registry's checks that apply to it (the status check becomes
+ * route-broken on a route recorded as failing today); an error case reports the registry's
+ * call-stage checks (transport) and its contract checks.
  */
 export function caseCheckNames(entry: EndpointEntry, planned: PlannedCase): CheckName[] {
-  if (planned.kind !== 'happy') return ['transport', ...contractChecks(entry, planned)];
-  const names: CheckName[] = ['transport', ...outputCheckNames(entry.output, entry.headers).map((n): CheckName => (n === 'status' && entry.asBuiltFailure ? 'route-broken' : n)), 'latency'];
-  if (entry.face) names.push('face-present', 'face-match');
-  if ((entry.output.kind === 'png' || entry.output.kind === 'jpeg') && typeof planned.sample.seed === 'number') names.push('golden-drift');
-  return names;
+  const subject = { output: entry.output, headers: entry.headers, face: entry.face, sent: planned.sample };
+  if (planned.kind !== 'happy') return [...checkNamesFor(subject, ['call']), ...contractChecks(entry, planned)];
+  return checkNamesFor(subject).map((n): CheckName => (n === 'status' && entry.asBuiltFailure ? 'route-broken' : n));
 }
 
 /**

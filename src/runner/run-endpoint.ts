@@ -9,9 +9,8 @@ import path from 'node:path';
 import { APPS, hardLimitSec, latencyBudget, latencyBudgetSec } from '../catalog/index.ts';
 import { callCost } from './cost.ts';
 import type { EndpointEntry } from '../catalog/types.ts';
-import { runErrorCaseChecks, runOutputChecks } from '../checks/index.ts';
-import { checkGolden } from '../checks/golden.ts';
-import { checkLatency, type StartType } from '../checks/latency.ts';
+import type { FaceModelInput, GoldenStore, OutputCheckInput, StartType } from '../checks/definition.ts';
+import { runCallChecks, runErrorCaseChecks, runOutputChecks } from '../checks/index.ts';
 import { checkRouteBroken } from '../checks/route-broken.ts';
 import { fail, type CheckResult } from '../checks/types.ts';
 import type { ModalClient } from '../client/index.ts';
@@ -199,23 +198,76 @@ async function callWithRetry(entry: EndpointEntry, req: ResolvedRequest, ctx: Ru
   }
 }
 
-/**
- * A call that got no usable answer (network, timeout, too-large, Modal's edge) fails `transport`.
- * An answer the contract itself expects (a removed route's `modal-http: invalid function call`
- * 404) is judged by the error-body checks instead.
- */
-function transportCheck(call: CallResult, expectedStatuses?: number[]): CheckResult[] {
-  if (!call.failure || call.failure.class === 'app-error') return [];
-  if (call.status !== null && expectedStatuses?.includes(call.status)) return [];
-  return [fail('transport', `${call.failure.class}: ${call.failure.message}`, { class: call.failure.class, status: call.failure.status ?? call.status })];
-}
-
 /** Modal's answer for an app that is not deployed (docs/fleet.md §1). */
 export function isAppNotDeployed(call: CallResult): boolean {
   return call.status === 404 && call.failure?.class === 'modal-platform' && /invalid function call|app for invoked web endpoint is stopped/.test(call.failure.message);
 }
 
 type CaseResult = { report: CaseReport; call: CallResult; costUsd: number };
+
+/** A view of bytes as the Buffer the face model takes (no copy). */
+const asBuffer = (bytes: Uint8Array) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+
+/** The face model with this run's settings bound, for a face route when the run has one (not --no-face). */
+function faceModelFor(entry: EndpointEntry, req: ResolvedRequest, ctx: RunContext, override: EndpointOverride, run: EndpointRun): FaceModelInput | undefined {
+  const faceCheck = ctx.faceCheck;
+  if (!entry.face || !faceCheck) return undefined;
+  const { sampleFrames, minFaceShare, embedder } = ctx.face;
+  return {
+    reference: req.media[entry.face.referenceField]?.bytes,
+    targetPct: override.faceTargetPct ?? entry.face.target[0],
+    model: (input) => {
+      run.reference = asBuffer(input.reference);
+      return faceCheck({ ...input, output: asBuffer(input.output), reference: run.reference, sampleFrames, minFaceShare, embedder });
+    },
+  };
+}
+
+/** The endpoint's golden image in the gate's golden directory, unless this run compares none (--repeat). */
+function goldenStoreFor(entry: EndpointEntry, ctx: RunContext): GoldenStore | undefined {
+  if (ctx.golden === false) return undefined;
+  const file = path.join(ctx.gate.goldenDir, `${entry.id}.png`);
+  return {
+    update: ctx.updateGolden === true,
+    onDrift: ctx.gate.goldenDrift,
+    read: () => (existsSync(file) ? readFileSync(file) : null),
+    write: (image) => {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, image);
+    },
+  };
+}
+
+/**
+ * What the registry's checks judge one case's call with: the entry, the request as sent and as
+ * parsed, the answer, and what only the runner has — the call's outcome, the face model, the golden
+ * images and the timing, whose start type is asked for when the latency check runs (once).
+ */
+function caseCheckInput(entry: EndpointEntry, planned: PlannedCase, req: ResolvedRequest, call: CallResult, ctx: RunContext, override: EndpointOverride, run: EndpointRun, startBefore: StartType): OutputCheckInput {
+  const parsed = entry.request.safeParse(req.body);
+  return {
+    output: entry.output,
+    headers: entry.headers,
+    face: entry.face,
+    sent: req.body,
+    request: parsed.success ? parsed.data : (req.body as Record<string, unknown>),
+    inputs: inputInfo(req.media),
+    response: { status: call.status, headers: call.headers, body: call.body, declaredType: call.declaredType, sniffedType: call.sniffedType },
+    transport: { failure: call.failure, expectedStatuses: planned.errorCase?.expect.status },
+    faceModel: faceModelFor(entry, req, ctx, override, run),
+    golden: goldenStoreFor(entry, ctx),
+    timing: { totalMs: call.totalMs, budget: latencyBudget(entry), startType: () => ctx.classifyStart?.(entry, call) ?? startBefore, timeScale: ctx.target.timeScale, overheadMs: ctx.target.overheadMs },
+  };
+}
+
+/** A happy path's checks, after a call that answered: the registry's, with route-broken in place of status where the route is recorded as failing. */
+async function answerChecks(entry: EndpointEntry, input: OutputCheckInput, call: CallResult, run: EndpointRun): Promise<CheckResult[]> {
+  const output = await runOutputChecks(input);
+  if (call.status !== null && call.status < 300 && call.body.length) run.output = { body: call.body, sniffedType: call.sniffedType };
+  // A registered route recorded as failing today is judged as one that must work; its failure
+  // is the route-broken class (its own check name, so one waiver can target it).
+  return entry.asBuiltFailure ? output.map((c) => (c.check === 'status' ? checkRouteBroken(call.status, call.body, entry.asBuiltFailure) : c)) : output;
+}
 
 /** `afterCall` runs once the case's call has answered, before its output (and face) checks. */
 async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunContext, override: EndpointOverride, run: EndpointRun, afterCall?: (call: CallResult) => void): Promise<CaseResult> {
@@ -225,48 +277,20 @@ async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunConte
   const cpu = cpuSlot(ctx, entry, planned.kind);
   const { call, attempts, queueMs, notSent } = await callWithRetry(entry, req, ctx, deadlineMs(entry, ctx.target, override), ctx.priorityOf?.(entry, planned.kind) ?? 0, expected);
   afterCall?.(call);
-  const checks: CheckResult[] = [...transportCheck(call, planned.errorCase?.expect.status)];
-  const response = { status: call.status, headers: call.headers, body: call.body, declaredType: call.declaredType, sniffedType: call.sniffedType };
+  const input = caseCheckInput(entry, planned, req, call, ctx, override, run, start);
+  const checks: CheckResult[] = await runCallChecks(input);
+  const ended = checks.some((c) => c.verdict === 'fail');
 
-  if (planned.errorCase || checks.length) cpu.drop();
+  if (planned.errorCase || ended) cpu.drop();
   if (planned.errorCase) {
     const kind = planned.kind === 'removed' ? 'removed' : 'negative';
-    if (!checks.length) checks.push(...runErrorCaseChecks(planned.errorCase, response, { kind, stillListedBy: entry.stillListedBy }));
-  } else if (!checks.length) {
+    if (!ended) checks.push(...runErrorCaseChecks(planned.errorCase, input.response, { kind, stillListedBy: entry.stillListedBy }));
+  } else if (!ended) {
     // Output, face and pixel checks share this process's one thread with the calls still in
     // flight: one case's checks at a time, the longest chain's first (ctx.cpu).
     const releaseCpu = await cpu.take();
     try {
-      const parsed = entry.request.safeParse(req.body);
-      const request = parsed.success ? parsed.data : (req.body as Record<string, unknown>);
-      const output = await runOutputChecks({ output: entry.output, headers: entry.headers, request, inputs: inputInfo(req.media), response });
-      // A registered route recorded as failing today is judged as one that must work; its failure
-      // is the route-broken class (its own check name, so one waiver can target it).
-      checks.push(...(entry.asBuiltFailure ? output.map((c) => (c.check === 'status' ? checkRouteBroken(call.status, call.body, entry.asBuiltFailure) : c)) : output));
-      const decoded = !checks.some((c) => c.verdict === 'fail' && ['status', 'route-broken', 'media-type', 'decodable'].includes(c.check));
-      if (entry.face && decoded && ctx.faceCheck && entry.output.kind !== 'json') {
-        const reference = req.media[entry.face.referenceField]?.bytes;
-        if (reference) {
-          run.reference = reference;
-          checks.push(
-            ...(await ctx.faceCheck({ output: call.body, outputKind: entry.output.kind, reference, targetPct: override.faceTargetPct ?? entry.face.target[0], sampleFrames: ctx.face.sampleFrames, minFaceShare: ctx.face.minFaceShare, embedder: ctx.face.embedder })),
-          );
-        } else {
-          checks.push(fail('face-present', `request has no reference media in field "${entry.face.referenceField}"`));
-        }
-      }
-      if (decoded && ctx.golden !== false && (entry.output.kind === 'png' || entry.output.kind === 'jpeg') && typeof req.body.seed === 'number') {
-        const goldenFile = path.join(ctx.gate.goldenDir, `${entry.id}.png`);
-        if (ctx.updateGolden) {
-          mkdirSync(path.dirname(goldenFile), { recursive: true });
-          writeFileSync(goldenFile, call.body);
-        } else if (existsSync(goldenFile)) {
-          const g = await checkGolden(call.body, readFileSync(goldenFile), { onDrift: ctx.gate.goldenDrift });
-          checks.push(...(Array.isArray(g) ? g : [g]));
-        }
-      }
-      checks.push(checkLatency(call.totalMs, latencyBudget(entry), ctx.classifyStart?.(entry, call) ?? start, ctx.target.timeScale, ctx.target.overheadMs));
-      if (call.status !== null && call.status < 300 && call.body.length) run.output = { body: call.body, sniffedType: call.sniffedType };
+      checks.push(...(await answerChecks(entry, input, call, run)));
     } finally {
       releaseCpu?.();
     }
