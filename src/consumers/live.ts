@@ -16,8 +16,9 @@ import type { CallResult } from '../client/types.ts';
 import { GenprobeError } from '../errors/index.ts';
 import { warmUpDeadlineMs } from '../runner/warm-up.ts';
 import { answerKind, errorMessages, fieldsNamed } from './answers.ts';
+import { CallCheck } from './call-check.ts';
 import { inlineFiles, type Consumer, type ConsumerCall, type ConsumerFile } from './contract.ts';
-import type { CallVerdict, ConsumerFinding, FindingCode } from './findings.ts';
+import type { CallVerdict } from './findings.ts';
 import { readInventory, inventoryApps, type AppInventory } from './inventory.ts';
 import { APPS, closestField, entriesAtPath, isFleetApp, routeFacts } from './route-facts.ts';
 
@@ -76,39 +77,19 @@ async function pool<T>(jobs: Array<() => Promise<T>>, n: number): Promise<T[]> {
   return out;
 }
 
-class LiveCheck {
-  readonly findings: ConsumerFinding[] = [];
-  readonly passed: Array<{ code: FindingCode; message: string }> = [];
-  constructor(
-    readonly consumer: string,
-    readonly call: ConsumerCall,
-  ) {}
-  get who(): string {
-    return `${this.consumer}.${this.call.method}`;
-  }
-  add(code: FindingCode, message: string, extra: { field?: string; severity?: 'fail' | 'warn'; measured?: unknown; expected?: unknown } = {}): void {
-    if (this.findings.some((f) => f.code === code && f.field === extra.field)) return;
-    const { severity, ...rest } = extra;
-    this.findings.push({ code, severity: severity ?? 'fail', consumer: this.consumer, method: this.call.method, app: this.call.app, path: this.call.path, message, ...rest });
-  }
-  ran(codes: FindingCode[], message: string): void {
-    for (const code of codes) if (!this.findings.some((f) => f.code === code) && !this.passed.some((p) => p.code === code)) this.passed.push({ code, message });
-  }
-}
-
 async function verifyCallLive(consumer: Consumer, call: ConsumerCall, inventory: Map<string, AppInventory>, opts: LiveOptions): Promise<CallVerdict> {
-  const chk = new LiveCheck(consumer.name, call);
+  const chk = new CallCheck(consumer.name, call);
   const entry = entriesAtPath(call.path).find((e) => e.app === call.app) ?? entriesAtPath(call.path)[0];
   if (routeRegistered(chk, inventory)) {
     if (call.path === '/health') await probeHealth(chk, opts);
     else if (call.httpMethod === 'POST') await probeRejections(chk, entry, opts);
     if (opts.generate) await generate(chk, opts);
   }
-  return { consumer: consumer.name, method: call.method, app: call.app, path: call.path, httpMethod: call.httpMethod, routeId: entry?.id, findings: chk.findings, passed: chk.passed };
+  return chk.verdict(entry?.id);
 }
 
 /** From the route lists: is the app deployed, does it register the route (with this method), or does another app? */
-function routeRegistered(chk: LiveCheck, inventory: Map<string, AppInventory>): boolean {
+function routeRegistered(chk: CallCheck, inventory: Map<string, AppInventory>): boolean {
   const { call } = chk;
   const inv = inventory.get(call.app);
   if (!inv || inv.state === 'not-deployed') {
@@ -137,7 +118,7 @@ function probeDeadlineMs(call: ConsumerCall, opts: LiveOptions): number {
   return isFleetApp(call.app) ? warmUpDeadlineMs(call.app as AppName, opts.timeScale, opts.overheadMs) : Math.round(600_000 * opts.timeScale + opts.overheadMs + 5000);
 }
 
-async function probeHealth(chk: LiveCheck, opts: LiveOptions): Promise<void> {
+async function probeHealth(chk: CallCheck, opts: LiveOptions): Promise<void> {
   const r = await opts.client.call({ app: chk.call.app, path: '/health', method: 'GET', deadlineMs: probeDeadlineMs(chk.call, opts) });
   if (!layerFindings(chk, r, 'GET /health') && r.status === 200) chk.ran(['rejection-mismatch'], `GET /health answered 200 in ${Math.round(r.totalMs)} ms`);
 }
@@ -166,7 +147,7 @@ export function unsentCheckedFields(entry: EndpointEntry | undefined, call: Cons
   return [...checked].filter((f) => !sends.has(f) && fields.get(f)?.required);
 }
 
-async function probeRejections(chk: LiveCheck, entry: EndpointEntry | undefined, opts: LiveOptions): Promise<void> {
+async function probeRejections(chk: CallCheck, entry: EndpointEntry | undefined, opts: LiveOptions): Promise<void> {
   const { call } = chk;
   const payload = inlineFiles(call.example, opts.baseDir);
   const unsent = unsentCheckedFields(entry, call);
@@ -191,7 +172,7 @@ async function probeRejections(chk: LiveCheck, entry: EndpointEntry | undefined,
 }
 
 /** App not deployed / route not found / method not allowed / no answer: true when one applied. */
-function layerFindings(chk: LiveCheck, r: CallResult, what: string): boolean {
+function layerFindings(chk: CallCheck, r: CallResult, what: string): boolean {
   const kind = answerKind(r);
   const { call } = chk;
   if (kind === 'app-not-deployed') chk.add('app-not-deployed', `${what}: Modal answered 404 "${r.body.toString('utf8', 0, 80).trim()}" — ${call.app} is not deployed`);
@@ -202,7 +183,7 @@ function layerFindings(chk: LiveCheck, r: CallResult, what: string): boolean {
 }
 
 /** The handler's error names a field the consumer never sends: the route now requires it (renamed or new). */
-function namedFieldFindings(chk: LiveCheck, r: CallResult, what: string, touched: Set<string>, payload: Record<string, unknown>): void {
+function namedFieldFindings(chk: CallCheck, r: CallResult, what: string, touched: Set<string>, payload: Record<string, unknown>): void {
   for (const group of fieldsNamed(errorMessages(r))) {
     if (group.some((f) => touched.has(f) || f in payload)) continue;
     const field = group.join('|');
@@ -211,7 +192,7 @@ function namedFieldFindings(chk: LiveCheck, r: CallResult, what: string, touched
   }
 }
 
-async function generate(chk: LiveCheck, opts: LiveOptions): Promise<void> {
+async function generate(chk: CallCheck, opts: LiveOptions): Promise<void> {
   const { call } = chk;
   const payload = call.httpMethod === 'POST' ? inlineFiles(call.example, opts.baseDir) : undefined;
   const deadlineMs = Math.round(call.timeoutMs * opts.timeScale + opts.overheadMs);

@@ -7,31 +7,11 @@
 import { warmishSeconds } from '../catalog/index.ts';
 import type { EndpointEntry } from '../catalog/types.ts';
 import { placeholderFiles, type Consumer, type ConsumerCall, type ConsumerFile, type FieldSpec } from './contract.ts';
-import type { CallVerdict, ConsumerFinding, FindingCode, Severity } from './findings.ts';
+import { CallCheck } from './call-check.ts';
+import type { CallVerdict, FindingCode, Severity } from './findings.ts';
 import { APPS, closestField, coldStartSec, COST_HEADERS, entriesAtPath, isFleetApp, MODAL_HTTP_LIMIT_SEC, routeFacts, type RouteFacts, type RouteField } from './route-facts.ts';
 
 const WARN_CODES: ReadonlySet<FindingCode> = new Set(['app-deployment-unknown', 'field-optional', 'timeout-cold-start']);
-
-class CallCheck {
-  readonly findings: ConsumerFinding[] = [];
-  readonly passed: Array<{ code: FindingCode; message: string }> = [];
-  constructor(
-    readonly consumer: string,
-    readonly call: ConsumerCall,
-  ) {}
-  add(code: FindingCode, message: string, extra: { field?: string; cause?: string; expected?: unknown; measured?: unknown; severity?: Severity } = {}): void {
-    if (this.findings.some((f) => f.code === code && f.field === extra.field)) return;
-    const { severity, ...rest } = extra;
-    this.findings.push({ code, severity: severity ?? (WARN_CODES.has(code) ? 'warn' : 'fail'), consumer: this.consumer, method: this.call.method, app: this.call.app, path: this.call.path, message, ...rest });
-  }
-  /** These classes were checked: each without a finding counts as a pass with `message`. */
-  ran(codes: FindingCode[], message: string): void {
-    for (const code of codes) if (!this.findings.some((f) => f.code === code) && !this.passed.some((p) => p.code === code)) this.passed.push({ code, message });
-  }
-  get who(): string {
-    return `${this.consumer}.${this.call.method}`;
-  }
-}
 
 /** Verifies every call of every consumer in the file. */
 export function verifyStatic(contract: ConsumerFile): CallVerdict[] {
@@ -43,7 +23,7 @@ export function verifyConsumer(consumer: Consumer): CallVerdict[] {
 }
 
 export function verifyCall(consumer: string, call: ConsumerCall): CallVerdict {
-  const chk = new CallCheck(consumer, call);
+  const chk = new CallCheck(consumer, call, (code) => (WARN_CODES.has(code) ? 'warn' : 'fail'));
   checkApp(chk);
   const entry = call.path === '/health' ? undefined : resolveRoute(chk);
   if (call.path === '/health') checkHealthCall(chk);
@@ -57,7 +37,7 @@ export function verifyCall(consumer: string, call: ConsumerCall): CallVerdict {
     const basis = timed ? `documented ${entry.timing.documentedSec ?? '—'} s` : `never timed, assumed ${MODAL_HTTP_LIMIT_SEC} s`;
     checkTimeout(chk, facts.warmSec, facts.coldSec, `${entry.path} (${basis}, warm budget ${facts.warmSec} s, cold ${facts.coldSec} s)`, timed ? 'fail' : 'warn');
   }
-  return { consumer, method: call.method, app: call.app, path: call.path, httpMethod: call.httpMethod, routeId: entry?.id, findings: chk.findings, passed: chk.passed };
+  return chk.verdict(entry?.id);
 }
 
 function checkApp(chk: CallCheck): void {
