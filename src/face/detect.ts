@@ -121,18 +121,32 @@ function toRgb(data: Uint8Array, channels: number): Uint8Array {
   return out;
 }
 
+/**
+ * Longest side of the copy Human detects on (shrunk by sharp from the decoded pixels, no second decode).
+ * BlazeFace squashes its input to 256² and Human cuts the 192² crop FaceMesh and FaceRes see from that same
+ * tensor, so a 1024² tensor mostly bought copies of itself (Float32Array, upload, Human's clone). 640 and not
+ * 512: every image of the calibration set is ≤ 640 px, so it is judged exactly as before (calibration.json
+ * comes out identical); at 512 the set's separation shrank by 0.002. A face is cut from the copy at a lower
+ * resolution than before only when its 1.4× box is under 192 px in the copy (in a 1024 px image: a face
+ * box of 128–220 px; smaller ones get locate.ts's small-face pass, which crops the full-size image first).
+ */
+export const DETECTOR_INPUT_SIDE = 640;
+
 /** All faces Human finds, largest first. `withDescription` also runs FaceRes (the default embedder). */
 export async function detectFaces(image: RgbImage, withDescription: boolean): Promise<DetectedFace[]> {
   const human = await getHuman();
-  const square = padToSquare(image);
+  const input = await detectorCopy(image);
+  const square = padToSquare(input);
+  const sx = image.width / input.width;
+  const sy = image.height / input.height;
   // float32 straight away (the same values): an int32 tensor is converted in JS and then cast again by Human.
   const tensor = human.tf.tensor(new Float32Array(square.data), [1, square.height, square.width, 3], 'float32');
   try {
     const result = await human.detect(tensor as never, { face: { description: { enabled: withDescription } } } as never);
     const faces = result.face.map((f): DetectedFace => ({
-      box: { x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] },
+      box: { x: f.box[0] * sx, y: f.box[1] * sy, width: f.box[2] * sx, height: f.box[3] * sy },
       score: f.score,
-      mesh: f.mesh.map((p) => [p[0], p[1]] as [number, number]),
+      mesh: f.mesh.map((p) => [p[0] * sx, p[1] * sy] as [number, number]),
       image,
       faceresEmbedding: withDescription && f.embedding && f.embedding.length > 0 ? Array.from(f.embedding) : undefined,
     }));
@@ -140,6 +154,16 @@ export async function detectFaces(image: RgbImage, withDescription: boolean): Pr
   } finally {
     human.tf.dispose(tensor);
   }
+}
+
+/** The image shrunk to fit DETECTOR_INPUT_SIDE (sharp, from the decoded pixels: no second decode); smaller ones as they are. */
+export async function detectorCopy(image: RgbImage): Promise<RgbImage> {
+  if (image.width <= DETECTOR_INPUT_SIDE && image.height <= DETECTOR_INPUT_SIDE) return image;
+  const out = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize({ width: DETECTOR_INPUT_SIDE, height: DETECTOR_INPUT_SIDE, fit: 'inside' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.length), width: out.info.width, height: out.info.height };
 }
 
 /**
