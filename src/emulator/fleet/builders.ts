@@ -5,12 +5,13 @@
  */
 import { ComfyFailure, surfaceComfyFailure, type ErrorStyle, type ExecPath } from '../pyerrors.ts';
 import { COLD_START_SEC, DEFAULT_DEPLOYED, type AppName } from './deployment.ts';
-import type { AppSpec, BaseSpec, Plan, RouteCtx, RouteSpec, StillKind } from './types.ts';
+import type { AppSpec, BaseSpec, FastapiInfo, Plan, RouteCtx, RouteSpec, StillKind } from './types.ts';
 
 /** An app as `@app.cls(...)` declares it, unless `over` says otherwise: L40S, max_inputs 5, 300 s scaledown, 1800 s timeout, CORS, `/health`. */
-export function appSpec(name: AppName, routes: RouteSpec[], over: Partial<AppSpec> = {}): AppSpec {
+export function appSpec(name: AppName, fastapi: FastapiInfo, routes: RouteSpec[], over: Partial<AppSpec> = {}): AppSpec {
   return {
     name,
+    fastapi,
     deployed: DEFAULT_DEPLOYED[name],
     gpu: 'L40S',
     maxInputs: 5,

@@ -58,8 +58,11 @@ const diagnosticsNodes = handlerRoutes({ handlerFile: 'app.py', method: 'GET' })
   });
 });
 
+/** `FastAPI(...)` at apps/modal/app.py:222. */
+const FASTAPI = { title: 'RYLA ComfyUI API' };
+
 export const comfyuiApp = (): AppSpec =>
-  appSpec('ryla-comfyui', [...fluxRoutes(), sdxlInstantid, fluxInstantid, fluxIpadapter, fluxLora, wan2, seedvr2, workflowRoute, ...zImageRoutes(), diagnosticsNodes], {
+  appSpec('ryla-comfyui', FASTAPI, [...fluxRoutes(), sdxlInstantid, fluxInstantid, fluxIpadapter, fluxLora, wan2, seedvr2, workflowRoute, ...zImageRoutes(), diagnosticsNodes], {
     health: null,
     cors: false,
     globalErrorAddsPath: true,

@@ -68,4 +68,7 @@ export const fluxRoutes = (): RouteSpec[] => [
   fluxDevRealism,
 ];
 
-export const fluxApp = (): AppSpec => appSpec('ryla-flux', [...fluxRoutes(), lorasRoute(true, 'apps/flux/app.py'), debugTest], { globalErrorAddsPath: true });
+/** `FastAPI(...)` at apps/modal/apps/flux/app.py:111. */
+const FASTAPI = { title: 'RYLA Flux API', description: 'Flux Schnell and Flux Dev text-to-image generation' };
+
+export const fluxApp = (): AppSpec => appSpec('ryla-flux', FASTAPI, [...fluxRoutes(), lorasRoute(true, 'apps/flux/app.py'), debugTest], { globalErrorAddsPath: true });

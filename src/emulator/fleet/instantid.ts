@@ -81,4 +81,7 @@ export const fluxIpadapter = ipadapterRoute('/flux-ipadapter-faceid', 60, async 
   return referenceStill(request, 60, guidance, 'flux1-dev.safetensors');
 });
 
-export const instantidApp = (): AppSpec => appSpec('ryla-instantid', [sdxlInstantid, fluxInstantid, fluxPulid, fluxIpadapter]);
+/** `FastAPI(...)` at apps/modal/apps/instantid/app.py:92. */
+const FASTAPI = { title: 'RYLA InstantID API', description: 'Face consistency workflows (InstantID, IP-Adapter FaceID)' };
+
+export const instantidApp = (): AppSpec => appSpec('ryla-instantid', FASTAPI, [sdxlInstantid, fluxInstantid, fluxPulid, fluxIpadapter]);

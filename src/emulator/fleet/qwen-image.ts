@@ -135,8 +135,11 @@ const batchVideoFaceswap = swapRoute('/batch-video-faceswap', 90, async (item) =
   return animated('mp4', checkedDims(video.info.width, video.info.height), Math.min(frames, MAX_VIDEO_FRAMES), fps, 0, execSec, base, ref.bytes);
 });
 
+/** `FastAPI(...)` at apps/modal/apps/qwen-image/app.py:131. */
+const FASTAPI = { title: 'RYLA Qwen-Image API', description: 'Qwen Image 2512 hyper-realistic text-to-image generation' };
+
 export const qwenImageApp = (): AppSpec =>
-  appSpec('ryla-qwen-image', [
+  appSpec('ryla-qwen-image', FASTAPI, [
     qwenT2I('/qwen-image-2512', 103, 50, 4.0, false),
     qwenT2I('/qwen-image-2512-fast', 73, 4, 1.0, false),
     qwenT2I('/qwen-image-2512-lora', 143, 50, 4.0, true),
@@ -147,5 +150,8 @@ export const qwenImageApp = (): AppSpec =>
     qwenInpaint,
   ]);
 
+/** `FastAPI(...)` at apps/modal/apps/qwen-edit/app.py:88. */
+const QWEN_EDIT_FASTAPI = { title: 'RYLA Qwen-Edit API', description: 'Qwen Image Edit 2511 instruction-based image editing' };
+
 /** ryla-qwen-edit (apps/modal/apps/qwen-edit/app.py): the same qwen_edit.py routes on their own app. */
-export const qwenEditApp = (): AppSpec => appSpec('ryla-qwen-edit', [qwenEdit, qwenInpaint]);
+export const qwenEditApp = (): AppSpec => appSpec('ryla-qwen-edit', QWEN_EDIT_FASTAPI, [qwenEdit, qwenInpaint]);

@@ -63,4 +63,7 @@ export const seedvr2 = handlerRoutes({ handlerFile: 'handlers/seedvr2.py', via: 
   });
 });
 
-export const seedvr2App = (): AppSpec => appSpec('ryla-seedvr2', [seedvr2]);
+/** `FastAPI(...)` at apps/modal/apps/seedvr2/app.py:89. */
+const FASTAPI = { title: 'RYLA SeedVR2 API', description: 'SeedVR2 realistic upscaling' };
+
+export const seedvr2App = (): AppSpec => appSpec('ryla-seedvr2', FASTAPI, [seedvr2]);

@@ -79,8 +79,15 @@ export interface RouteSpec {
   handle(ctx: RouteCtx): Promise<Plan>;
 }
 
+/** What `FastAPI(title=…, description=…)` sets; `/openapi.json` shows it. */
+export interface FastapiInfo {
+  title: string;
+  description?: string;
+}
+
 export interface AppSpec {
   name: AppName;
+  fastapi: FastapiInfo;
   deployed: boolean;
   gpu: 'L40S' | 'A100-80GB';
   maxInputs: number;

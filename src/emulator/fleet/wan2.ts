@@ -12,4 +12,7 @@ export const wan2 = route('/wan2', 20 /* Mono 19.8 s */, async (item, ctx) => {
   return animated('webp-anim', video.dims, video.frames, video.fps, video.seed, 20, { type: 'scene' }, null);
 });
 
-export const wan2App = (): AppSpec => appSpec('ryla-wan2', [wan2]);
+/** `FastAPI(...)` at apps/modal/apps/wan2/app.py:118. */
+const FASTAPI = { title: 'RYLA Wan2 API', description: 'Wan2.1 text-to-video generation' };
+
+export const wan2App = (): AppSpec => appSpec('ryla-wan2', FASTAPI, [wan2]);

@@ -23,8 +23,11 @@ function wan22(path: string, docTimeSec: number, faceswap: boolean): RouteSpec {
   });
 }
 
+/** `FastAPI(...)` at apps/modal/apps/wan22-i2v/app.py:93. */
+const FASTAPI = { title: 'RYLA WAN 2.2 I2V API', description: 'WAN 2.2 image-to-video generation with GGUF models and face swap' };
+
 export const wan22App = (): AppSpec =>
-  appSpec('ryla-wan22-i2v', [wan22('/wan22-i2v', 240, false), wan22('/wan22-i2v-faceswap', 425, true)], {
+  appSpec('ryla-wan22-i2v', FASTAPI, [wan22('/wan22-i2v', 240, false), wan22('/wan22-i2v-faceswap', 425, true)], {
     gpu: 'A100-80GB',
     maxInputs: 3,
     health: { status: 'healthy', app: 'ryla-wan22-i2v', version: 'v2' },

@@ -54,8 +54,11 @@ function wanI2V(path: string, docTimeSec: number, faceswap: boolean): RouteSpec 
   });
 }
 
+/** `FastAPI(...)` at apps/modal/apps/wan26/app.py:126. */
+const FASTAPI = { title: 'RYLA Wan2.6 API', description: 'Wan 2.6 text-to-video generation with R2V character consistency' };
+
 export const wan26App = (): AppSpec =>
-  appSpec('ryla-wan26', [
+  appSpec('ryla-wan26', FASTAPI, [
     wanT2V('/wan2.6', 35, 't2v'),
     wanT2V('/wan2.6-r2v', 35, 'r2v'),
     wanI2V('/wan2.6-i2v', 35, false),

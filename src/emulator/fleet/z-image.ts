@@ -111,4 +111,7 @@ export const zImageRoutes = (): RouteSpec[] => [
   zImagePulidLora,
 ];
 
-export const zImageApp = (): AppSpec => appSpec('ryla-z-image', zImageRoutes());
+/** `FastAPI(...)` at apps/modal/apps/z-image/app.py:83. */
+const FASTAPI = { title: 'RYLA Z-Image API', description: 'Z-Image-Turbo text-to-image generation' };
+
+export const zImageApp = (): AppSpec => appSpec('ryla-z-image', FASTAPI, zImageRoutes());
