@@ -11,6 +11,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
+import { mulberry32 } from '../media/random.ts';
 import { frameBombWebp } from '../media/webp-writer.ts';
 import type { OutputPlan } from './fleet/index.ts';
 import { decodeFrames, runTool, withTempDir } from './media.ts';
@@ -28,16 +29,9 @@ export interface RenderFaults {
 }
 export type RenderPlan = OutputPlan & RenderFaults;
 
-/** mulberry32: tiny, fast, good enough for pictures. */
+/** The renderer's generator: mulberry32 from the seed xor the golden-ratio constant (the stream every rendered picture and golden file was drawn from). */
 export function prng(seed: number): () => number {
-  let a = (seed >>> 0) ^ 0x9e3779b9;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32((seed >>> 0) ^ 0x9e3779b9);
 }
 
 /** Folds a JS number seed (may exceed 2^32) into 32 bits without losing high-bit variation. */

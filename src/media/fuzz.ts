@@ -4,19 +4,13 @@
  * reordered boxes/chunks. Deterministic from a seed, so a failing case is reproduced by its seed.
  * Test and bench support only; genprobe's checks never import it.
  */
+import { mulberry32 } from './random.ts';
 
 export type FuzzKind = 'png' | 'jpeg' | 'webp-animated' | 'mp4';
 
-/** mulberry32. */
+/** The fuzzer's generator (mulberry32 from the case seed). */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** One box / chunk / segment: where it is and where its size field sits. */
