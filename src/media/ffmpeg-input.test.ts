@@ -6,9 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MediaDecodeError } from './errors.ts';
 import { MP4_INPUT_ARGS, runFfmpeg } from './frames.ts';
-import { makeMp4, scratchDir } from './testing.ts';
+import { decodeRejection, makeMp4, scratchDir } from './testing.ts';
 
 const scratch = scratchDir('genprobe-ffmpeg-input-');
 afterAll(() => scratch.cleanup());
@@ -26,12 +25,8 @@ describe('ffmpeg input options', () => {
   });
 
   it('with them, the same body is invalid MP4 data and nothing else is opened', async () => {
-    const err = await runFfmpeg([...MP4_INPUT_ARGS, '-i', playlist, ...decodeOne], { timeoutMs: 20_000 }).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(MediaDecodeError);
-    expect((err as MediaDecodeError).code).toBe('ffmpeg-failed');
+    const err = await decodeRejection(runFfmpeg([...MP4_INPUT_ARGS, '-i', playlist, ...decodeOne], { timeoutMs: 20_000 }));
+    expect(err.code).toBe('ffmpeg-failed');
     expect(MP4_INPUT_ARGS).toEqual(['-protocol_whitelist', 'file', '-f', 'mov']);
   });
 });

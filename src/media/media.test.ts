@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferSource, scanTopLevel, type ByteSource } from './bmff.ts';
-import { MediaDecodeError } from './errors.ts';
 import { extractFrames, splitPngStream } from './frames.ts';
 import { imageStats, probeImage } from './image.ts';
 import { probeMp4, probeMp4File } from './mp4.ts';
 import { sniffMediaType } from './sniff.ts';
-import { findBox, makeAnimatedWebp, makeBombPng, makeMp4, makeStill, scratchDir } from './testing.ts';
+import { decodeRejection, findBox, makeAnimatedWebp, makeBombPng, makeMp4, makeStill, scratchDir } from './testing.ts';
 import { probeAnimatedWebp, webpFrame } from './webp.ts';
 
 const scratch = scratchDir();
@@ -35,15 +34,6 @@ beforeAll(async () => {
 });
 afterAll(() => scratch.cleanup());
 
-async function decodeError(p: Promise<unknown>): Promise<MediaDecodeError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(MediaDecodeError);
-  return err as MediaDecodeError;
-}
-
 describe('probeImage / imageStats', () => {
   it('reads format and size of PNG, JPEG and WebP', async () => {
     expect(await probeImage(media.png)).toEqual({ format: 'png', width: 96, height: 64, channels: 3, hasAlpha: false });
@@ -52,10 +42,10 @@ describe('probeImage / imageStats', () => {
   });
 
   it('rejects garbage and truncated images with a reason', async () => {
-    const garbage = await decodeError(probeImage(Buffer.from('definitely not an image, just text bytes')));
+    const garbage = await decodeRejection(probeImage(Buffer.from('definitely not an image, just text bytes')));
     expect(garbage.code).toBe('undecodable');
     expect(garbage.message).toMatch(/not a decodable image/);
-    const half = await decodeError(probeImage(media.png.subarray(0, media.png.length >> 1)));
+    const half = await decodeRejection(probeImage(media.png.subarray(0, media.png.length >> 1)));
     expect(half.code).toBe('undecodable');
   });
 
@@ -63,10 +53,10 @@ describe('probeImage / imageStats', () => {
     const bomb = await makeBombPng(20000, 20000);
     expect(bomb.length).toBeLessThan(16 * 1024 * 1024);
     const rssBefore = process.memoryUsage().rss;
-    const err = await decodeError(probeImage(bomb));
+    const err = await decodeRejection(probeImage(bomb));
     expect(err.code).toBe('pixel-limit');
     expect(err.message).toContain('20000×20000 = 400 MP');
-    expect((await decodeError(imageStats(bomb))).code).toBe('pixel-limit');
+    expect((await decodeRejection(imageStats(bomb))).code).toBe('pixel-limit');
     // A decode would need 1.2 GB; the refusal needs next to nothing.
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(300 * 1024 * 1024);
   }, 60_000);
@@ -91,7 +81,7 @@ describe('animated WebP', () => {
   });
 
   it('calls a still WebP not animated', async () => {
-    expect((await decodeError(probeAnimatedWebp(media.webp))).code).toBe('not-animated');
+    expect((await decodeRejection(probeAnimatedWebp(media.webp))).code).toBe('not-animated');
   });
 
   it('extracts single frames that differ over time', async () => {
@@ -104,7 +94,7 @@ describe('animated WebP', () => {
   });
 
   it('fails a truncated animation', async () => {
-    const err = await decodeError(probeAnimatedWebp(media.animated.subarray(0, media.animated.length >> 1)));
+    const err = await decodeRejection(probeAnimatedWebp(media.animated.subarray(0, media.animated.length >> 1)));
     expect(err.code).toBe('truncated');
     expect(err.message).toMatch(/WebP truncated: RIFF claims \d+ bytes/);
   });
@@ -130,57 +120,38 @@ describe('probeMp4', () => {
   });
 
   it('reports a truncated moov-at-end file as "moov atom not found" with the truncation', async () => {
-    const err = await decodeError(probeMp4(media.mp4.subarray(0, media.mp4.length >> 1)));
+    const err = await decodeRejection(probeMp4(media.mp4.subarray(0, media.mp4.length >> 1)));
     expect(err.code).toBe('no-moov');
     expect(err.message).toMatch(/moov atom not found.*mdat box at offset \d+ claims .* only .* remain \(file truncated\)/);
   });
 
   it('reports a truncated moov-first file as truncated', async () => {
-    const err = await decodeError(probeMp4(media.faststart.subarray(0, media.faststart.length >> 1)));
+    const err = await decodeRejection(probeMp4(media.faststart.subarray(0, media.faststart.length >> 1)));
     expect(err.code).toBe('truncated');
-    const fragErr = await decodeError(probeMp4(media.fragmented.subarray(0, media.fragmented.length >> 1)));
+    const fragErr = await decodeRejection(probeMp4(media.fragmented.subarray(0, media.fragmented.length >> 1)));
     expect(fragErr.code).toBe('truncated');
   });
 
   it('rejects garbage, empty and non-MP4 bytes', async () => {
-    expect((await decodeError(probeMp4(Buffer.from('this is not a video, only some text')))).code).toBe('not-bmff');
-    expect((await decodeError(probeMp4(Buffer.alloc(0)))).code).toBe('not-bmff');
-    expect((await decodeError(probeMp4(media.png))).code).toBe('not-bmff');
+    expect((await decodeRejection(probeMp4(Buffer.from('this is not a video, only some text')))).code).toBe('not-bmff');
+    expect((await decodeRejection(probeMp4(Buffer.alloc(0)))).code).toBe('not-bmff');
+    expect((await decodeRejection(probeMp4(media.png))).code).toBe('not-bmff');
   });
 
-  it('bounds a constant-size stsz claiming a billion samples', async () => {
-    const patched = Buffer.from(media.faststart);
-    const stsz = findBox(patched, 'stsz');
-    patched.writeUInt32BE(1000, stsz + 12); // sample_size ≠ 0: no per-sample table needed
-    patched.writeUInt32BE(1_000_000_000, stsz + 16); // sample_count
-    const err = await decodeError(probeMp4(patched));
+  // Each row patches one sample-table box of a real file: `writes` are [offset into the box, uint32].
+  it.each([
+    // sample_size ≠ 0 needs no per-sample table; sample_count a billion
+    { what: 'a constant-size stsz claiming a billion samples', file: 'faststart', box: 'stsz', writes: [[12, 1000], [16, 1_000_000_000]], message: /stsz: track 1 claims 1000000000 samples, above the cap of 200000/ },
+    { what: 'an stsz table that claims more entries than its box holds', file: 'faststart', box: 'stsz', writes: [[16, 150_000]], message: /stsz: claims 150000 sample sizes but the box holds 33/ },
+    { what: 'a fragment run claiming a billion samples', file: 'fragmented', box: 'trun', writes: [[12, 1_000_000_000]], message: /^trun: claims 1000000000 samples/ },
+    { what: 'an stts table with a hostile entry count', file: 'faststart', box: 'stts', writes: [[12, 0x7fffffff]], message: /^stts: claims 2147483647 entries/ },
+  ] as const)('bounds $what', async ({ file, box, writes, message }) => {
+    const patched = Buffer.from(media[file]);
+    const at = findBox(patched, box);
+    for (const [offset, value] of writes) patched.writeUInt32BE(value, at + offset);
+    const err = await decodeRejection(probeMp4(patched));
     expect(err.code).toBe('too-many-samples');
-    expect(err.message).toMatch(/stsz: track 1 claims 1000000000 samples, above the cap of 200000/);
-  });
-
-  it('bounds an stsz table that claims more entries than its box holds', async () => {
-    const patched = Buffer.from(media.faststart);
-    const stsz = findBox(patched, 'stsz');
-    patched.writeUInt32BE(150_000, stsz + 16);
-    const err = await decodeError(probeMp4(patched));
-    expect(err.code).toBe('too-many-samples');
-    expect(err.message).toMatch(/stsz: claims 150000 sample sizes but the box holds 33/);
-  });
-
-  it('bounds a fragment run claiming a billion samples', async () => {
-    const patched = Buffer.from(media.fragmented);
-    const trun = findBox(patched, 'trun');
-    patched.writeUInt32BE(1_000_000_000, trun + 12);
-    const err = await decodeError(probeMp4(patched));
-    expect(err.code).toBe('too-many-samples');
-    expect(err.message).toMatch(/^trun: claims 1000000000 samples/);
-  });
-
-  it('bounds an stts table with a hostile entry count', async () => {
-    const patched = Buffer.from(media.faststart);
-    const stts = findBox(patched, 'stts');
-    patched.writeUInt32BE(0x7fffffff, stts + 12);
-    expect((await decodeError(probeMp4(patched))).message).toMatch(/^stts: claims 2147483647 entries/);
+    expect(err.message).toMatch(message);
   });
 });
 
@@ -263,20 +234,20 @@ describe('extractFrames', () => {
   });
 
   it('fails clearly when ffmpeg is missing', async () => {
-    const err = await decodeError(extractFrames(media.mp4, 'mp4', { ffmpegPath: '/nonexistent/ffmpeg' }));
+    const err = await decodeRejection(extractFrames(media.mp4, 'mp4', { ffmpegPath: '/nonexistent/ffmpeg' }));
     expect(err.code).toBe('ffmpeg-missing');
     expect(err.message).toMatch(/ffmpeg not found/);
   });
 
   it('fails clearly on undecodable video', async () => {
-    expect((await decodeError(extractFrames(Buffer.from('garbage garbage garbage'), 'mp4'))).code).toBe('not-bmff');
+    expect((await decodeRejection(extractFrames(Buffer.from('garbage garbage garbage'), 'mp4'))).code).toBe('not-bmff');
   });
 
   it('kills a hung ffmpeg on timeout', async () => {
     // A stand-in that never finishes, so the test does not depend on how fast ffmpeg is.
     const hung = join(scratch.dir, 'hung-ffmpeg.sh');
     writeFileSync(hung, '#!/bin/sh\nexec sleep 60\n', { mode: 0o755 });
-    const err = await decodeError(extractFrames(media.mp4, 'mp4', { ffmpegPath: hung, timeoutMs: 300 }));
+    const err = await decodeRejection(extractFrames(media.mp4, 'mp4', { ffmpegPath: hung, timeoutMs: 300 }));
     expect(err.code).toBe('timeout');
     expect(err.message).toMatch(/killed after 300 ms/);
   });
@@ -295,7 +266,7 @@ describe('probeMp4 sample-data bounds', () => {
     const mdat = findBox(patched, 'mdat');
     patched.writeUInt32BE(0, mdat);
     expect(await probeMp4(patched)).toMatchObject({ frames: 33 });
-    const err = await decodeError(probeMp4(patched.subarray(0, mdat + 5000)));
+    const err = await decodeRejection(probeMp4(patched.subarray(0, mdat + 5000)));
     expect(err.code).toBe('truncated');
     expect(err.message).toMatch(/track 1 sample data ends at byte \d+, the file has \d+/);
   });

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
+import { MediaDecodeError } from './errors.ts';
 
 /** A scratch directory with a cleanup function (call it in afterAll). */
 export function scratchDir(prefix = 'genprobe-media-'): { dir: string; cleanup: () => void } {
@@ -144,4 +145,18 @@ export function texturedFrame(width: number, height: number, seed = 1): Buffer {
     px[i] = (((pixel % width) * 200) / width + ((n >>> 0) % 40)) & 255;
   }
   return px;
+}
+
+/**
+ * The MediaDecodeError `decoding` rejects with. Resolving, or rejecting with anything else, throws
+ * an error saying what came instead, so the test fails on it.
+ */
+export async function decodeRejection(decoding: Promise<unknown>): Promise<MediaDecodeError> {
+  try {
+    await decoding;
+  } catch (err) {
+    if (err instanceof MediaDecodeError) return err;
+    throw new Error(`expected a MediaDecodeError, got ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`, { cause: err });
+  }
+  throw new Error('expected a MediaDecodeError, but the decode succeeded');
 }

@@ -6,9 +6,8 @@
  */
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MediaDecodeError } from './errors.ts';
 import { extractFrames } from './frames.ts';
-import { makeAnimatedWebp } from './testing.ts';
+import { decodeRejection, makeAnimatedWebp } from './testing.ts';
 import { assembleAnimatedWebp, frameBombWebp, stillWebpChunks, type AnmfFrame } from './webp-writer.ts';
 import { MAX_ANIMATION_FRAMES, probeAnimatedWebp, readWebpLayout, sampleWebpFrames, webpFrame } from './webp.ts';
 
@@ -19,15 +18,6 @@ beforeAll(async () => {
   pixel = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } }).webp({ lossless: true }).toBuffer();
   animated = await makeAnimatedWebp(33, 62, 64, 48);
 });
-
-async function rejection(p: Promise<unknown>): Promise<MediaDecodeError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(MediaDecodeError);
-  return err as MediaDecodeError;
-}
 
 /** A lossless frame of one RGBA colour, as ANMF chunks. */
 async function solid(width: number, height: number, rgba: [number, number, number, number]): Promise<Buffer> {
@@ -72,11 +62,11 @@ describe('readWebpLayout', () => {
 describe('probeAnimatedWebp', () => {
   it('refuses a frame-count bomb from its headers, naming the count and the limit', async () => {
     const bomb = frameBombWebp(832, 480, 100_000, pixel);
-    const err = await rejection(probeAnimatedWebp(bomb));
+    const err = await decodeRejection(probeAnimatedWebp(bomb));
     expect(err.code).toBe('too-many-frames');
     expect(err.message).toBe(`animation has 100000 frames (ANMF chunks), above the limit of ${MAX_ANIMATION_FRAMES}; not decoded`);
     // A caller's tighter limit (four times the request) applies the same way.
-    expect((await rejection(probeAnimatedWebp(frameBombWebp(64, 48, 200, pixel), { maxFrames: 132 }))).message).toMatch(/200 frames .* limit of 132/);
+    expect((await decodeRejection(probeAnimatedWebp(frameBombWebp(64, 48, 200, pixel), { maxFrames: 132 }))).message).toMatch(/200 frames .* limit of 132/);
     expect((await probeAnimatedWebp(frameBombWebp(64, 48, 40, pixel), { maxFrames: 132 })).frames).toBe(40);
   });
 
@@ -85,10 +75,10 @@ describe('probeAnimatedWebp', () => {
       { chunks: await solid(8, 8, [255, 0, 0, 255]), width: 8, height: 8, durationMs: 50 },
       { chunks: await solid(8, 8, [0, 255, 0, 255]), width: 4, height: 4, durationMs: 50 },
     ]);
-    expect((await rejection(probeAnimatedWebp(lying))).message).toMatch(/frame 1 bitstream is 8×8, its ANMF header says 4×4/);
+    expect((await decodeRejection(probeAnimatedWebp(lying))).message).toMatch(/frame 1 bitstream is 8×8, its ANMF header says 4×4/);
     const corrupt = Buffer.from(animated);
     corrupt.fill(0x55, corrupt.length - 40, corrupt.length - 8);
-    expect((await rejection(probeAnimatedWebp(corrupt))).code).toBe('undecodable');
+    expect((await decodeRejection(probeAnimatedWebp(corrupt))).code).toBe('undecodable');
   });
 
   it('finds a corrupt frame header in the middle of the animation without decoding it', async () => {
@@ -97,11 +87,11 @@ describe('probeAnimatedWebp', () => {
     const at = layout.frames[16].dataStart;
     expect(corrupt.toString('latin1', at, at + 4)).toBe('VP8 ');
     corrupt[at + 8 + 3] = 0; // the key-frame start code 9d 01 2a
-    expect((await rejection(probeAnimatedWebp(corrupt))).message).toBe('WebP frame 16: VP8 bitstream has no key-frame start code');
+    expect((await decodeRejection(probeAnimatedWebp(corrupt))).message).toBe('WebP frame 16: VP8 bitstream has no key-frame start code');
   });
 
   it('stops at the deadline with a timeout', async () => {
-    const err = await rejection(probeAnimatedWebp(animated, { deadline: performance.now() - 1 }));
+    const err = await decodeRejection(probeAnimatedWebp(animated, { deadline: performance.now() - 1 }));
     expect(err.code).toBe('timeout');
   });
 });
@@ -133,7 +123,7 @@ describe('sampleWebpFrames: composited like libvips, from the nearest keyframe',
   it('stops when reaching a frame would cost more decoding than the budget (full-canvas frames that blend)', async () => {
     const chunks = await solid(32, 24, [0, 128, 255, 200]); // translucent: no frame after 0 is a keyframe
     const file = assembleAnimatedWebp(32, 24, Array.from({ length: 40 }, () => ({ chunks, width: 32, height: 24, durationMs: 62 })));
-    const err = await rejection(sampleWebpFrames(file, [0, 20, 39], { maxDecodedCanvases: 30 }));
+    const err = await decodeRejection(sampleWebpFrames(file, [0, 20, 39], { maxDecodedCanvases: 30 }));
     expect(err).toMatchObject({ code: 'too-costly', message: expect.stringMatching(/^reaching frame 39 needs more than 30 full frames of decoding/) });
     expect(await sampleWebpFrames(file, [0, 20, 39], { maxDecodedCanvases: 40 })).toHaveLength(3);
   });
