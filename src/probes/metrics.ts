@@ -65,17 +65,9 @@ export interface ProbeMetricsOptions {
   identity?: Record<string, string>;
 }
 
-export function createProbeMetrics(opts: ProbeMetricsOptions) {
-  const registry = new Registry();
-  const defaults = new Registry();
-  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: defaults });
-  // Default labels: every series of either registry (and of a push) carries the runner's identity.
-  const identity = { ...(opts.identity ?? {}) };
-  registry.setDefaultLabels(identity);
-  defaults.setDefaultLabels(identity);
-  const budget = opts.budget;
-
-  const m = {
+/** Every genprobe_* series, registered in `registry`; the budget gauges read `budget` at each scrape. */
+function createSeries(registry: Registry, budget: Budget | undefined) {
+  return {
     probeSuccess: gauge(METRICS.probeSuccess, registry),
     probeVerdict: gauge(METRICS.probeVerdict, registry),
     probesTotal: counter(METRICS.probesTotal, registry),
@@ -101,34 +93,52 @@ export function createProbeMetrics(opts: ProbeMetricsOptions) {
     lastProbe: gauge(METRICS.lastProbe, registry),
     buildInfo: gauge(METRICS.buildInfo, registry),
   };
+}
 
-  m.buildInfo.set({ version: opts.version, node_version: process.version }, 1);
-  const warmedApps = new Set<AppName>();
-  for (const entry of opts.entries) {
-    const e = { endpoint: entry.id, app: entry.app };
-    for (const kind of opts.kindsFor?.(entry) ?? PROBE_KINDS) for (const result of PROBE_RESULTS) m.probesTotal.inc({ ...e, kind, result }, 0);
-    for (const reason of SKIP_REASONS) m.probesSkipped.inc({ ...e, reason }, 0);
-    for (const verdict of LATENCY_VERDICTS) m.probeVerdict.set({ ...e, verdict }, 0);
-    for (const check of checksFor(entry)) m.checkFailures.inc({ ...e, check }, 0);
-    m.redirectsTotal.inc(e, 0);
-    m.redirects.set(e, 0);
-    m.lastSuccess.set(e, 0);
-    m.lastProbe.set(e, 0);
-    for (const start of ['warm', 'cold'] as const) {
-      m.latencyBudget.set({ ...e, start }, (latencyBudgetSec(entry, start) * 1000 * opts.timeScale + opts.overheadMs) / 1000);
-      m.requestDuration.zero({ ...e, gpu: entry.gpu, start });
-    }
-    for (const app of appsToWarmFor(entry)) {
-      warmedApps.add(app);
-      // Warm-ups of delegated apps are charged to the endpoint whose probe needed them.
-      m.gpuCost.inc({ ...e, app, gpu: app === entry.app ? entry.gpu : APPS[app].gpu }, 0);
-    }
-    m.gpuCost.inc({ ...e, gpu: entry.gpu }, 0);
-    if (entry.face) m.faceMatch.zero(e);
+type Series = ReturnType<typeof createSeries>;
+
+/** One endpoint's series at "never happened"; returns the apps its probes warm up. */
+function preinitialiseEndpoint(m: Series, entry: EndpointEntry, opts: ProbeMetricsOptions): AppName[] {
+  const e = { endpoint: entry.id, app: entry.app };
+  for (const kind of opts.kindsFor?.(entry) ?? PROBE_KINDS) for (const result of PROBE_RESULTS) m.probesTotal.inc({ ...e, kind, result }, 0);
+  for (const reason of SKIP_REASONS) m.probesSkipped.inc({ ...e, reason }, 0);
+  for (const verdict of LATENCY_VERDICTS) m.probeVerdict.set({ ...e, verdict }, 0);
+  for (const check of checksFor(entry)) m.checkFailures.inc({ ...e, check }, 0);
+  m.redirectsTotal.inc(e, 0);
+  m.redirects.set(e, 0);
+  m.lastSuccess.set(e, 0);
+  m.lastProbe.set(e, 0);
+  for (const start of ['warm', 'cold'] as const) {
+    m.latencyBudget.set({ ...e, start }, (latencyBudgetSec(entry, start) * 1000 * opts.timeScale + opts.overheadMs) / 1000);
+    m.requestDuration.zero({ ...e, gpu: entry.gpu, start });
   }
+  const warmed = appsToWarmFor(entry);
+  // Warm-ups of delegated apps are charged to the endpoint whose probe needed them.
+  for (const app of warmed) m.gpuCost.inc({ ...e, app, gpu: app === entry.app ? entry.gpu : APPS[app].gpu }, 0);
+  m.gpuCost.inc({ ...e, gpu: entry.gpu }, 0);
+  if (entry.face) m.faceMatch.zero(e);
+  return warmed;
+}
+
+/** Every series that can be pre-set (see the file's header for the ones deliberately not). */
+function preinitialise(m: Series, opts: ProbeMetricsOptions): void {
+  m.buildInfo.set({ version: opts.version, node_version: process.version }, 1);
+  const warmedApps = new Set<AppName>(opts.entries.flatMap((entry) => preinitialiseEndpoint(m, entry, opts)));
   for (const app of warmedApps) for (const start of ['warm', 'cold'] as const) m.warmupDuration.zero({ app, start });
   for (const app of new Set([...warmedApps, ...opts.entries.map((e) => e.app)])) m.slotWait.zero({ app });
-  if (budget) for (const p of BUDGET_PERIODS) m.budgetLimit.set({ period: p }, budget.limits[p]);
+  if (opts.budget) for (const p of BUDGET_PERIODS) m.budgetLimit.set({ period: p }, opts.budget.limits[p]);
+}
+
+export function createProbeMetrics(opts: ProbeMetricsOptions) {
+  const registry = new Registry();
+  const defaults = new Registry();
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: defaults });
+  // Default labels: every series of either registry (and of a push) carries the runner's identity.
+  const identity = { ...(opts.identity ?? {}) };
+  registry.setDefaultLabels(identity);
+  defaults.setDefaultLabels(identity);
+  const m = createSeries(registry, opts.budget);
+  preinitialise(m, opts);
 
   return {
     ...m,

@@ -145,6 +145,9 @@ function faceMatchOf(checks: readonly CheckResult[]): { percent: number | null; 
   return { percent, percents };
 }
 
+/** Charges one call of a probe: to the budget, the outcome's cost and the GPU cost metric. */
+type Charge = (app: AppName, gpu: EndpointEntry['gpu'], call: CallResult) => void;
+
 const unwaivedFailures = (checks: readonly ReportedCheck[]) => checks.filter((c) => c.verdict === 'fail' && !c.waived);
 
 export class ProbeRunner {
@@ -243,67 +246,88 @@ export class ProbeRunner {
   }
 
   async #probeGuarded(entry: EndpointEntry, kind: ProbeKind, patienceMs?: number): Promise<ProbeOutcome> {
-    const { config, budget } = this.#opts;
+    const { config } = this.#opts;
     const override = config.endpoints[entry.id] ?? {};
-    let patience = patienceMs ?? deadlineMs(entry, config.target, override);
     if (override.skip) return this.#skip(entry, kind, 'disabled', override.skip);
     const maintenance = this.#maintenanceFor(entry);
     const toWarm = appsToWarmFor(entry);
     if (kind === 'health' && toWarm.length === 0) return this.#skip(entry, kind, 'unsupported', `${entry.app} has no GET /health route`);
+    const refused = await this.#reserveSpend(entry, kind);
+    if (refused) return refused;
 
-    const ts = config.target.timeScale;
+    const outcome = this.#baseOutcome(entry, kind, this.#now());
+    if (maintenance) outcome.maintenance = maintenance;
+    const idleBefore = this.warmer.idleMs(entry.app);
+    const charge = this.#charger(entry, outcome);
+    const warm = await this.#warmUp(entry, kind, toWarm, patienceMs ?? deadlineMs(entry, config.target, override), charge, outcome);
+    if ('skipped' in warm) return warm.skipped;
+    if (kind === 'health') {
+      outcome.proberOffline = warm.warmUps.some((w) => isUnreachable(w.call)) && (await this.#proberOffline());
+      return this.#finishHealth(entry, outcome, warm.warmUps);
+    }
+    return this.#runContract(entry, kind, outcome, { ...warm, idleBefore, charge });
+  }
+
+  /**
+   * The GPU budget's and the shared ledger's leave to spend the probe's estimate: null when it may
+   * run (a ledger reservation is then open), else the skip that says which budget refused.
+   */
+  async #reserveSpend(entry: EndpointEntry, kind: ProbeKind): Promise<ProbeOutcome | null> {
+    const { config, budget, ledger } = this.#opts;
     const priceOf = (app: AppName) => GPU_PRICE_USD_PER_SEC[app === entry.app ? entry.gpu : APPS[app].gpu];
     const estimate = estimateProbeCostUsd(entry, kind, config.probes.warmUp, (a) => this.#realIdleMs(a), priceOf);
     const afford = budget.canAfford(estimate);
-    if (afford.ok && this.#opts.ledger) {
+    if (afford.ok && ledger) {
       // No reservation, no spend: a ledger that cannot be reached skips the probe (it is not the endpoint's fault).
-      const shared = await this.#opts.ledger.reserve(entry.id, maxProbeCostUsd(entry, kind, config, priceOf)).catch((err: unknown) => err as Error);
+      const shared = await ledger.reserve(entry.id, maxProbeCostUsd(entry, kind, config, priceOf)).catch((err: unknown) => err as Error);
       if (shared instanceof Error) return this.#skip(entry, kind, 'budget', `the shared spend ledger is unreachable: ${shortMessage(shared.message)}`, { shared: true });
       if (!shared.ok) return this.#skip(entry, kind, 'budget', `the shared ${shared.period} GPU budget $${shared.limitUsd.toFixed(2)} has $${Math.max(0, shared.limitUsd - shared.spentUsd).toFixed(4)} left, the probe may cost up to $${shared.estimateUsd.toFixed(4)}`, { period: shared.period, spentUsd: round6(shared.spentUsd), limitUsd: shared.limitUsd, maxUsd: round6(shared.estimateUsd), shared: true });
       this.#reservations.set(entry.id, shared);
     }
-    if (!afford.ok) {
-      return this.#skip(entry, kind, 'budget', `the ${afford.period} GPU budget $${afford.limitUsd.toFixed(2)} has $${Math.max(0, afford.limitUsd - afford.spentUsd).toFixed(4)} left, the probe is estimated at $${afford.estimateUsd.toFixed(4)}`, {
-        period: afford.period,
-        spentUsd: round6(afford.spentUsd),
-        limitUsd: afford.limitUsd,
-        estimateUsd: round6(afford.estimateUsd),
-      });
-    }
+    if (afford.ok) return null;
+    return this.#skip(entry, kind, 'budget', `the ${afford.period} GPU budget $${afford.limitUsd.toFixed(2)} has $${Math.max(0, afford.limitUsd - afford.spentUsd).toFixed(4)} left, the probe is estimated at $${afford.estimateUsd.toFixed(4)}`, {
+      period: afford.period,
+      spentUsd: round6(afford.spentUsd),
+      limitUsd: afford.limitUsd,
+      estimateUsd: round6(afford.estimateUsd),
+    });
+  }
 
-    const startedAt = this.#now();
-    const outcome = this.#baseOutcome(entry, kind, startedAt);
-    if (maintenance) outcome.maintenance = maintenance;
-    const idleBefore = this.warmer.idleMs(entry.app);
-    const charge = (app: AppName, gpu: EndpointEntry['gpu'], call: CallResult) => {
-      const usd = callCostUsd(call, gpu, ts);
-      budget.charge(usd);
+  /** What charges one call of the probe to the budget, the outcome's cost and the cost metric. */
+  #charger(entry: EndpointEntry, outcome: ProbeOutcome): Charge {
+    return (app, gpu, call) => {
+      const usd = callCostUsd(call, gpu, this.#opts.config.target.timeScale);
+      this.#opts.budget.charge(usd);
       outcome.costUsd += usd;
       this.#opts.metrics.gpuCost.inc({ endpoint: entry.id, app, gpu }, usd);
     };
+  }
 
-    let warmUps: WarmUpResult[] = [];
-    if (kind === 'health' || config.probes.warmUp) {
-      warmUps = await this.warmer.warm(toWarm, { patienceMs: patience });
-      patience -= Math.max(0, ...warmUps.map((w) => w.queueMs));
-      const unsent = warmUps.find((w) => w.notSent);
-      if (unsent) return this.#skip(entry, kind, 'queue-timeout', unsent.error ?? 'warm-up not sent', { waitedMs: Math.round(unsent.queueMs) });
-      for (const w of warmUps) {
-        charge(w.app, w.app === entry.app ? entry.gpu : APPS[w.app].gpu, w.call);
-        this.#opts.metrics.warmupDuration.observe({ app: w.app, start: w.start }, w.durationMs / 1000);
-      }
-      outcome.warmUps = warmUps.map(({ call: _call, startedAt: _s, ...w }): WarmUpSummary => w);
+  /**
+   * The /health warm-ups a probe of this kind makes (none for a contract probe without warm-up),
+   * charged and observed, with the patience they leave; or the skip when one could not be sent.
+   */
+  async #warmUp(entry: EndpointEntry, kind: ProbeKind, toWarm: AppName[], patience: number, charge: Charge, outcome: ProbeOutcome): Promise<{ warmUps: WarmUpResult[]; patience: number } | { skipped: ProbeOutcome }> {
+    if (kind !== 'health' && !this.#opts.config.probes.warmUp) return { warmUps: [], patience };
+    const warmUps = await this.warmer.warm(toWarm, { patienceMs: patience });
+    const left = patience - Math.max(0, ...warmUps.map((w) => w.queueMs));
+    const unsent = warmUps.find((w) => w.notSent);
+    if (unsent) return { skipped: this.#skip(entry, kind, 'queue-timeout', unsent.error ?? 'warm-up not sent', { waitedMs: Math.round(unsent.queueMs) }) };
+    for (const w of warmUps) {
+      charge(w.app, w.app === entry.app ? entry.gpu : APPS[w.app].gpu, w.call);
+      this.#opts.metrics.warmupDuration.observe({ app: w.app, start: w.start }, w.durationMs / 1000);
     }
+    outcome.warmUps = warmUps.map(({ call: _call, startedAt: _s, ...w }): WarmUpSummary => w);
+    return { warmUps, patience: left };
+  }
 
-    if (kind === 'health') {
-      outcome.proberOffline = warmUps.some((w) => isUnreachable(w.call)) && (await this.#proberOffline());
-      return this.#finishHealth(entry, outcome, warmUps);
-    }
-
-    const warmed = new Map(warmUps.map((w) => [w.app, w]));
+  /** The contract run of a smoke or full probe, through a metered client, with the start type classified from its answered call. */
+  async #runContract(entry: EndpointEntry, kind: ProbeKind, outcome: ProbeOutcome, warm: { warmUps: WarmUpResult[]; patience: number; idleBefore: number | null; charge: Charge }): Promise<ProbeOutcome> {
+    const { config } = this.#opts;
+    const warmed = new Map(warm.warmUps.map((w) => [w.app, w]));
     const client = meteredClient(this.#opts.client, (req, call) => {
       this.warmer.markUsed(req.app);
-      charge(req.app as AppName, req.app === entry.app ? entry.gpu : APPS[req.app as AppName]?.gpu ?? entry.gpu, call);
+      warm.charge(req.app as AppName, req.app === entry.app ? entry.gpu : APPS[req.app as AppName]?.gpu ?? entry.gpu, call);
     });
     let classified: StartClassification | undefined;
     const ctx = createRunContext(config, {
@@ -311,14 +335,14 @@ export class ProbeRunner {
       gate: { ...config.gate, negativeCases: kind === 'full' && config.gate.negativeCases },
       appLimit: (a) => this.appLimit(a),
       global: this.#global,
-      patienceMs: () => Math.max(0, patience),
+      patienceMs: () => Math.max(0, warm.patience),
       onSlotWait: (a, ms) => this.#slotWaited(a, ms),
       startTypeFor: (app): StartType => (warmed.get(app as AppName)?.ok ? 'warm' : 'unknown'),
-      classifyStart: (e, call) => (classified = this.#classifyStart(e, Math.round(call.totalMs), idleBefore, warmed.get(e.app))).start,
+      classifyStart: (e, call) => (classified = this.#classifyStart(e, Math.round(call.totalMs), warm.idleBefore, warmed.get(e.app))).start,
       faceCheck: this.#opts.faceCheck,
       headers: this.#opts.headers,
     });
-    const run = await runEndpoint(entry, ctx, override);
+    const run = await runEndpoint(entry, ctx, config.endpoints[entry.id] ?? {});
     const unsentCase = run.report.cases.find((c) => c.kind === 'happy' && c.notSent);
     if (unsentCase) return this.#skip(entry, kind, 'queue-timeout', unsentCase.failure?.message ?? 'not sent', { waitedMs: unsentCase.queueMs });
     const happyCase = run.report.cases.find((c) => c.kind === 'happy') ?? run.report.cases[0];

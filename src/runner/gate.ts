@@ -121,6 +121,32 @@ function gateReport(
   return report;
 }
 
+/**
+ * The gate's run context: lanes from the plan, one check slot for the thread, the longest chains
+ * first, and the start type known from the warm-ups.
+ */
+function gateRunContext(opts: GateOptions, client: ModalClient, plan: GatePlan, appLimit: (app: string) => Semaphore, warm: ReadonlySet<string>) {
+  const { config } = opts;
+  return createRunContext(config, {
+    client,
+    appLimit,
+    // Checks run on this one thread: one case's at a time, the longest chain's first, so the
+    // slowest chain's checks never wait behind a cheap endpoint's face check.
+    cpu: new Semaphore(1),
+    // The slowest chain asks for the check slot at 90 % of its documented call time.
+    cpuReserveAtMs: (entry: EndpointEntry) => (entry.id === plan.criticalId ? expectedCallSec(entry) * 0.9 * 1000 * config.target.timeScale : undefined),
+    // The happy path carries its endpoint's whole chain; an error case is a few seconds of validation.
+    priorityOf: (entry: EndpointEntry, kind: CaseKind) => (kind === 'happy' ? plan.chainSec.get(entry.id) ?? 0 : NEGATIVE_CASE_SEC),
+    // Waiting for a lane is planned (an app's chains share its lanes): a case waits up to twice the
+    // run's expected length on top of its own deadline, then is reported unsent (a hung app).
+    patienceMs: (entry: EndpointEntry) => deadlineMs(entry, config.target, config.endpoints[entry.id]) + plan.targetSec * 2 * 1000 * config.target.timeScale,
+    startTypeFor: (app: string): StartType => (warm.has(app) ? 'warm' : 'unknown'),
+    faceCheck: opts.faceCheck,
+    updateGolden: opts.updateGolden,
+    headers: opts.headers,
+  });
+}
+
 export async function runGate(opts: GateOptions): Promise<{ report: ShardedReport; runs: EndpointRun[] }> {
   const { config } = opts;
   const now = opts.now ?? (() => new Date());
@@ -140,57 +166,36 @@ export async function runGate(opts: GateOptions): Promise<{ report: ShardedRepor
   // per container, serving the longest chains first.
   const plan = planGate(entries, { negativeCases: config.gate.negativeCases });
   const appLimit = appLimits((app) => plan.lanes.get(app as AppName) ?? 1);
-
   const { warm, warmedUp } = startWarmUps(appsToWarm(entries.filter((e) => !stored.has(e.id))), plan, client, config, appLimit);
+  const ctx = gateRunContext(opts, client, plan, appLimit, warm);
 
-  const ctx = createRunContext(config, {
-    client,
-    appLimit,
-    // Checks run on this one thread: one case's at a time, the longest chain's first, so the
-    // slowest chain's checks never wait behind a cheap endpoint's face check.
-    cpu: new Semaphore(1),
-    // The slowest chain asks for the check slot at 90 % of its documented call time.
-    cpuReserveAtMs: (entry: EndpointEntry) => (entry.id === plan.criticalId ? expectedCallSec(entry) * 0.9 * 1000 * config.target.timeScale : undefined),
-    // The happy path carries its endpoint's whole chain; an error case is a few seconds of validation.
-    priorityOf: (entry: EndpointEntry, kind: CaseKind) => (kind === 'happy' ? plan.chainSec.get(entry.id) ?? 0 : NEGATIVE_CASE_SEC),
-    // Waiting for a lane is planned (an app's chains share its lanes): a case waits up to twice the
-    // run's expected length on top of its own deadline, then is reported unsent (a hung app).
-    patienceMs: (entry: EndpointEntry) => deadlineMs(entry, config.target, config.endpoints[entry.id]) + plan.targetSec * 2 * 1000 * config.target.timeScale,
-    startTypeFor: (app: string): StartType => (warm.has(app) ? 'warm' : 'unknown'),
-    faceCheck: opts.faceCheck,
-    updateGolden: opts.updateGolden,
-    headers: opts.headers,
-  });
-
-  for (const r of opts.preReports ?? []) {
+  // One endpoint's waivers are known when it finishes; what they say about the whole run is settled below.
+  const judge = (r: EndpointReport) => {
     applyWaivers([r], waivers, config.target.url, now());
     settleVerdicts(r);
+  };
+  const reportEndpoint = (r: EndpointReport) => {
+    judge(r);
+    settleRepeat(r);
+    opts.onEndpoint?.(r);
+  };
+  for (const r of opts.preReports ?? []) {
+    judge(r);
     opts.onEndpoint?.(r);
   }
   const runs = await Promise.all(
     entries.map(async (entry) => {
       const hit = stored.get(entry.id);
       if (hit) {
-        applyWaivers([hit.report], waivers, config.target.url, now());
-        settleVerdicts(hit.report);
-        settleRepeat(hit.report);
-        opts.onEndpoint?.(hit.report);
+        reportEndpoint(hit.report);
         return hit;
       }
       await warmedUp(entry);
-      const judge = (r: EndpointReport) => {
-        applyWaivers([r], waivers, config.target.url, now());
-        settleVerdicts(r);
-      };
       const run = (opts.repeat ?? 1) > 1 ? await runRepeated(entry, ctx, config.endpoints[entry.id] ?? {}, opts.repeat!, opts.minPassRate ?? 1, judge) : await runEndpoint(entry, ctx, config.endpoints[entry.id]);
       // Before waivers mark it: a stored result is judged by the waivers in force when it is read.
       opts.results?.store(entry, run);
-      // Report each endpoint as it finishes (a real gate runs for minutes): its own waivers are
-      // known now; what the waivers say about the whole run is settled below.
-      applyWaivers([run.report], waivers, config.target.url, now());
-      settleVerdicts(run.report);
-      settleRepeat(run.report);
-      opts.onEndpoint?.(run.report);
+      // Reported as it finishes: a real gate runs for minutes.
+      reportEndpoint(run.report);
       return run;
     }),
   );
