@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkCostHeaders } from '../checks/cost-headers.ts';
 import type { CheckResult } from '../checks/types.ts';
-import type { EndpointReport } from '../report/types.ts';
+import type { EndpointReport, Waiver } from '../report/types.ts';
 import { PROJECT_ROOT } from '../runner/fixtures.ts';
 import { settleVerdicts } from '../runner/verdict.ts';
 import { applyWaivers, knownDefects, parseWaivers, waiverKey, WaiverFileError } from './index.ts';
@@ -18,6 +18,13 @@ function endpoint(id: string, checks: Result[], verdict: EndpointReport['verdict
   };
 }
 const NOW = new Date('2026-12-01T00:00:00Z');
+
+/** Waives `endpoints` as a gate on `target` at `now` does, then settles their verdicts; the waiver findings. */
+function judge(endpoints: EndpointReport[], waivers: Waiver[], target = 'https://x', now = NOW) {
+  const findings = applyWaivers(endpoints, waivers, target, now);
+  for (const ep of endpoints) settleVerdicts(ep);
+  return findings;
+}
 const dropped: Result = { check: 'cost-headers', verdict: 'fail', message: 'missing', finding: { code: 'cost-headers-dropped', params: { missing: 'X-Cost-USD,X-Execution-Time-Sec,X-GPU-Type' } } };
 
 const yaml = `waivers:
@@ -36,8 +43,7 @@ const yaml = `waivers:
 describe('waivers match on what genprobe decided', () => {
   it("waives a failure with the waiver's finding code: the endpoint is waived, not failed", () => {
     const ep = endpoint('flux', [dropped, { check: 'image-size', verdict: 'pass', message: 'ok' }]);
-    const findings = applyWaivers([ep], parseWaivers(yaml), 'https://x', NOW);
-    settleVerdicts(ep);
+    const findings = judge([ep], parseWaivers(yaml));
     expect(ep.verdict).toBe('waived');
     expect(ep.checks[0].waived).toMatchObject({ expires: '2027-03-31', waiver: '* / cost-headers / cost-headers-dropped' });
     // the error-status waiver covers flux but no error-status ran there: not judged
@@ -50,8 +56,7 @@ describe('waivers match on what genprobe decided', () => {
     const newFailure = endpoint('flux', [{ check: 'error-status', verdict: 'fail', message: 'x', finding: { code: 'new-5xx', params: { status: 500, field: 'prompt' } } }]);
     const missing = endpoint('flux-pulid', [{ check: 'cost-headers', verdict: 'fail', message: 'missing', finding: { code: 'cost-headers-missing' } }]);
     const prompt = endpoint('flux-dev-lora', [{ check: 'error-status', verdict: 'fail', message: 'x', finding: { code: 'known-5xx', params: { status: 500, field: 'prompt' } } }]);
-    applyWaivers([other5xx, newFailure, missing, prompt], w, 'https://x', NOW);
-    for (const ep of [other5xx, newFailure, missing, prompt]) settleVerdicts(ep);
+    judge([other5xx, newFailure, missing, prompt], w);
     expect([other5xx.verdict, newFailure.verdict, missing.verdict, prompt.verdict]).toEqual(['fail', 'fail', 'fail', 'waived']);
   });
 
@@ -63,8 +68,7 @@ describe('waivers match on what genprobe decided', () => {
     expect(result.finding?.code).toBe('cost-headers-malformed'); // …the finding does not
     const ep = endpoint('flux-pulid', [{ ...result }]);
     const shipped = parseWaivers(readFileSync(`${PROJECT_ROOT}/waivers.yaml`, 'utf8'));
-    applyWaivers([ep], shipped, 'https://ryla--ryla-instantid-comfyui-fastapi-app.modal.run', NOW);
-    settleVerdicts(ep);
+    judge([ep], shipped, 'https://ryla--ryla-instantid-comfyui-fastapi-app.modal.run');
     expect(ep.checks[0].waived).toBeUndefined();
     expect(ep.verdict).toBe('fail');
     // every shipped waiver names a finding code, so none can match on message text
@@ -82,9 +86,7 @@ describe('waivers match on what genprobe decided', () => {
 
   it('waives a warning (doc-drift) as a known defect', () => {
     const ep = endpoint('sdxl-turbo', [{ check: 'doc-drift', verdict: 'warn', message: 'still listed', finding: { code: 'removed-route-listed', params: { listings: 4 } } }]);
-    const w = parseWaivers('waivers:\n  - endpoint: "sdxl-*"\n    check: doc-drift\n    finding: removed-route-listed\n    reason: the client still lists it\n    expires: "2027-03-31"\n');
-    applyWaivers([ep], w, 'https://x', NOW);
-    settleVerdicts(ep);
+    judge([ep], parseWaivers('waivers:\n  - endpoint: "sdxl-*"\n    check: doc-drift\n    finding: removed-route-listed\n    reason: the client still lists it\n    expires: "2027-03-31"\n'));
     expect(ep.verdict).toBe('waived');
   });
 });
@@ -111,8 +113,7 @@ describe('waiver findings', () => {
 
   it('reports an expired waiver and stops waiving with it', () => {
     const ep = endpoint('flux', [dropped]);
-    const findings = applyWaivers([ep], parseWaivers(yaml), 'https://x', new Date('2027-04-01T00:00:00Z'));
-    settleVerdicts(ep);
+    const findings = judge([ep], parseWaivers(yaml), 'https://x', new Date('2027-04-01T00:00:00Z'));
     expect(findings.map((f) => f.finding)).toEqual(['expired', 'expired']);
     expect(ep.verdict).toBe('fail');
   });
@@ -142,8 +143,7 @@ describe('waiver findings', () => {
   it('scopes a waiver to a target', () => {
     const w = parseWaivers(`waivers:\n  - endpoint: "*"\n    check: cost-headers\n    reason: only on the real fleet\n    expires: "2027-03-31"\n    target: modal.run\n`);
     const ep = endpoint('flux', [dropped]);
-    applyWaivers([ep], w, 'http://127.0.0.1:1/{app}', NOW);
-    settleVerdicts(ep);
+    judge([ep], w, 'http://127.0.0.1:1/{app}');
     expect(ep.verdict).toBe('fail');
   });
 });
