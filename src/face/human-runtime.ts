@@ -7,14 +7,15 @@
  *     cannot install here.
  *  2. Human fetches models with the global `fetch`, and Node's fetch rejects file:// URLs; file:// is
  *     answered from disk, every other URL goes to the real fetch untouched.
- * FaceRes's graph is served with its ReLU6 chains fused (./model-rewrite.ts): bit-exact, 2.5× faster.
+ * FaceRes's graph is served with its ReLU6 chains fused (./model-rewrite.ts: bit-exact, 2.5× faster), then its
+ * conv → batch-norm → ReLU6 chains as fused convolutions (7 % faster, 1 − cos ≈ 1e-12).
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Human, Config } from '@vladmandic/human';
-import { assertClipConstants, fuseClipToRelu6, type ClipChain } from './model-rewrite.ts';
+import { applyScaleFolds, assertClipConstants, fuseBatchNormRelu6, fuseClipToRelu6, type ClipChain, type ScaleFold } from './model-rewrite.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -36,6 +37,8 @@ function humanDistDir(): string {
 
 /** The ReLU6 chains fused in the FaceRes graph as served (their constants are checked after loading). */
 let faceresChains: ClipChain[] = [];
+/** The depthwise kernels whose batch-norm scale is folded in once FaceRes is loaded. */
+let faceresFolds: ScaleFold[] = [];
 
 let fetchShimInstalled = false;
 function installFileFetchShim(): void {
@@ -48,6 +51,7 @@ function installFileFetchShim(): void {
       if (url.endsWith('/faceres.json')) {
         const model = JSON.parse(bytes.toString('utf8'));
         faceresChains = fuseClipToRelu6(model);
+        faceresFolds = fuseBatchNormRelu6(model);
         return new Response(JSON.stringify(model), { status: 200 });
       }
       return new Response(new Uint8Array(bytes), { status: 200 });
@@ -122,5 +126,6 @@ async function loadHuman(): Promise<Human> {
   const faceres = (human.models as unknown as { models: Record<string, { weights: Record<string, Array<{ dataSync(): ArrayLike<number> }>> } | null> }).models.faceres;
   if (!faceres) throw new Error('face: Human loaded without the FaceRes model');
   assertClipConstants(faceresChains, (name) => faceres.weights[name]?.[0]?.dataSync()[0]);
+  applyScaleFolds(faceresFolds, faceres.weights as never, human.tf as never);
   return human;
 }
