@@ -5,7 +5,7 @@ import { probeImage } from '../media/image.ts';
 import { probeMp4 } from '../media/mp4.ts';
 import { MAX_ANIMATION_FRAMES, probeAnimatedWebp } from '../media/webp.ts';
 import { fail, pass, type CheckResult } from './types.ts';
-import { always, provided, type CheckDefinition, type DecodedMedia, type DecodeOutcome } from './definition.ts';
+import { always, factsOf, provided, type CheckDefinition, type DecodedMedia, type DecodeOutcome } from './definition.ts';
 
 
 /**
@@ -57,7 +57,7 @@ export async function decodeOutput(kind: OutputKind, body: Uint8Array, limits: D
 
 export function checkDecodable(kind: OutputKind, outcome: DecodeOutcome): CheckResult {
   if (!outcome.ok) return fail('decodable', `${kind} does not decode: ${outcome.reason}`, { code: outcome.code, reason: outcome.reason }, kind);
-  return pass('decodable', `decodes as ${kind}${describe(outcome.media)}`, summary(outcome.media), kind);
+  return pass('decodable', `decodes as ${kind}${describe(outcome.media)}`, factsOf(outcome.media), kind);
 }
 
 function describe(m: DecodedMedia): string {
@@ -71,20 +71,6 @@ function describe(m: DecodedMedia): string {
       return ` ${m.mp4.codec}${m.mp4.avc ? ` (${m.mp4.avc.profile}, ${m.mp4.avc.pixelFormat})` : ''} ${m.mp4.width}×${m.mp4.height}, ${m.mp4.frames} frames${m.mp4.fragmented ? ' (fragmented)' : ''}`;
     case 'json':
       return '';
-  }
-}
-
-function summary(m: DecodedMedia): unknown {
-  switch (m.kind) {
-    case 'png':
-    case 'jpeg':
-      return m.image;
-    case 'webp-animated':
-      return m.webp;
-    case 'mp4':
-      return m.mp4;
-    case 'json':
-      return { json: true };
   }
 }
 

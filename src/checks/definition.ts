@@ -183,8 +183,8 @@ export function provided<T>(value: T | undefined, what: string, check: CheckName
   return value;
 }
 
-/** Width and height of decoded media (per frame for animations). */
-export function pictureOf(media: DecodedMedia): { width: number; height: number } {
+/** The container's facts of decoded media, whatever its kind (a JSON body has none but that it is JSON). */
+export function factsOf(media: DecodedMedia): ImageInfo | AnimatedWebpInfo | Mp4Info | { json: true } {
   switch (media.kind) {
     case 'png':
     case 'jpeg':
@@ -194,8 +194,32 @@ export function pictureOf(media: DecodedMedia): { width: number; height: number 
     case 'mp4':
       return media.mp4;
     case 'json':
-      throw new Error('a JSON output has no picture');
+      return { json: true };
   }
+}
+
+/** Width and height of decoded media (per frame for animations). */
+export function pictureOf(media: DecodedMedia): { width: number; height: number } {
+  const facts = factsOf(media);
+  if ('json' in facts) throw new Error('a JSON output has no picture');
+  return facts;
+}
+
+/** Decoded media with frames: an animated WebP or an MP4. */
+export type DecodedAnimation = Extract<DecodedMedia, { kind: 'webp-animated' | 'mp4' }>;
+
+/** A check of decoded animations against the expected output (frame-count, frame-timing). */
+export function animationCheck(name: CheckName, judge: (media: DecodedAnimation, expected: ExpectedOutput) => CheckResult): CheckDefinition {
+  return {
+    name,
+    needs: 'decoded',
+    appliesTo: forKinds('webp-animated', 'mp4'),
+    run: ({ media, expected }) => {
+      const m = provided(media, 'decoded media', name);
+      if (m.kind !== 'webp-animated' && m.kind !== 'mp4') throw new Error(`check ${name}: expected a decoded animation, got ${m.kind}`);
+      return judge(m, provided(expected, 'the expected output', name));
+    },
+  };
 }
 
 /** The decoded MP4 of a check that applies to MP4 outputs only. */

@@ -1,6 +1,6 @@
 import type { ExpectedOutput } from './expected.ts';
 import { fail, pass, skip, type CheckResult } from './types.ts';
-import { forKinds, provided, type CheckDefinition } from './definition.ts';
+import { animationCheck } from './definition.ts';
 
 /** Allowed frame-delay error: PIL writes int(1000/fps) ms; other muxers round up by 1. */
 export const DELAY_TOLERANCE_MS = 1;
@@ -41,13 +41,4 @@ export function checkMp4Timing(fps: number, expected: ExpectedOutput): CheckResu
     : fail('frame-timing', text, fps, expected.fps);
 }
 
-export const frameCountCheck: CheckDefinition = {
-  name: 'frame-count',
-  needs: 'decoded',
-  appliesTo: forKinds('webp-animated', 'mp4'),
-  run: ({ media, expected }) => {
-    const m = provided(media, 'decoded media', 'frame-count');
-    const frames = m.kind === 'webp-animated' ? m.webp.frames : m.kind === 'mp4' ? m.mp4.frames : 1;
-    return checkFrameCount(frames, provided(expected, 'the expected output', 'frame-count'));
-  },
-};
+export const frameCountCheck = animationCheck('frame-count', (m, expected) => checkFrameCount(m.kind === 'webp-animated' ? m.webp.frames : m.mp4.frames, expected));

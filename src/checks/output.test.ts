@@ -1,37 +1,18 @@
 /** The registry on real bytes: what a full output check run reports for healthy and broken outputs. */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sizeFromRequest } from '../catalog/endpoints/shared.ts';
 import type { HeaderSpec, OutputSpec } from '../catalog/types.ts';
 import { findBox, makeAnimatedWebp, makeBombPng, makeMp4, makeStill, scratchDir } from '../media/testing.ts';
 import { checkGolden } from './golden.ts';
-import { runOutputChecks, type CheckedResponse, type OutputCheckInput } from './index.ts';
+import { runOutputChecks, type OutputCheckInput } from './index.ts';
 import { KNOWN_PNG_AS_JPEG } from './media-type.ts';
+import { mp4Spec, okResponse, stillSpec, webpSpec } from './testing.ts';
 import type { CheckName, CheckResult, Verdict } from './types.ts';
 
-const FLUX_PNG: OutputSpec = {
-  kind: 'png',
-  declaredType: 'image/jpeg',
-  size: { kind: 'request', widthField: 'width', heightField: 'height', defaultWidth: 1024, defaultHeight: 1024 },
-  minBytes: 1_000,
-};
-const WAN_WEBP: OutputSpec = {
-  kind: 'webp-animated',
-  declaredType: 'image/webp',
-  size: { kind: 'request', widthField: 'width', heightField: 'height', defaultWidth: 832, defaultHeight: 480 },
-  frames: { kind: 'request', field: 'length', defaultValue: 33 },
-  fps: { field: 'fps', defaultValue: 16 },
-  minBytes: 5_000,
-};
-const FACESWAP_MP4: OutputSpec = {
-  kind: 'mp4',
-  declaredType: 'video/mp4',
-  size: { kind: 'request', widthField: 'width', heightField: 'height', defaultWidth: 832, defaultHeight: 480 },
-  frames: { kind: 'request', field: 'num_frames', defaultValue: 33 },
-  fps: { field: 'fps', defaultValue: 16 },
-  codec: 'avc1',
-  audio: 'none',
-  minBytes: 20_000,
-};
+const FLUX_PNG = stillSpec('image/jpeg');
+const WAN_WEBP = webpSpec(832, 480, 5_000);
+const FACESWAP_MP4 = mp4Spec(sizeFromRequest(832, 480), 20_000);
 /** /batch-video-faceswap: frames follow the input video's duration at the request fps. */
 const BATCH_MP4: OutputSpec = {
   ...FACESWAP_MP4,
@@ -65,9 +46,7 @@ beforeAll(async () => {
 });
 afterAll(() => scratch.cleanup());
 
-function response(body: Buffer, declaredType: string | null, extra: Partial<CheckedResponse> = {}): CheckedResponse {
-  return { status: 200, headers: declaredType ? { 'content-type': declaredType } : {}, body, declaredType, ...extra };
-}
+const response = okResponse;
 
 function run(output: OutputSpec, body: Buffer, request: Record<string, unknown> = {}, more: Partial<OutputCheckInput> = {}) {
   return runOutputChecks({ output, headers: DROPPED, request, response: response(body, output.declaredType), ...more });

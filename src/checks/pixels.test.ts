@@ -5,6 +5,7 @@
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sizeFromRequest } from '../catalog/endpoints/shared.ts';
 import type { HeaderSpec, OutputSpec } from '../catalog/types.ts';
 import { lumaOfImage } from '../media/luma.ts';
 import { animatedWebpFromFrames, makeMp4, scratchDir, texturedFrame } from '../media/testing.ts';
@@ -13,32 +14,12 @@ import { checkDetail, MIN_DETAIL_SHARE } from './detail.ts';
 import { runOutputChecks } from './index.ts';
 import { checkMotion, MIN_MEAN_FRAME_CHANGE } from './motion.ts';
 import { checkPixelFormat } from './pixel-format.ts';
+import { mp4Spec, okResponse, stillSpec, webpSpec } from './testing.ts';
 import type { CheckName, CheckResult } from './types.ts';
 
-const PNG: OutputSpec = {
-  kind: 'png',
-  declaredType: 'image/png',
-  size: { kind: 'request', widthField: 'width', heightField: 'height', defaultWidth: 1024, defaultHeight: 1024 },
-  minBytes: 1_000,
-};
-const WEBP: OutputSpec = {
-  kind: 'webp-animated',
-  declaredType: 'image/webp',
-  size: { kind: 'request', widthField: 'width', heightField: 'height', defaultWidth: 128, defaultHeight: 96 },
-  frames: { kind: 'request', field: 'length', defaultValue: 33 },
-  fps: { field: 'fps', defaultValue: 16 },
-  minBytes: 1_000,
-};
-const MP4: OutputSpec = {
-  kind: 'mp4',
-  declaredType: 'video/mp4',
-  size: { kind: 'request', widthField: 'width', heightField: 'height', defaultWidth: 320, defaultHeight: 240 },
-  frames: { kind: 'request', field: 'num_frames', defaultValue: 33 },
-  fps: { field: 'fps', defaultValue: 16 },
-  codec: 'avc1',
-  audio: 'none',
-  minBytes: 1_000,
-};
+const PNG = stillSpec('image/png');
+const WEBP = webpSpec(128, 96, 1_000);
+const MP4 = mp4Spec(sizeFromRequest(320, 240), 1_000);
 const HEADERS: HeaderSpec = { cost: 'none' };
 
 const scratch = scratchDir('genprobe-pixels-');
@@ -75,7 +56,7 @@ function shifted(frame: Buffer, w: number, h: number, dx: number): Buffer {
 }
 
 function run(output: OutputSpec, body: Buffer, request: Record<string, unknown> = {}): Promise<CheckResult[]> {
-  return runOutputChecks({ output, headers: HEADERS, request, response: { status: 200, headers: { 'content-type': output.declaredType }, body, declaredType: output.declaredType } });
+  return runOutputChecks({ output, headers: HEADERS, request, response: okResponse(body, output.declaredType) });
 }
 const one = (results: CheckResult[], name: CheckName) => {
   const found = results.filter((r) => r.check === name);
