@@ -1,37 +1,45 @@
 /** The pure checks, one by one (no media decoding here; see output.test.ts for real bytes). */
 import { describe, expect, it } from 'vitest';
+import { getEndpoint } from '../catalog/index.ts';
 import type { ErrorCase, OutputSpec } from '../catalog/types.ts';
 import { checkBlank } from './blank.ts';
 import { checkCodec } from './codec.ts';
 import { checkCostHeaders, checkSurvivingHeaders, KNOWN_COST_HEADERS_DROPPED } from './cost-headers.ts';
 import { checkDuration } from './duration.ts';
 import { checkErrorBody } from './error-body.ts';
-import { expectedOutput, shortSideSize } from './expected.ts';
+import { expectedOutput, intField, shortSideSize } from './expected.ts';
 import { checkFileSize } from './file-size.ts';
 import { checkFrameCount, checkMp4Timing, checkWebpTiming } from './frames.ts';
 import { checkImageSize } from './image-size.ts';
 import { runErrorCaseChecks } from './index.ts';
 import { checkDeclaredType, checkMediaType, KNOWN_PNG_AS_JPEG } from './media-type.ts';
 import { checkStatus } from './status.ts';
+import { mp4Spec, stillSpec, webpSpec } from './testing.ts';
 
-const WAN_WEBP: OutputSpec = {
-  kind: 'webp-animated',
-  declaredType: 'image/webp',
-  size: { kind: 'request', widthField: 'width', heightField: 'height', defaultWidth: 832, defaultHeight: 480 },
-  frames: { kind: 'request', field: 'length', defaultValue: 33 },
-  fps: { field: 'fps', defaultValue: 16 },
-  minBytes: 20_000,
-};
-const FACESWAP_MP4: OutputSpec = {
-  kind: 'mp4',
-  declaredType: 'video/mp4',
-  size: { kind: 'fixed', width: 832, height: 480 },
-  frames: { kind: 'request', field: 'num_frames', defaultValue: 33 },
-  fps: { field: 'fps', defaultValue: 16 },
-  codec: 'avc1',
-  audio: 'none',
-  minBytes: 50_000,
-};
+const WAN_WEBP = webpSpec(832, 480, 20_000);
+const FACESWAP_MP4 = mp4Spec({ kind: 'fixed', width: 832, height: 480 }, 50_000);
+
+describe('intField: request integers as the fleet reads them, with Python int()', () => {
+  it('truncates a JSON number, reads an integer string, and raises on any other string, naming the field', () => {
+    expect(intField({ width: 1440.5 }, 'width')).toBe(1440);
+    expect(intField({ width: -7.9 }, 'width')).toBe(-7); // int(-7.9) == -7: toward zero
+    expect(intField({ width: ' 768 ' }, 'width')).toBe(768);
+    expect(intField({}, 'width')).toBeUndefined();
+    expect(() => intField({ width: '1440.5' }, 'width')).toThrow('request field "width" is "1440.5": Python\'s int() raises ValueError on it');
+  });
+
+  it("expectedOutput follows it: a ComfyUI INT size truncates or cannot be derived; seedvr2's resolution falls back to its default", () => {
+    expect(expectedOutput(stillSpec('image/jpeg'), { width: 1440.5, height: 1024 })).toMatchObject({ width: 1440, height: 1024 });
+    expect(() => expectedOutput(stillSpec('image/jpeg'), { width: '1440.5', height: 1024 })).toThrow(/"width" is "1440.5"/);
+    const seedvr2 = getEndpoint('seedvr2').output;
+    if (seedvr2.size.kind !== 'short-side') throw new Error('seedvr2 is no longer a short-side rule');
+    const inputs = { [seedvr2.size.inputField]: { width: 640, height: 480 } };
+    const byDefault = expectedOutput(seedvr2, {}, inputs);
+    // handlers/seedvr2.py:194-204: a string int() rejects is caught and replaced by the default.
+    expect(expectedOutput(seedvr2, { [seedvr2.size.field]: '1440.5' }, inputs)).toMatchObject({ width: byDefault.width, height: byDefault.height });
+    expect(expectedOutput(seedvr2, { [seedvr2.size.field]: 720.9 }, inputs)).toMatchObject({ width: 960, height: 720 });
+  });
+});
 
 describe('expectedOutput', () => {
   it('applies request defaults and WebP delay = trunc(1000/fps)', () => {

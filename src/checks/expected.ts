@@ -28,12 +28,39 @@ export interface ExpectedOutput {
   notes: string[];
 }
 
-/** A request value as a finite number: numbers, numeric strings; anything else is undefined. */
+/** A request value as a finite number: numbers, numeric strings; anything else is undefined (fps, a FLOAT input). */
 export function numberField(request: Record<string, unknown>, field: string): number | undefined {
   const v = request[field];
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
   return undefined;
+}
+
+/** Python's int() literal: optional sign and whitespace around decimal digits (underscores between them). */
+const PYTHON_INT = /^\s*[+-]?\d+(_\d+)*\s*$/;
+
+/**
+ * A request value read as an integer the way the fleet's code reads it: Python's int() —
+ * ComfyUI's INT inputs (width, height, length, num_frames) and seedvr2's `resolution`
+ * (jatidevelopments/ryla@57209b5:apps/modal/handlers/seedvr2.py:194-224). A JSON number is
+ * truncated (1440.5 → 1440); an integer string is read ("768" → 768); any other string makes int()
+ * raise ValueError, which this throws, naming the field. Absent or not a number or string: undefined.
+ */
+export function intField(request: Record<string, unknown>, field: string): number | undefined {
+  const v = request[field];
+  if (typeof v === 'number' && Number.isFinite(v)) return Math.trunc(v);
+  if (typeof v !== 'string') return undefined;
+  if (PYTHON_INT.test(v)) return Number(v.replace(/_/g, ''));
+  throw new Error(`request field "${field}" is ${JSON.stringify(v)}: Python's int() raises ValueError on it`);
+}
+
+/** intField where the handler catches int()'s ValueError and uses its default (seedvr2's resolution fields). */
+function intFieldOrDefault(request: Record<string, unknown>, field: string, defaultValue: number): number {
+  try {
+    return intField(request, field) ?? defaultValue;
+  } catch {
+    return defaultValue;
+  }
 }
 
 const isVideo = (kind: OutputKind) => kind === 'mp4' || kind === 'webp-animated';
@@ -53,12 +80,8 @@ function applySize(e: ExpectedOutput, output: OutputSpec, request: Record<string
     case 'fixed':
       Object.assign(e, { width: rule.width, height: rule.height, sizeTolerancePx: 0 });
       return;
-    case 'request': {
-      const width = numberField(request, rule.widthField) ?? rule.defaultWidth;
-      const height = numberField(request, rule.heightField) ?? rule.defaultHeight;
-      Object.assign(e, { width, height, sizeTolerancePx: latentTolerance(width, height) });
-      return;
-    }
+    case 'request':
+      return applyRequestSize(e, rule, request);
     case 'aspect-ratio': {
       const ratio = request[rule.field];
       const fromTable = typeof ratio === 'string' ? rule.table[ratio] : undefined;
@@ -68,35 +91,39 @@ function applySize(e: ExpectedOutput, output: OutputSpec, request: Record<string
       }
       // An unknown ratio falls back to width/height in the handler.
       if (ratio !== undefined) e.notes.push(`aspect ratio ${JSON.stringify(ratio)} not in the table; using width/height`);
-      const width = numberField(request, rule.widthField) ?? rule.defaultWidth;
-      const height = numberField(request, rule.heightField) ?? rule.defaultHeight;
-      Object.assign(e, { width, height, sizeTolerancePx: latentTolerance(width, height) });
-      return;
+      return applyRequestSize(e, rule, request);
     }
     case 'same-as-input': {
-      const input = inputs[rule.inputField];
-      if (!input) {
-        e.notes.push(`no size known for input "${rule.inputField}"`);
-        return;
-      }
-      Object.assign(e, { width: input.width, height: input.height, sizeTolerancePx: 0 });
+      const input = inputSize(e, inputs, rule.inputField);
+      if (input) Object.assign(e, { width: input.width, height: input.height, sizeTolerancePx: 0 });
       return;
     }
     case 'short-side': {
-      const input = inputs[rule.inputField];
-      if (!input) {
-        e.notes.push(`no size known for input "${rule.inputField}"`);
-        return;
-      }
-      // `resolution` may be an int or a numeric string; anything else ("fixed") means the default.
-      const shortSide = numberField(request, rule.field) ?? rule.defaultValue;
-      const maxSide = numberField(request, rule.maxField) ?? rule.defaultMax;
+      const input = inputSize(e, inputs, rule.inputField);
+      if (!input) return;
+      // `resolution` may be an int or an integer string; anything else ("fixed", "1440.5") means the default.
+      const shortSide = intFieldOrDefault(request, rule.field, rule.defaultValue);
+      const maxSide = intFieldOrDefault(request, rule.maxField, rule.defaultMax);
       const [w, h] = shortSideSize(input.width, input.height, shortSide, maxSide);
       // Upscalers round to their tile/latent grid; the exact rounding is not documented.
       Object.assign(e, { width: w, height: h, sizeTolerancePx: Math.max(2, Math.ceil(Math.max(w, h) * 0.01)) });
       return;
     }
   }
+}
+
+/** Width and height from the request's fields (or the defaults), on the latent grid's tolerance. */
+function applyRequestSize(e: ExpectedOutput, rule: { widthField: string; heightField: string; defaultWidth: number; defaultHeight: number }, request: Record<string, unknown>): void {
+  const width = intField(request, rule.widthField) ?? rule.defaultWidth;
+  const height = intField(request, rule.heightField) ?? rule.defaultHeight;
+  Object.assign(e, { width, height, sizeTolerancePx: latentTolerance(width, height) });
+}
+
+/** The size facts of a media input, or a note that they are unknown. */
+function inputSize(e: ExpectedOutput, inputs: InputMediaInfo, field: string): InputMediaInfo[string] | undefined {
+  const input = inputs[field];
+  if (!input) e.notes.push(`no size known for input "${field}"`);
+  return input;
 }
 
 /** Scale so the short side is `shortSide`, aspect preserved, then cap the long side at `maxSide`. */
@@ -124,7 +151,7 @@ function applyFrames(e: ExpectedOutput, output: OutputSpec, request: Record<stri
   if (!rule) return;
   switch (rule.kind) {
     case 'request': {
-      const frames = numberField(request, rule.field) ?? rule.defaultValue;
+      const frames = intField(request, rule.field) ?? rule.defaultValue;
       e.frames = frames;
       // Wan's VAE compresses time by 4: 4k+1 lengths come back exactly, others are rounded to a
       // neighbouring 4k+1 (docs/fleet.md §3.5, inferred), i.e. at most 3 frames away.
