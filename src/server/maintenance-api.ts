@@ -7,11 +7,11 @@
  * The routes sit behind the server's auth. Bodies must be JSON (a cross-site form post cannot
  * open a window) and at most 4 KiB; apps must be apps of the catalog.
  */
-import express, { type Express, type Request, type Response } from 'express';
+import type { Express } from 'express';
 import { z } from 'zod';
 import { APPS } from '../catalog/index.ts';
 import { parseDurationMs } from '../config/duration.ts';
-import { parseJsonBody } from './json-body.ts';
+import { jsonBodyParser, parseJsonBody } from './json-body.ts';
 import { MAX_API_WINDOW_MS, type ActiveWindow, type MaintenanceCalendar } from '../state/windows.ts';
 
 const appName = z.string().refine((a) => Object.hasOwn(APPS, a), { message: 'is not an app of the catalog' });
@@ -33,14 +33,7 @@ export function windowJson(w: ActiveWindow) {
 }
 
 export function registerMaintenanceApi(app: Express, calendar: MaintenanceCalendar, log?: (line: Record<string, unknown>) => void): void {
-  const parse = express.json({ limit: '4kb', type: 'application/json' });
-  // A malformed or oversized body is the caller's mistake (400/413), not the server's.
-  const json = (req: Request, res: Response, next: (err?: unknown) => void) =>
-    parse(req, res, (err?: unknown) => {
-      if (!err) return next();
-      const status = (err as { status?: number }).status === 413 ? 413 : 400;
-      res.status(status).json({ error: status === 413 ? 'body too large' : 'body is not valid JSON' });
-    });
+  const json = jsonBodyParser();
   app.get('/api/maintenance', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json({ windows: calendar.active().map(windowJson) });

@@ -59,6 +59,11 @@ describe('review routes', () => {
     expect((await post('/api/review/accept', { run, endpoint: 'flux-dev', reason: 'short' })).status).toBe(400);
     expect((await post('/api/review/accept', { run, endpoint: 'flux', reason: 'nothing fails here to accept' })).status).toBe(409);
     expect((await post('/api/review/accept', 'run=x', 'application/x-www-form-urlencoded')).status).toBe(415);
+    // The same body rules as the maintenance API (one jsonBodyParser): malformed 400, oversized 413.
+    const malformed = await post('/api/review/accept', '{"run":');
+    expect([malformed.status, await malformed.json()]).toEqual([400, { error: 'body is not valid JSON' }]);
+    const oversized = await post('/api/review/accept', { run, endpoint: 'flux-dev', reason: 'x'.repeat(5000) });
+    expect([oversized.status, await oversized.json()]).toEqual([413, { error: 'body too large' }]);
     expect((await post('/api/review/accept', '{bad')).status).toBe(400);
     const ok = await post('/api/review/accept', { run, endpoint: 'flux-dev', reason: 'half-size output accepted for now', expires: '2099-02-01' });
     expect(ok.status).toBe(201);

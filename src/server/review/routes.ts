@@ -10,12 +10,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type Express, type Request, type Response } from 'express';
+import type { Express, Request, Response } from 'express';
 import { z } from 'zod';
 import type { Waiver } from '../../report/types.ts';
 import { loadWaivers } from '../../waivers/index.ts';
 import { appendWaivers, expiryInDays } from '../../waivers/write.ts';
-import { parseJsonBody } from '../json-body.ts';
+import { jsonBodyParser, parseJsonBody } from '../json-body.ts';
 import { pageCsp, pageHtml } from '../page-shell.ts';
 import { buildMatrix, rejudge } from './matrix.ts';
 import { isSafeName, MEDIA_TYPE, ReviewStore } from './store.ts';
@@ -39,10 +39,7 @@ const goldenSchema = cellSchema.strict();
 export function registerReview(app: Express, opts: ReviewOptions): void {
   const { store } = opts;
   const page = { html: pageHtml({ title: 'genprobe review', stylesheet: '/review/review.css', script: '/review/review.js', body: new URL('review.body.html', ASSETS) }), js: asset('review.js'), css: asset('review.css') };
-  const parseJson = express.json({ limit: '4kb', type: 'application/json' });
-  // A malformed body is the caller's mistake (400), not the server's.
-  const json = (req: Request, res: Response, next: (err?: unknown) => void) =>
-    parseJson(req, res, (err?: unknown) => (err ? void res.status(400).json({ error: 'body is not valid JSON' }) : next()));
+  const json = jsonBodyParser();
   const waivers = (): Waiver[] => loadWaivers(opts.waiversFile);
   const sendAsset = (type: string, body: Buffer) => (_req: Request, res: Response) => {
     res.setHeader('Content-Type', type);
