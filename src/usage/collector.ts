@@ -17,10 +17,11 @@
  * The connection string never leaves this module: every message is passed through redactDatabaseSecrets().
  */
 import pg from 'pg';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Gauge, Registry } from 'prom-client';
+import { counterFor, gaugeFor } from '../metrics/prom.ts';
 import { REDACTED, redactSecrets } from '../client/redact.ts';
 import { describeError, errorCode, GenprobeError } from '../errors/index.ts';
-import { METRICS } from '../metrics/names.ts';
+import { METRICS, type MetricDef } from '../metrics/names.ts';
 import {
   DURATION_SQL,
   JOB_STATUSES,
@@ -454,8 +455,7 @@ interface UsageMetrics {
  * prom-client reads its values, so one scrape never mixes two reads.
  */
 function createUsageMetrics(registry: Registry, windowLabels: readonly string[], collect: () => Promise<void>): UsageMetrics {
-  const gauge = (def: { name: string; help: string; labels: readonly string[] }) =>
-    new Gauge({ name: def.name, help: def.help, labelNames: [...def.labels], registers: [registry], collect });
+  const gauge = (def: MetricDef) => gaugeFor(def, registry, collect);
   const data: UsageDataGauges = {
     jobs: gauge(METRICS.usageJobs),
     durationSum: gauge(METRICS.usageJobDurationSum),
@@ -466,14 +466,8 @@ function createUsageMetrics(registry: Registry, windowLabels: readonly string[],
   const lastSuccessGauge = gauge(METRICS.usageLastRead);
   const queryDurationGauge = gauge(METRICS.usageQueryDuration);
   const upGauge = gauge(METRICS.usageUp);
-  const readsCounter = new Counter({ name: METRICS.usageReads.name, help: METRICS.usageReads.help, registers: [registry], collect });
-  const readErrorsCounter = new Counter({
-    name: METRICS.usageReadErrors.name,
-    help: METRICS.usageReadErrors.help,
-    labelNames: [...METRICS.usageReadErrors.labels],
-    registers: [registry],
-    collect,
-  });
+  const readsCounter = counterFor(METRICS.usageReads, registry, collect);
+  const readErrorsCounter = counterFor(METRICS.usageReadErrors, registry, collect);
   const metricNames = [
     METRICS.usageJobs, METRICS.usageJobDurationSum, METRICS.usageTimedJobs, METRICS.usageFailures, METRICS.usageMislabelled,
     METRICS.usageLastRead, METRICS.usageQueryDuration, METRICS.usageUp, METRICS.usageReads, METRICS.usageReadErrors,
