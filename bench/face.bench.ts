@@ -1,10 +1,11 @@
 /**
- * Face check time (issues 3 and 16): the whole face check per 1024² image (decode → BlazeFace → FaceMesh →
- * FaceRes) with a per-phase profile, the reference face's second use (cached by its bytes' hash), and the
- * face check per 33-frame video (MP4 through ffmpeg, animated WebP streamed, 9 sampled frames).
- * One core by construction: tfjs-backend-wasm has no threads under Node (its WASM_HAS_MULTITHREAD_SUPPORT
- * flag is false when IS_NODE, tensorflow/tfjs#3830); SIMD is on. Each phase is timed in wall ms and in this
- * process's CPU ms: on the shared 2-core box wall time includes waiting for a core, CPU time shows the work.
+ * Face check time (issues 3 and 16): the whole face check per 1024² image (decode → 640 px detector copy →
+ * BlazeFace → FaceMesh → FaceRes) with a per-phase profile, the reference face's second use (cached by its
+ * bytes' hash), and the face check per 33-frame video (MP4 through ffmpeg, animated WebP streamed, 9 sampled
+ * frames). One core by construction: tfjs-backend-wasm has no threads under Node (its
+ * WASM_HAS_MULTITHREAD_SUPPORT flag is false when IS_NODE, tensorflow/tfjs#3830); SIMD is on (both flags are
+ * read from tf.env() and recorded in setup). Each phase is timed in wall ms and in this process's CPU ms: on
+ * the shared 2-core box wall time includes waiting for a core, CPU time shows the work.
  *
  *   npm run bench -- --only face        (results in bench/results.json under "face")
  */
@@ -15,10 +16,11 @@ import sharp from 'sharp';
 import { embedImage } from '../src/face/analyze.ts';
 import { makeAnimatedWebp, makeZoomPanFrames, makeZoomPanMp4 } from '../src/face/augment.ts';
 import { faceMatchCheck, referenceEmbedding } from '../src/face/check.ts';
-import { decodeRgb, detectFaces, padToSquare, selectFace } from '../src/face/detect.ts';
+import { decodeRgb, detectFaces, detectorCopy, padToSquare, selectFace } from '../src/face/detect.ts';
 import { getEmbedder } from '../src/face/embedders.ts';
 import { sampleAnimatedFrames, streamAnimatedRgb } from '../src/face/frames.ts';
 import { getHuman } from '../src/face/human-runtime.ts';
+import { fuseClipToRelu6 } from '../src/face/model-rewrite.ts';
 import { ROOT, round, summarize, type Benchmark, type BenchResult, type Summary } from './lib.ts';
 
 export const FACE_TARGET_MS = 100;
@@ -62,14 +64,31 @@ function modelPass(tf: any, model: GraphModel, shape: number[]): () => Promise<v
   };
 }
 
-/** FaceRes as shipped (Relu → Minimum → Maximum chains), loaded beside the fused graph Human runs. */
-async function originalFaceRes(tf: any): Promise<GraphModel> {
+/**
+ * FaceRes as shipped (Relu → Minimum → Maximum chains), or with only those chains fused into Relu6 (what Human
+ * ran before the batch-norm fusion), loaded beside the fully rewritten graph Human runs.
+ */
+async function earlierFaceRes(tf: any, reluOnly: boolean): Promise<GraphModel> {
   const dir = path.join(path.dirname(createRequire(import.meta.url).resolve('@vladmandic/human')), '..', 'models');
   const json = JSON.parse(await readFile(path.join(dir, 'faceres.json'), 'utf8'));
+  if (reluOnly) fuseClipToRelu6(json);
   const bin = await readFile(path.join(dir, 'faceres.bin'));
   return tf.loadGraphModel({
-    load: async () => ({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length), format: json.format }),
+    load: async () => ({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length), format: json.format, signature: json.signature }),
   });
+}
+
+/** Human on the whole 1024² image as one tensor, as detectFaces did before the 640 px detector copy. */
+function detectOnFullTensor(human: any, rgb: { data: Uint8Array; width: number; height: number }): () => Promise<void> {
+  return async () => {
+    const tensor = human.tf.tensor(new Float32Array(rgb.data), [1, rgb.height, rgb.width, 3], 'float32');
+    try {
+      const result = await human.detect(tensor, { face: { description: { enabled: true } } });
+      if (result.face.length !== 1) throw new Error(`expected one face on the benchmark's image, got ${result.face.length}`);
+    } finally {
+      human.tf.dispose(tensor);
+    }
+  };
 }
 
 export const faceBench: Benchmark = {
@@ -92,13 +111,18 @@ export const faceBench: Benchmark = {
 
     ctx.log(`face: image phases, ${runs} runs each`);
     const decode = await timeIt(() => decodeRgb(png1024), runs);
+    const copy = await timeIt(() => detectorCopy(rgb1024), runs);
     const pad = await timeIt(async () => padToSquare(rgb1024x600), runs);
     const blazeface = await timeIt(modelPass(tf, models.blazeface, [1, 256, 256, 3]), runs);
     const facemesh = await timeIt(modelPass(tf, models.facemesh, [1, 192, 192, 3]), runs);
     const faceres = await timeIt(modelPass(tf, models.faceres, [1, 224, 224, 3]), runs);
-    const original = await originalFaceRes(tf);
+    const original = await earlierFaceRes(tf, false);
     const faceresOriginal = await timeIt(modelPass(tf, original, [1, 224, 224, 3]), runs);
     original.dispose();
+    const reluOnly = await earlierFaceRes(tf, true);
+    const faceresReluOnly = await timeIt(modelPass(tf, reluOnly, [1, 224, 224, 3]), runs);
+    reluOnly.dispose();
+    const detectMeshEmbedFullTensor = await timeIt(detectOnFullTensor(human, rgb1024), runs);
     const detectMesh = await timeIt(() => detectFaces(rgb1024, false), runs);
     const detectMeshEmbed = await timeIt(async () => embedder.embed(selectFace(await detectFaces(rgb1024, true), 'bench').face), runs);
     const endToEnd = await timeIt(() => embedImage(png1024, embedder, 'bench'), runs);
@@ -138,13 +162,16 @@ export const faceBench: Benchmark = {
           endToEndMs: endToEnd,
           phases: {
             decodeMs: decode,
+            detectorCopy640Ms: copy,
             padToSquare1024x600Ms: pad,
             blazefaceModelMs: blazeface,
             facemeshModelMs: facemesh,
             faceresModelMs: faceres,
             faceresOriginalGraphMs: faceresOriginal,
+            faceresRelu6OnlyGraphMs: faceresReluOnly,
             detectMeshMs: detectMesh,
             detectMeshEmbedMs: detectMeshEmbed,
+            detectMeshEmbedOnFull1024TensorMs: detectMeshEmbedFullTensor,
           },
           imageCheckWithCachedReferenceMs: imageCheck,
           referenceSecondUseMs: referenceReuse,
@@ -165,15 +192,16 @@ export const faceBench: Benchmark = {
         runs,
         videoRuns,
         warmupRuns: 2,
-        backend: `${human.tf.getBackend()} (tfjs-backend-wasm, SIMD, single thread: no threads under Node)`,
+        backend: `${human.tf.getBackend()} (tfjs-backend-wasm 4.22.0; WASM_HAS_SIMD_SUPPORT=${await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')}, WASM_HAS_MULTITHREAD_SUPPORT=${await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')})`,
         embedder: `${embedder.name} ${embedder.version}`,
         image: 'fixtures/faces/astronaut.png resized to 1024×1024 PNG',
         video: '33-frame 16 fps 512² zoom/pan of the same portrait: H.264 MP4 (fragmented) and animated WebP; 9 frames sampled',
         models: 'model rows: one forward pass on a random input of the model\'s size (BlazeFace 256², FaceMesh 192², FaceRes 224²)',
+        detector: 'Human detects on a copy shrunk by sharp to fit 640 px (src/face/detect.ts DETECTOR_INPUT_SIDE); detectMeshEmbedOnFull1024TensorMs is Human on the whole 1024² tensor, as before',
       },
       notes: [
-        'FaceRes is served with its 27 Relu→Minimum→Maximum chains fused into Relu6 (src/face/model-rewrite.ts): bit-identical outputs; faceresOriginalGraphMs is the graph as shipped.',
-        'What is left is the three models themselves on one WASM thread (BlazeFace + FaceMesh + FaceRes), the PNG decode and Human\'s tensor handling; threads are unavailable under Node and would not lower CPU time.',
+        'FaceRes is served with its 27 Relu→Minimum→Maximum chains fused into Relu6 (bit-identical) and then its conv → batch-norm → Relu6 chains as fused convolutions (1 − cos ≈ 1e-12), src/face/model-rewrite.ts; faceresOriginalGraphMs is the graph as shipped, faceresRelu6OnlyGraphMs the first rewrite alone.',
+        'What is left is the three models themselves on one WASM thread (BlazeFace + FaceMesh + FaceRes, compute-bound XNNPACK kernels) and the PNG decode; threads are unavailable under Node and would not lower CPU time.',
         'CPU time of the MP4 check leaves out ffmpeg (a child process), so its wall time is the fairer number there.',
       ],
     };
