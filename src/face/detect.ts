@@ -140,7 +140,8 @@ export async function detectFaces(image: RgbImage, withDescription: boolean): Pr
   const sx = image.width / input.width;
   const sy = image.height / input.height;
   // float32 straight away (the same values): an int32 tensor is converted in JS and then cast again by Human.
-  const tensor = human.tf.tensor(asFloat32(square.data), [1, square.height, square.width, 3], 'float32');
+  // Rank 3: Human adds the batch dimension with a reshape, where a rank-4 input is cloned (a 4.9 MB copy).
+  const tensor = human.tf.tensor(asFloat32(square.data), [square.height, square.width, 3], 'float32');
   try {
     const result = await human.detect(tensor as never, { face: { description: { enabled: withDescription } } } as never);
     const faces = result.face.map((f): DetectedFace => ({
