@@ -166,7 +166,7 @@ let scratch = new Float32Array(0);
 function asFloat32(data: Uint8Array): Float32Array {
   if (scratch.length < data.length) scratch = new Float32Array(data.length);
   const out = scratch.subarray(0, data.length);
-  for (let i = 0; i < data.length; i++) out[i] = data[i];
+  out.set(data); // converts each byte natively; a JS loop over 1.2 M values took 1.6–2.5 ms
   return out;
 }
 
