@@ -1,32 +1,76 @@
-import { detailShare, type LumaFrame } from '../media/luma.ts';
+import { blockResidualShare, curvatureShare, type LumaFrame } from '../media/luma.ts';
 import { fail, pass, skip, type CheckResult } from './types.ts';
 import { forKinds, provided, type CheckDefinition } from './definition.ts';
 
-/** A neighbour step above this many luma levels counts as detail. */
-export const DETAIL_STEP_LEVELS = 4;
 /**
- * Floor for the share of pixels with a step above DETAIL_STEP_LEVELS to their right or lower
- * neighbour, on the ≤512-px analysis copy (`npm run bench -- --only pixel-calibration`, figures in
- * bench/README.md). Healthy: the fixtures 35–61 %, the fleet's recorded generations 9.9–46 % (the
- * lowest a dim portrait video on a flat backdrop), the emulator's synthetic scenes 5.2–7.5 % (the
- * least detailed healthy pictures genprobe sees). Degenerate: an 8×8 picture scaled to 1024² with a
- * smooth kernel 0 %, the fleet's recorded near-white clips 1.0–1.2 %. 1.5 % is 3.4× below the
- * emulator's scenes and 6.6× below the fleet's least detailed output. Not caught: hard-edged
- * nearest-neighbour blocks (3.2 % — their block edges are real steps), 16×16 upscales (2.5 %).
+ * How the detail check tells a real picture from a tiny one scaled up. A tiny picture carries no
+ * more information than its few pixels whatever kernel enlarged it, so a frame's detail is what
+ * neither way of enlarging a tiny picture explains:
+ * - hard-edged (nearest-neighbour): the frame as DETAIL_GRID_CELLS² blocks, each its own mean —
+ *   pixels further than `blockLevels` from their block's mean (luma.ts blockResidualShare);
+ * - smooth (bilinear, cubic, lanczos): pixels whose second difference along a row or column
+ *   exceeds `curvatureLevels` (luma.ts curvatureShare).
+ * The frame's detail share is the smaller of the two: an upscale scores ≈ 0 on the one that matches
+ * its kernel; a real picture scores high on both.
  */
-export const MIN_DETAIL_SHARE = 0.015;
+export const DETAIL_MEASURE = {
+  /** 32 cells: a nearest upscale of 8², 16² or 32² lands on the grid exactly. */
+  gridCells: 32,
+  blockLevels: 6,
+  /** The analysis resize and lossy codecs smear a block edge over about a pixel either side. */
+  blockEdgePx: 1.5,
+  curvatureLevels: 8,
+} as const;
 
-/** Fails an output whose most detailed sampled frame has almost no neighbour steps. */
-export function checkDetail(frames: readonly LumaFrame[], floor = MIN_DETAIL_SHARE, step = DETAIL_STEP_LEVELS): CheckResult {
+/**
+ * Floor for a frame's detail share (DETAIL_MEASURE) on the ≤512-px analysis copy; the most detailed
+ * sampled frame must reach it (`npm run bench -- --only pixel-calibration`, figures in
+ * bench/README.md). Healthy: the fixtures 27–44 %, the fleet's recorded generations 3.4–26 % (the
+ * lowest a dim portrait video on a flat backdrop), the emulator's synthetic scenes 3.3–6.0 % (flat
+ * shapes on a grainy gradient, the least detailed healthy pictures genprobe sees). Degenerate: 49
+ * tiny pictures scaled up — 8², 16² and 32² to 1024² PNG and JPEG and to 832×480 WebP stills with
+ * nearest, linear, cubic and lanczos3 kernels, and the emulator's no-detail fault at those sides as
+ * animated WebP and MP4 (nearest, lanczos3) — at most 0.24 %; the fleet's recorded near-white clips
+ * 0.21–0.24 % and its grainy-blob clip 0.39 %. 1 % is 3.3× below the least detailed healthy output
+ * and 4× above the most detailed upscale. Not caught: a nearest upscale whose blocks miss the
+ * 32-cell grid (a 16×9 or 24² source, a cropped upscale: 6–13 %) — its block edges inside cells
+ * count as detail.
+ */
+export const MIN_DETAIL_SHARE = 0.01;
+
+/** One frame's detail: the share neither kind of upscale explains, and each kind's residual. */
+export interface FrameDetail {
+  share: number;
+  block: number;
+  curvature: number;
+}
+
+export function frameDetail(f: LumaFrame, m: typeof DETAIL_MEASURE = DETAIL_MEASURE): FrameDetail {
+  const block = blockResidualShare(f, m.gridCells, m.blockLevels, m.blockEdgePx);
+  const curvature = curvatureShare(f, m.curvatureLevels);
+  return { share: Math.min(block, curvature), block, curvature };
+}
+
+/** Fails an output whose most detailed sampled frame is explained by a tiny picture scaled up. */
+export function checkDetail(frames: readonly LumaFrame[], floor = MIN_DETAIL_SHARE): CheckResult {
   if (frames.length === 0) return skip('detail', 'no frames to inspect');
-  const shares = frames.map((f) => detailShare(f, step));
-  const best = Math.max(...shares);
+  const details = frames.map((f) => frameDetail(f));
+  const best = details.reduce((a, b) => (b.share > a.share ? b : a));
   const pct = (x: number) => Math.round(x * 10000) / 100;
-  const measured = { framesSampled: frames.length, maxDetailPct: pct(best), minDetailPct: pct(Math.min(...shares)) };
-  const expected = { minDetailPct: pct(floor), stepLevels: step };
+  const measured = {
+    framesSampled: frames.length,
+    maxDetailPct: pct(best.share),
+    minDetailPct: pct(Math.min(...details.map((d) => d.share))),
+    blockResidualPct: pct(best.block),
+    curvaturePct: pct(best.curvature),
+  };
+  const { gridCells, blockLevels, curvatureLevels } = DETAIL_MEASURE;
+  const expected = { minDetailPct: pct(floor), gridCells, blockLevels, curvatureLevels };
   const where = frames.length > 1 ? ` (most detailed of ${frames.length} sampled frames)` : '';
-  const text = `${pct(best)} % of pixels have a neighbour step above ${step} levels${where}, floor ${pct(floor)} %`;
-  return best >= floor ? pass('detail', text, measured, expected) : fail('detail', `detail-less output (an upscaled tiny image?): ${text}`, measured, expected);
+  const text =
+    `${pct(best.share)} % of pixels are detail a tiny picture scaled up does not explain${where} ` +
+    `(${pct(best.block)} % off ${gridCells}² blocks, ${pct(best.curvature)} % off a smooth upscale), floor ${pct(floor)} %`;
+  return best.share >= floor ? pass('detail', text, measured, expected) : fail('detail', `detail-less output (an upscaled tiny image?): ${text}`, measured, expected);
 }
 
 export const detailCheck: CheckDefinition = {

@@ -22,6 +22,11 @@ export interface RenderFaults {
   frozen?: boolean;
   /** Rendered at 8×8 and scaled up (no-detail fault). */
   noDetail?: boolean;
+  /**
+   * How the no-detail picture is made: the tiny side and the kernel that scales it up (default 8,
+   * sharp's lanczos3). 'nearest' gives hard-edged blocks, which a neighbour-step count mistakes for detail.
+   */
+  noDetailScale?: { side?: number; kernel?: NoDetailKernel };
   /** MP4 as H.264 High 4:4:4 Predictive, yuv444p (yuv444 fault). */
   yuv444?: boolean;
   /** An animated WebP of this many 1-pixel frames instead of the picture (frame-bomb fault). */
@@ -236,16 +241,19 @@ async function buildFrames(plan: OutputPlan, frameCount: number): Promise<Buffer
 
 /** Side of the tiny picture the no-detail fault scales up. */
 const NO_DETAIL_SIDE = 8;
+export type NoDetailKernel = 'nearest' | 'linear' | 'cubic' | 'lanczos3';
 
 /** Applies the picture faults to rendered frames (raw RGB at plan size). */
 async function degradeFrames(plan: RenderPlan, frames: Buffer[]): Promise<Buffer[]> {
   const { width: w, height: h } = plan;
   let out = frames;
   if (plan.noDetail) {
+    const side = plan.noDetailScale?.side ?? NO_DETAIL_SIDE;
+    const kernel = plan.noDetailScale?.kernel ?? 'lanczos3';
     out = await Promise.all(
       out.map(async (f) => {
-        const tiny = await sharp(f, { raw: { width: w, height: h, channels: 3 } }).resize(NO_DETAIL_SIDE, NO_DETAIL_SIDE, { fit: 'fill' }).raw().toBuffer();
-        return sharp(tiny, { raw: { width: NO_DETAIL_SIDE, height: NO_DETAIL_SIDE, channels: 3 } }).resize(w, h, { fit: 'fill' }).raw().toBuffer();
+        const tiny = await sharp(f, { raw: { width: w, height: h, channels: 3 } }).resize(side, side, { fit: 'fill' }).raw().toBuffer();
+        return sharp(tiny, { raw: { width: side, height: side, channels: 3 } }).resize(w, h, { fit: 'fill', kernel }).raw().toBuffer();
       }),
     );
   }
