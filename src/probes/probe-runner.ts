@@ -24,7 +24,7 @@ import { deadlineMs, runEndpoint, type EndpointRun, type FaceCheck } from '../ru
 import { Semaphore } from '../runner/semaphore.ts';
 import { settleVerdicts } from '../runner/verdict.ts';
 import { applyWaivers } from '../waivers/index.ts';
-import { callCostUsd } from '../runner/cost.ts';
+import { callCost } from '../runner/cost.ts';
 import { Budget } from './budget.ts';
 import { classifyCall, WarmBaseline, type StartClassification } from './cold-start.ts';
 import type { ProbeMetrics, ProbeResult, SkipReason } from './metrics.ts';
@@ -146,7 +146,15 @@ function faceMatchOf(checks: readonly CheckResult[]): { percent: number | null; 
 }
 
 /** Charges one call of a probe: to the budget, the outcome's cost and the GPU cost metric. */
-type Charge = (app: AppName, gpu: EndpointEntry['gpu'], call: CallResult) => void;
+/** Charges one call to the budget; returns the call's implausible-X-Cost-USD finding, if any (runner/cost.ts). */
+/** A probe's warm-ups: their results, the patience they leave, and their cost findings. */
+interface WarmUps {
+  warmUps: WarmUpResult[];
+  patience: number;
+  costFindings: CheckResult[];
+}
+
+type Charge = (app: AppName, gpu: EndpointEntry['gpu'], call: CallResult) => string | null;
 
 const unwaivedFailures = (checks: readonly ReportedCheck[]) => checks.filter((c) => c.verdict === 'fail' && !c.waived);
 
@@ -263,7 +271,7 @@ export class ProbeRunner {
     if ('skipped' in warm) return warm.skipped;
     if (kind === 'health') {
       outcome.proberOffline = warm.warmUps.some((w) => isUnreachable(w.call)) && (await this.#proberOffline());
-      return this.#finishHealth(entry, outcome, warm.warmUps);
+      return this.#finishHealth(entry, outcome, warm);
     }
     return this.#runContract(entry, kind, outcome, { ...warm, idleBefore, charge });
   }
@@ -296,10 +304,11 @@ export class ProbeRunner {
   /** What charges one call of the probe to the budget, the outcome's cost and the cost metric. */
   #charger(entry: EndpointEntry, outcome: ProbeOutcome): Charge {
     return (app, gpu, call) => {
-      const usd = callCostUsd(call, gpu, this.#opts.config.target.timeScale);
+      const { usd, finding } = callCost(call, gpu, this.#opts.config.target.timeScale);
       this.#opts.budget.charge(usd);
       outcome.costUsd += usd;
       this.#opts.metrics.gpuCost.inc({ endpoint: entry.id, app, gpu }, usd);
+      return finding;
     };
   }
 
@@ -307,26 +316,31 @@ export class ProbeRunner {
    * The /health warm-ups a probe of this kind makes (none for a contract probe without warm-up),
    * charged and observed, with the patience they leave; or the skip when one could not be sent.
    */
-  async #warmUp(entry: EndpointEntry, kind: ProbeKind, toWarm: AppName[], patience: number, charge: Charge, outcome: ProbeOutcome): Promise<{ warmUps: WarmUpResult[]; patience: number } | { skipped: ProbeOutcome }> {
-    if (kind !== 'health' && !this.#opts.config.probes.warmUp) return { warmUps: [], patience };
+  async #warmUp(entry: EndpointEntry, kind: ProbeKind, toWarm: AppName[], patience: number, charge: Charge, outcome: ProbeOutcome): Promise<WarmUps | { skipped: ProbeOutcome }> {
+    if (kind !== 'health' && !this.#opts.config.probes.warmUp) return { warmUps: [], patience, costFindings: [] };
     const warmUps = await this.warmer.warm(toWarm, { patienceMs: patience });
     const left = patience - Math.max(0, ...warmUps.map((w) => w.queueMs));
     const unsent = warmUps.find((w) => w.notSent);
     if (unsent) return { skipped: this.#skip(entry, kind, 'queue-timeout', unsent.error ?? 'warm-up not sent', { waitedMs: Math.round(unsent.queueMs) }) };
+    // A warm-up is charged like any call, so an implausible X-Cost-USD on it is the same finding the
+    // runner reports for a contract call (issue 13.2), not a silent correction.
+    const costFindings: CheckResult[] = [];
     for (const w of warmUps) {
-      charge(w.app, w.app === entry.app ? entry.gpu : APPS[w.app].gpu, w.call);
+      const finding = charge(w.app, w.app === entry.app ? entry.gpu : APPS[w.app].gpu, w.call);
+      if (finding) costFindings.push(fail('cost-headers', `${w.app} warm-up: ${finding}`, { 'x-cost-usd': w.call.headers['x-cost-usd'] ?? null }, "at most the call's wall time × the GPU's price"));
       this.#opts.metrics.warmupDuration.observe({ app: w.app, start: w.start }, w.durationMs / 1000);
     }
     outcome.warmUps = warmUps.map(({ call: _call, startedAt: _s, ...w }): WarmUpSummary => w);
-    return { warmUps, patience: left };
+    return { warmUps, patience: left, costFindings };
   }
 
   /** The contract run of a smoke or full probe, through a metered client, with the start type classified from its answered call. */
-  async #runContract(entry: EndpointEntry, kind: ProbeKind, outcome: ProbeOutcome, warm: { warmUps: WarmUpResult[]; patience: number; idleBefore: number | null; charge: Charge }): Promise<ProbeOutcome> {
+  async #runContract(entry: EndpointEntry, kind: ProbeKind, outcome: ProbeOutcome, warm: WarmUps & { idleBefore: number | null; charge: Charge }): Promise<ProbeOutcome> {
     const { config } = this.#opts;
     const warmed = new Map(warm.warmUps.map((w) => [w.app, w]));
     const client = meteredClient(this.#opts.client, (req, call) => {
       this.warmer.markUsed(req.app);
+      // The runner reports a contract call's cost finding itself (its cost-headers check).
       warm.charge(req.app as AppName, req.app === entry.app ? entry.gpu : APPS[req.app as AppName]?.gpu ?? entry.gpu, call);
     });
     let classified: StartClassification | undefined;
@@ -347,7 +361,7 @@ export class ProbeRunner {
     if (unsentCase) return this.#skip(entry, kind, 'queue-timeout', unsentCase.failure?.message ?? 'not sent', { waitedMs: unsentCase.queueMs });
     const happyCase = run.report.cases.find((c) => c.kind === 'happy') ?? run.report.cases[0];
     outcome.proberOffline = !!happyCase && isUnreachable(happyCase) && (await this.#proberOffline());
-    return this.#finishContract(entry, outcome, run, classified);
+    return this.#finishContract(entry, outcome, run, classified, warm.costFindings);
   }
 
   /** The maintenance window covering the endpoint's app or an app it delegates to, if any. */
@@ -380,12 +394,13 @@ export class ProbeRunner {
     return idle === null ? null : idle / this.#opts.config.target.timeScale;
   }
 
-  #finishHealth(entry: EndpointEntry, outcome: ProbeOutcome, warmUps: WarmUpResult[]): ProbeOutcome {
+  #finishHealth(entry: EndpointEntry, outcome: ProbeOutcome, { warmUps, costFindings }: WarmUps): ProbeOutcome {
     const { target } = this.#opts.config;
     const own = warmUps.find((w) => w.app === entry.app) ?? warmUps[0];
     const failures: CheckResult[] = warmUps
       .filter((w) => !w.ok)
-      .map((w) => fail(w.call.failure && w.call.failure.class !== 'app-error' ? 'transport' : 'health', `${w.app}: ${w.error ?? 'unhealthy'}`));
+      .map((w) => fail(w.call.failure && w.call.failure.class !== 'app-error' ? 'transport' : 'health', `${w.app}: ${w.error ?? 'unhealthy'}`))
+      .concat(costFindings);
     outcome.latencyMs = Math.round(own.durationMs);
     outcome.start = own.start;
     outcome.startReason = own.reason;
@@ -410,7 +425,7 @@ export class ProbeRunner {
     });
   }
 
-  #finishContract(entry: EndpointEntry, outcome: ProbeOutcome, run: EndpointRun, classified: StartClassification | undefined): ProbeOutcome {
+  #finishContract(entry: EndpointEntry, outcome: ProbeOutcome, run: EndpointRun, classified: StartClassification | undefined, warmUpFindings: readonly CheckResult[]): ProbeOutcome {
     const { config } = this.#opts;
     const report = run.report;
     const happy = report.cases.find((c) => c.kind === 'happy');
@@ -426,7 +441,7 @@ export class ProbeRunner {
     if (waivers.length) applyWaivers([report], waivers, config.target.url, new Date(this.#now()));
     settleVerdicts(report);
 
-    const contractFailed = report.verdict === 'fail';
+    const contractFailed = report.verdict === 'fail' || warmUpFindings.length > 0;
     let verdict: LatencyVerdictLabel;
     // The latency check's own verdict (judged once, in the runner, with the classified start).
     const latency = happy?.checks.find((c) => c.check === 'latency')?.measured as { verdict?: LatencyVerdictLabel } | undefined;
@@ -434,7 +449,7 @@ export class ProbeRunner {
     else verdict = latency?.verdict ?? 'ok';
     if (happy && start === 'warm' && happy.status !== null && happy.status < 300 && !contractFailed) this.baseline.add(entry.id, happy.latencyMs);
 
-    const failures = unwaivedFailures(report.checks);
+    const failures = [...unwaivedFailures(report.checks), ...warmUpFindings.map((c) => ({ ...c, case: 'warm-up' }))];
     const face = faceMatchOf(report.checks);
     Object.assign(outcome, {
       // Contract warnings are mostly known fleet defects (PNG under image/jpeg, dropped cost
