@@ -10,13 +10,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { checkDetail, MIN_DETAIL_SHARE } from '../src/checks/detail.ts';
+import { checkDetail, DETAIL_MEASURE, frameDetail, MIN_DETAIL_SHARE } from '../src/checks/detail.ts';
 import { checkMotion, MIN_MEAN_FRAME_CHANGE } from '../src/checks/motion.ts';
-import { Renderer } from '../src/emulator/render.ts';
+import { Renderer, type NoDetailKernel } from '../src/emulator/render.ts';
+import { lumaOfImage } from '../src/media/luma.ts';
 import { probeMp4 } from '../src/media/mp4.ts';
 import { sampleLumaFrames, type SampledKind } from '../src/media/sample.ts';
 import { probeAnimatedWebp } from '../src/media/webp.ts';
-import { ROOT, round, type Benchmark, type BenchResult } from './lib.ts';
+import { median, ROOT, round, type Benchmark, type BenchResult } from './lib.ts';
 
 const COMMIT = '57209b5';
 type Group = 'healthy' | 'degenerate';
@@ -49,6 +50,35 @@ const FLEET: Array<{ path: string; group: Group; what: string }> = [
   { path: 'apps/modal/test-output/wan22_i2v_faceswap_20260205_002847.mp4', group: 'degenerate', what: 'recorded failure: grainy purple blob (not a detail-less upscale)' },
 ];
 
+const UPSCALE_SIDES = [8, 16, 32] as const;
+const UPSCALE_KERNELS: readonly NoDetailKernel[] = ['nearest', 'linear', 'cubic', 'lanczos3'];
+
+/**
+ * Tiny pictures scaled up, the way a failed decode of a tiny latent looks: 8², 16² and 32² fixtures
+ * to 1024² PNG and JPEG (q80) and an 832×480 WebP still (q80) with every kernel; the emulator's
+ * no-detail fault at those sides as 17-frame animated WebP and 33-frame MP4 (832×480, nearest and
+ * lanczos3; each frame scaled down and up, so the blocks stay on one lattice while the scene moves).
+ */
+async function upscales(r: Renderer, fixture: (p: string) => Buffer): Promise<Sample[]> {
+  const out: Sample[] = [];
+  const synthetic = (name: string, kind: SampledKind, bytes: Buffer): Sample => ({ name, group: 'degenerate', source: 'synthetic', kind, bytes });
+  for (const side of UPSCALE_SIDES) {
+    const astronaut = await sharp(fixture('faces/astronaut.png')).resize(side, side).toBuffer();
+    const chelsea = await sharp(fixture('scenes/chelsea.png')).resize(side, side, { fit: 'fill' }).toBuffer();
+    for (const kernel of UPSCALE_KERNELS) {
+      out.push(synthetic(`${side}² astronaut → 1024² PNG (${kernel})`, 'png', await sharp(astronaut).resize(1024, 1024, { kernel }).png().toBuffer()));
+      out.push(synthetic(`${side}² chelsea → 1024² JPEG q80 (${kernel})`, 'jpeg', await sharp(chelsea).resize(1024, 1024, { kernel }).jpeg({ quality: 80 }).toBuffer()));
+      out.push(synthetic(`${side}² chelsea → 832×480 WebP still q80 (${kernel})`, 'png', await sharp(chelsea).resize(832, 480, { kernel, fit: 'fill' }).webp({ quality: 80 }).toBuffer()));
+    }
+    for (const kernel of ['nearest', 'lanczos3'] as const) {
+      const noDetailScale = { side, kernel };
+      out.push({ name: `emulator no-detail WebP ${side}² (${kernel})`, group: 'degenerate', source: 'emulator', kind: 'webp-animated', bytes: await r.render({ kind: 'webp-anim', width: 832, height: 480, frames: 17, fps: 16, seed: 9, base: { type: 'scene' }, face: null, noDetail: true, noDetailScale }) });
+      out.push({ name: `emulator no-detail MP4 i2v ${side}² (${kernel})`, group: 'degenerate', source: 'emulator', kind: 'mp4', bytes: await r.render({ kind: 'mp4', width: 832, height: 480, frames: 33, fps: 16, seed: 7, base: { type: 'image', bytes: fixture('scenes/coffee.png'), crop: 'cover' }, face: fixture('faces/astronaut.png'), noDetail: true, noDetailScale }) });
+    }
+  }
+  return out;
+}
+
 function kindOf(name: string, bytes: Buffer): SampledKind {
   if (name.endsWith('.mp4')) return 'mp4';
   if (bytes.toString('latin1', 0, 4) === 'RIFF') return bytes.indexOf('ANMF', 0, 'latin1') > 0 ? 'webp-animated' : 'png';
@@ -76,11 +106,7 @@ async function samples(mirror: string | null): Promise<Sample[]> {
   out.push({ name: 'emulator frozen WebP (fault)', group: 'degenerate', source: 'emulator', kind: 'webp-animated', bytes: await r.render({ kind: 'webp-anim', width: 832, height: 480, frames: 33, fps: 16, seed: 9, base: { type: 'scene' }, face: null, frozen: true }) });
   out.push({ name: 'emulator frozen MP4 (fault)', group: 'degenerate', source: 'emulator', kind: 'mp4', bytes: await r.render({ kind: 'mp4', width: 832, height: 480, frames: 33, fps: 16, seed: 7, base: { type: 'image', bytes: coffee, crop: 'cover' }, face, frozen: true }) });
   out.push({ name: 'emulator no-detail PNG (fault)', group: 'degenerate', source: 'emulator', kind: 'png', bytes: await r.render({ kind: 'png', width: 1024, height: 1024, frames: 1, fps: 1, seed: 42, base: { type: 'scene' }, face: null, noDetail: true }) });
-  for (const [side, kernel] of [[8, 'lanczos3'], [8, 'cubic'], [8, 'nearest'], [16, 'lanczos3']] as const) {
-    const tiny = await sharp(fixture('faces/astronaut.png')).resize(side, side).toBuffer();
-    const bytes = await sharp(tiny).resize(1024, 1024, { kernel }).png().toBuffer();
-    out.push({ name: `${side}×${side} astronaut scaled to 1024² (${kernel})`, group: 'degenerate', source: 'synthetic', kind: 'png', bytes });
-  }
+  out.push(...(await upscales(r, fixture)));
   if (mirror) {
     for (const f of FLEET) {
       const bytes = execFileSync('git', ['-C', mirror, 'show', `${COMMIT}:${f.path}`], { maxBuffer: 64 << 20 });
@@ -90,12 +116,42 @@ async function samples(mirror: string | null): Promise<Sample[]> {
   return out;
 }
 
-async function measure(s: Sample): Promise<{ motion: number | null; detailPct: number }> {
+interface Row {
+  name: string;
+  group: Group;
+  source: string;
+  motion: number | null;
+  detailPct: number;
+  blockResidualPct: number;
+  curvaturePct: number;
+}
+
+async function measure(s: Sample): Promise<Row> {
   const frames = s.kind === 'mp4' ? (await probeMp4(s.bytes)).frames : s.kind === 'webp-animated' ? (await probeAnimatedWebp(s.bytes)).frames : 1;
   const luma = await sampleLumaFrames(s.bytes, s.kind, frames);
   const motion = checkMotion(luma);
-  const detail = checkDetail(luma);
-  return { motion: motion.verdict === 'skip' ? null : (motion.measured as { meanChange: number }).meanChange, detailPct: (detail.measured as { maxDetailPct: number }).maxDetailPct };
+  const detail = checkDetail(luma).measured as { maxDetailPct: number; blockResidualPct: number; curvaturePct: number };
+  return {
+    name: s.name,
+    group: s.group,
+    source: s.source,
+    motion: motion.verdict === 'skip' ? null : (motion.measured as { meanChange: number }).meanChange,
+    detailPct: detail.maxDetailPct,
+    blockResidualPct: detail.blockResidualPct,
+    curvaturePct: detail.curvaturePct,
+  };
+}
+
+/** Median ms of the detail measure on one 512² analysis frame (the check runs it on every sampled frame). */
+async function detailMsPerFrame(): Promise<number> {
+  const frame = await lumaOfImage(readFileSync(path.join(ROOT, 'fixtures', 'faces/astronaut.png')));
+  const times: number[] = [];
+  for (let i = 0; i < 41; i++) {
+    const t0 = performance.now();
+    frameDetail(frame);
+    times.push(performance.now() - t0);
+  }
+  return round(median(times), 2);
 }
 
 export const pixelCalibrationBench: Benchmark = {
@@ -105,35 +161,44 @@ export const pixelCalibrationBench: Benchmark = {
     const mirrorPath = process.env.GENPROBE_FLEET_MIRROR ?? '/work/.mirror/jatidevelopments+ryla/repo';
     const mirror = existsSync(mirrorPath) ? mirrorPath : null;
     if (!mirror) ctx.log(`pixel-calibration: no fleet mirror at ${mirrorPath}; fixtures and emulator only`);
-    const rows: Array<{ name: string; group: Group; source: string; motion: number | null; detailPct: number }> = [];
+    const rows: Row[] = [];
     for (const s of await samples(mirror)) {
       const m = await measure(s);
-      rows.push({ name: s.name, group: s.group, source: s.source, motion: m.motion, detailPct: m.detailPct });
-      ctx.log(`pixel-calibration: ${s.name}: motion ${m.motion ?? '–'}, detail ${m.detailPct} %`);
+      rows.push(m);
+      ctx.log(`pixel-calibration: ${s.name}: motion ${m.motion ?? '–'}, detail ${m.detailPct} % (blocks ${m.blockResidualPct}, curvature ${m.curvaturePct})`);
     }
     const healthy = rows.filter((r) => r.group === 'healthy');
     const healthyMotion = healthy.flatMap((r) => (r.motion === null ? [] : [r.motion]));
     const minHealthyDetail = Math.min(...healthy.map((r) => r.detailPct));
     const minHealthyMotion = Math.min(...healthyMotion);
+    const upscaleRows = rows.filter((r) => r.group === 'degenerate' && (r.source === 'synthetic' || r.name.includes('no-detail')));
+    const maxUpscaleDetail = Math.max(...upscaleRows.map((r) => r.detailPct));
     const detailFloorPct = MIN_DETAIL_SHARE * 100;
+    const detailMs = await detailMsPerFrame();
     return {
-      measures: 'mean frame-to-frame luma change (motion) and % of pixels with a neighbour step above 4 levels (detail) on the ≤512-px analysis copies the checks use',
+      measures: 'mean frame-to-frame luma change (motion) and % of pixels a tiny picture scaled up does not explain (detail: the smaller of the residual off 32² block means and the share with a second difference above 8 levels) on the ≤512-px analysis copies the checks use',
       unit: 'luma levels, % of pixels',
       values: {
         motionFloor: MIN_MEAN_FRAME_CHANGE,
         detailFloorPct,
         minHealthyMotion,
         minHealthyDetailPct: minHealthyDetail,
+        maxUpscaleDetailPct: maxUpscaleDetail,
+        upscalesFailingDetail: `${upscaleRows.filter((r) => r.detailPct < detailFloorPct).length} of ${upscaleRows.length}`,
         healthyMarginMotion: round(minHealthyMotion / MIN_MEAN_FRAME_CHANGE, 1),
         healthyMarginDetail: round(minHealthyDetail / detailFloorPct, 1),
+        detailMsPer512Frame: detailMs,
         fleetMirror: mirror ? `${mirror} @ ${COMMIT}` : 'not found',
         rows,
       },
       comparedTo: 'the floors in src/checks/motion.ts and src/checks/detail.ts',
-      goal: 'every healthy output at least 3× above each floor',
-      met: minHealthyMotion >= 3 * MIN_MEAN_FRAME_CHANGE && minHealthyDetail >= 3 * detailFloorPct,
-      setup: { framesSampled: 8, analysisSide: 512, detailStepLevels: 4 },
-      notes: ['Degenerate rows show what each floor catches and what it does not (a grainy blob has real steps; a nearest-neighbour block upscale has block edges).'],
+      goal: 'every healthy output at least 3× above each floor, every tiny-picture upscale below the detail floor, the detail measure a few ms per 512² frame',
+      met: minHealthyMotion >= 3 * MIN_MEAN_FRAME_CHANGE && minHealthyDetail >= 3 * detailFloorPct && maxUpscaleDetail < detailFloorPct && detailMs <= 5,
+      setup: { framesSampled: 8, analysisSide: 512, detail: DETAIL_MEASURE },
+      notes: [
+        'Degenerate rows show what each floor catches and what it does not (a frozen clip keeps its detail; a near-white clip keeps some motion).',
+        'detailMsPer512Frame is a single-thread median over 41 runs on a shared 2-core box.',
+      ],
     };
   },
 };
