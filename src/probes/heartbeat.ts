@@ -6,8 +6,9 @@
  * (`genprobe probe --once`) beat as schedule="once" and push it with the rest.
  */
 import cron from 'node-cron';
-import { Gauge, type Registry } from 'prom-client';
+import type { Gauge, Registry } from 'prom-client';
 import { METRICS } from '../metrics/names.ts';
+import { gaugeFor } from '../metrics/prom.ts';
 
 /** Cron starts sampled to find the longest gap (a weekday-only schedule's weekend gap included). */
 const SAMPLED_RUNS = 64;
@@ -32,8 +33,8 @@ export class Heartbeat {
 
   constructor(registry: Registry, now: () => number = Date.now) {
     this.#now = now;
-    this.#last = new Gauge({ name: METRICS.lastCycle.name, help: METRICS.lastCycle.help, labelNames: [...METRICS.lastCycle.labels], registers: [registry] });
-    this.#interval = new Gauge({ name: METRICS.cycleInterval.name, help: METRICS.cycleInterval.help, labelNames: [...METRICS.cycleInterval.labels], registers: [registry] });
+    this.#last = gaugeFor(METRICS.lastCycle, registry);
+    this.#interval = gaugeFor(METRICS.cycleInterval, registry);
   }
 
   /**

@@ -11,12 +11,13 @@
  * genprobe_probe_success and genprobe_last_face_match_percent, where a 0 would read as "failed" /
  * "no match" for an endpoint nobody probed yet — their absence means "not probed".
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry, type Gauge } from 'prom-client';
 import { APPS, latencyBudgetSec } from '../catalog/index.ts';
 import type { AppName, EndpointEntry } from '../catalog/types.ts';
 import type { CheckName } from '../checks/types.ts';
 import type { ProbeKind } from '../config/index.ts';
-import { METRICS, type MetricDef } from '../metrics/names.ts';
+import { METRICS } from '../metrics/names.ts';
+import { counterFor, gaugeFor, histogramFor } from '../metrics/prom.ts';
 import { BUDGET_PERIODS, type Budget } from './budget.ts';
 import { appsToWarmFor } from '../runner/warm-up.ts';
 import { caseCheckNames, planContract } from '../runner/plan.ts';
@@ -27,18 +28,6 @@ export type ProbeResult = (typeof PROBE_RESULTS)[number];
 export const SKIP_REASONS = ['budget', 'busy', 'maintenance', 'disabled', 'unsupported', 'prober-offline', 'queue-timeout', 'slot-taken'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 export const LATENCY_VERDICTS = ['ok', 'degraded', 'failed'] as const;
-
-type Labels<D extends MetricDef> = D['labels'][number];
-
-function counter<D extends MetricDef>(def: D, registry: Registry): Counter<Labels<D>> {
-  return new Counter({ name: def.name, help: def.help, labelNames: [...def.labels] as Labels<D>[], registers: [registry] });
-}
-function gauge<D extends MetricDef>(def: D, registry: Registry, collect?: () => void): Gauge<Labels<D>> {
-  return new Gauge({ name: def.name, help: def.help, labelNames: [...def.labels] as Labels<D>[], registers: [registry], ...(collect ? { collect } : {}) });
-}
-function histogram<D extends MetricDef>(def: D, registry: Registry): Histogram<Labels<D>> {
-  return new Histogram({ name: def.name, help: def.help, labelNames: [...def.labels] as Labels<D>[], buckets: [...(def.buckets ?? [])], registers: [registry] });
-}
 
 /**
  * The checks a probe of this entry can report, for pre-initialised failure counters: derived from
@@ -68,30 +57,30 @@ export interface ProbeMetricsOptions {
 /** Every genprobe_* series, registered in `registry`; the budget gauges read `budget` at each scrape. */
 function createSeries(registry: Registry, budget: Budget | undefined) {
   return {
-    probeSuccess: gauge(METRICS.probeSuccess, registry),
-    probeVerdict: gauge(METRICS.probeVerdict, registry),
-    probesTotal: counter(METRICS.probesTotal, registry),
-    requestDuration: histogram(METRICS.requestDuration, registry),
-    latencyBudget: gauge(METRICS.latencyBudget, registry),
-    lastDuration: gauge(METRICS.lastDuration, registry),
-    warmupDuration: histogram(METRICS.warmupDuration, registry),
-    redirects: gauge(METRICS.redirects, registry),
-    redirectsTotal: counter(METRICS.redirectsTotal, registry),
-    checkFailures: counter(METRICS.checkFailures, registry),
-    faceMatch: histogram(METRICS.faceMatch, registry),
-    lastFaceMatch: gauge(METRICS.lastFaceMatch, registry),
-    gpuCost: counter(METRICS.gpuCost, registry),
-    budgetRemaining: gauge(METRICS.budgetRemaining, registry, function (this: Gauge<'period'>) {
+    probeSuccess: gaugeFor(METRICS.probeSuccess, registry),
+    probeVerdict: gaugeFor(METRICS.probeVerdict, registry),
+    probesTotal: counterFor(METRICS.probesTotal, registry),
+    requestDuration: histogramFor(METRICS.requestDuration, registry),
+    latencyBudget: gaugeFor(METRICS.latencyBudget, registry),
+    lastDuration: gaugeFor(METRICS.lastDuration, registry),
+    warmupDuration: histogramFor(METRICS.warmupDuration, registry),
+    redirects: gaugeFor(METRICS.redirects, registry),
+    redirectsTotal: counterFor(METRICS.redirectsTotal, registry),
+    checkFailures: counterFor(METRICS.checkFailures, registry),
+    faceMatch: histogramFor(METRICS.faceMatch, registry),
+    lastFaceMatch: gaugeFor(METRICS.lastFaceMatch, registry),
+    gpuCost: counterFor(METRICS.gpuCost, registry),
+    budgetRemaining: gaugeFor(METRICS.budgetRemaining, registry, function (this: Gauge<'period'>) {
       if (budget) for (const p of BUDGET_PERIODS) this.set({ period: p }, budget.remaining(p));
     }),
-    budgetLimit: gauge(METRICS.budgetLimit, registry, function (this: Gauge<'period'>) {
+    budgetLimit: gaugeFor(METRICS.budgetLimit, registry, function (this: Gauge<'period'>) {
       if (budget) for (const p of BUDGET_PERIODS) this.set({ period: p }, budget.limits[p]);
     }),
-    probesSkipped: counter(METRICS.probesSkipped, registry),
-    slotWait: histogram(METRICS.slotWait, registry),
-    lastSuccess: gauge(METRICS.lastSuccess, registry),
-    lastProbe: gauge(METRICS.lastProbe, registry),
-    buildInfo: gauge(METRICS.buildInfo, registry),
+    probesSkipped: counterFor(METRICS.probesSkipped, registry),
+    slotWait: histogramFor(METRICS.slotWait, registry),
+    lastSuccess: gaugeFor(METRICS.lastSuccess, registry),
+    lastProbe: gaugeFor(METRICS.lastProbe, registry),
+    buildInfo: gaugeFor(METRICS.buildInfo, registry),
   };
 }
 
