@@ -39,6 +39,8 @@ export const FAULT_FLAG = { fault: { type: 'string', multiple: true } } as const
 export const DRIFT_FLAG = { drift: { type: 'string', multiple: true } } as const satisfies Options;
 /** `--no-face`: skip face identity checks (no model load). */
 export const FACE_FLAG = { 'no-face': { type: 'boolean', default: false } } as const satisfies Options;
+/** `--no-inventory`: send every contract without first reading the apps' route lists (GET /openapi.json). */
+export const INVENTORY_FLAG = { 'no-inventory': { type: 'boolean', default: false } } as const satisfies Options;
 
 /** A command that runs contracts against a target: gate and probe. */
 export const RUN_FLAGS = { ...TARGET_FLAGS, ...SELECT_FLAGS, ...FAULT_FLAG, ...FACE_FLAG, ...CONFIG_FLAG, ...HELP_FLAG } as const satisfies Options;

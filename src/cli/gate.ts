@@ -4,14 +4,14 @@ import { UsageError } from '../errors/index.ts';
 import { formatRepeat, MAX_REPEAT, type RepeatedReport } from '../runner/repeat.ts';
 import { assertCacheAllowed, failedIds, withoutWaivers, gateResultStore, JournalWriter, readJournal, stateDir, type CachedReport } from '../cache/index.ts';
 import type { GenprobeConfig } from '../config/index.ts';
-import type { EndpointReport } from '../report/types.ts';
+import type { AppInventoryRead, EndpointReport } from '../report/types.ts';
 import { isSafeName, ReviewStore } from '../server/review/store.ts';
 import path from 'node:path';
 import { formatEndpointLine, formatSummary, parseReportSpec, writeReports } from '../reporters/index.ts';
 import { runGate, selectEndpoints } from '../runner/gate.ts';
 import { parseShard } from '../runner/shard.ts';
 import { callReport, loadConsumerFile, verifyStatic } from '../consumers/index.ts';
-import { listFlag, parseFaultFlag, parseFlags, RUN_FLAGS, targetFlags } from './flags.ts';
+import { INVENTORY_FLAG, listFlag, parseFaultFlag, parseFlags, RUN_FLAGS, targetFlags } from './flags.ts';
 import { timeScaleNote, withTarget } from './target.ts';
 
 export const GATE_HELP = `genprobe gate [options]
@@ -31,6 +31,9 @@ export const GATE_HELP = `genprobe gate [options]
   --waivers FILE           waivers file (default waivers.yaml)
   --consumers FILE         also verify a consumer-contract file against the catalog first (repeatable)
   --no-face                skip face identity checks
+  --no-inventory           do not read each app's route list (GET /openapi.json, right after its /health
+                           warm-up); by default a catalogued route its app does not register is not
+                           called and fails with route-broken / route-missing
   --verbose                print every waived known defect under its endpoint (default: one line per waiver)
   --update-golden          store fixed-seed outputs as golden images
   --repeat K               run every case K times, a different seed each time where the route takes one;
@@ -77,9 +80,17 @@ export function planRerun(config: GenprobeConfig, f: { retryFailed: boolean; res
   return { only: remaining, tags: [], selection: last.selection, finished: last.endpoints.map(withoutWaivers) };
 }
 
+/** One line: which apps' route lists the gate read, and which it could not (their calls decided). */
+export function formatInventory(read: readonly AppInventoryRead[]): string {
+  const ok = read.filter((a) => a.state === 'registered');
+  const not = read.filter((a) => a.state !== 'registered').map((a) => `${a.app} (${a.state})`);
+  return `route inventory: read ${ok.length} of ${read.length} warmed apps${not.length ? `; not read, calls decided: ${not.join(', ')}` : ''}`;
+}
+
 export async function gateCommand(argv: string[]): Promise<number> {
   const { values } = parseFlags('gate', argv, {
     ...RUN_FLAGS,
+    ...INVENTORY_FLAG,
     shard: { type: 'string' },
     report: { type: 'string' },
     waivers: { type: 'string' },
@@ -141,6 +152,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
       headers,
       repeat,
       minPassRate,
+      inventory: !values['no-inventory'],
       onEndpoint: (ep) => {
         console.log(`${formatEndpointLine(ep, { verbose: values.verbose })}${(ep as CachedReport).cached ? ` (cached ${(ep as CachedReport).cached!.storedAt})` : ''}`);
         journal.add(ep);
@@ -149,6 +161,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
       },
     });
     journal.finish();
+    if (report.inventory) console.log(formatInventory(report.inventory));
     if (values.review) console.log(`saved for review: ${await new ReviewStore(path.join(stateDir(cfg), 'review')).save(values.review, report, runs)}`);
     for (const f of writeReports(report, reports)) console.log(`report written: ${f}`);
     console.log(formatSummary(report, { verbose: values.verbose }));

@@ -4,48 +4,18 @@
  * `FastAPI(title=…)` with the default openapi_url). Compared with the catalog and the consumer
  * files: routes deployed but not catalogued, catalogued live routes not registered, removed routes
  * still registered, and consumer calls whose app does not register the route (and which app does).
+ * The lists are read by the runner (runner/inventory.ts), which the gate also uses before its calls.
  */
 import { APPS, CATALOG } from '../catalog/index.ts';
 import type { AppName } from '../catalog/types.ts';
-import type { ModalClient } from '../client/index.ts';
-import { warmUpDeadlineMs } from '../runner/warm-up.ts';
-import { answerKind } from './answers.ts';
+import type { AppInventory } from '../runner/inventory.ts';
 import type { ConsumerFile } from './contract.ts';
 import type { FindingCode, Severity } from './findings.ts';
 
+export { readInventory, type AppInventory } from '../runner/inventory.ts';
+
 /** Routes FastAPI adds itself (`include_in_schema=False`) never appear; these are the app.py ones. */
 const APP_ROUTES = new Set(['/health']);
-
-export interface AppInventory {
-  app: string;
-  state: 'registered' | 'not-deployed' | 'unreadable';
-  /** path → methods (upper case), when state is registered. */
-  paths: Map<string, string[]>;
-  detail?: string;
-  latencyMs: number;
-}
-
-export async function readInventory(client: ModalClient, apps: string[], opts: { timeScale: number; overheadMs: number }): Promise<Map<string, AppInventory>> {
-  const entries = await Promise.all(apps.map(async (app) => [app, await readApp(client, app, opts)] as const));
-  return new Map(entries);
-}
-
-async function readApp(client: ModalClient, app: string, opts: { timeScale: number; overheadMs: number }): Promise<AppInventory> {
-  const deadlineMs = app in APPS ? warmUpDeadlineMs(app as AppName, opts.timeScale, opts.overheadMs) : 60_000;
-  const r = await client.call({ app, path: '/openapi.json', method: 'GET', deadlineMs });
-  const base = { app, paths: new Map<string, string[]>(), latencyMs: Math.round(r.totalMs) };
-  const kind = answerKind(r);
-  if (kind === 'app-not-deployed') return { ...base, state: 'not-deployed', detail: client.redact(r.body.toString('utf8', 0, 200)) };
-  if (r.status !== 200) return { ...base, state: 'unreadable', detail: r.failure?.message ?? `GET /openapi.json answered ${r.status}` };
-  try {
-    const doc = JSON.parse(r.body.toString('utf8')) as { paths?: Record<string, Record<string, unknown>> };
-    if (!doc.paths || typeof doc.paths !== 'object') throw new Error('no "paths" object');
-    for (const [p, ops] of Object.entries(doc.paths)) base.paths.set(p, Object.keys(ops ?? {}).map((m) => m.toUpperCase()));
-    return { ...base, state: 'registered' };
-  } catch (e) {
-    return { ...base, state: 'unreadable', detail: `GET /openapi.json: not an OpenAPI document (${(e as Error).message})` };
-  }
-}
 
 export interface InventoryFinding {
   code: FindingCode;

@@ -96,6 +96,17 @@ export interface KnownDefect {
   results: number;
 }
 
+/** One app's route list as the gate read it (`GET /openapi.json` after the app's /health warm-up). */
+export interface AppInventoryRead {
+  app: string;
+  /** registered: the list was read and judged the routes; otherwise the calls decided, as without it. */
+  state: 'registered' | 'not-deployed' | 'unreadable';
+  /** Paths the list holds (0 unless registered). */
+  routes: number;
+  latencyMs: number;
+  detail?: string;
+}
+
 export interface GateReport {
   schemaVersion: 1;
   tool: { name: 'genprobe'; version: string };
@@ -107,6 +118,11 @@ export interface GateReport {
   waivers: WaiverFinding[];
   /** Every known defect this run accepted, one entry per waiver (the gate always writes it; older reports lack it). */
   knownDefects?: KnownDefect[];
+  /**
+   * The route inventories the gate read, one per app it warmed, by app name (absent with
+   * `--no-inventory` and in older reports). A route an app does not register is not called.
+   */
+  inventory?: AppInventoryRead[];
   /** 0 all passed (warnings allowed), 1 a contract failed, 2 tool or config error. */
   exitCode: 0 | 1 | 2;
   endpoints: EndpointReport[];

@@ -8,13 +8,14 @@ import type { StartType } from '../checks/definition.ts';
 import { ModalClient } from '../client/index.ts';
 import { ConfigError, type GenprobeConfig } from '../config/index.ts';
 import { applyWaivers, knownDefects, loadWaivers } from '../waivers/index.ts';
-import type { CaseKind, EndpointReport, EndpointVerdict, Waiver, WaiverFinding } from '../report/types.ts';
+import type { AppInventoryRead, CaseKind, EndpointReport, EndpointVerdict, Waiver, WaiverFinding } from '../report/types.ts';
 import { appLimits, createRunContext } from './context.ts';
 import { deadlineMs, runEndpoint, type EndpointRun, type FaceCheck } from './run-endpoint.ts';
 import { runRepeated, settleRepeat } from './repeat.ts';
 import { expectedCallSec, NEGATIVE_CASE_SEC, planGate, warmUpRequests, type GatePlan } from './schedule.ts';
 import { Semaphore } from './semaphore.ts';
 import { appsToWarmFor, warmUpDeadlineMs, warmUpProblem } from './warm-up.ts';
+import { inventoryRead, readAppInventory, type AppInventory } from './inventory.ts';
 import { settleVerdicts } from './verdict.ts';
 import { shardEntries, type Shard, type ShardedReport } from './shard.ts';
 
@@ -46,6 +47,12 @@ export interface GateOptions {
   results?: ResultStore;
   /** `gate --shard i/n` (runner/shard.ts): run this shard of the selection; waivers are judged by `report merge`. */
   shard?: Shard;
+  /**
+   * Read each warmed app's route list (GET /openapi.json) right after its /health warm-up and send
+   * nothing to a registered route it does not register (runner/inventory.ts). Default true;
+   * `gate --no-inventory` turns it off.
+   */
+  inventory?: boolean;
 }
 
 /** Where the gate finds and keeps endpoint results (src/cache/ implements it; the runner imports no cache). */
@@ -71,11 +78,17 @@ export function appsToWarm(entries: EndpointEntry[]): AppName[] {
  * Warm-up: GET /health (Modal runs @enter before answering it), so the contract calls that follow
  * hit warm containers and can be held to the warm budget — as many at once as it takes Modal to
  * start the planned containers. Each endpoint waits only for its own apps' warm-ups; routes that
- * need no warm container (removed, incompatible) run meanwhile.
+ * need no warm container (removed) run meanwhile.
+ *
+ * Then, with `readRoutes`, the app's route list (GET /openapi.json): FastAPI serves it from the
+ * container just woken, so it is sent once /health has answered warm and before the app's
+ * endpoints start (a container runs one request at a time). An app that did not warm up is not
+ * asked: its calls decide, as without the inventory.
  */
-function startWarmUps(apps: AppName[], plan: GatePlan, client: ModalClient, config: GenprobeConfig, appLimit: (app: string) => Semaphore) {
+function startWarmUps(apps: AppName[], plan: GatePlan, client: ModalClient, config: GenprobeConfig, appLimit: (app: string) => Semaphore, readRoutes: boolean) {
   const warm = new Set<string>();
-  const warmUps = new Map<string, Promise<void>>(
+  const inventories = new Map<string, AppInventory>();
+  const warmUps = new Map<string, Promise<AppInventory | undefined>>(
     apps.map((app) => [
       app,
       (async () => {
@@ -87,20 +100,25 @@ function startWarmUps(apps: AppName[], plan: GatePlan, client: ModalClient, conf
         if (warmAnswers > 0) warm.add(app);
         // Fewer answers than asked for: the extra containers may not be there; one call at a time.
         if (warmAnswers < answers.length) appLimit(app).resize(1);
+        if (!readRoutes || warmAnswers === 0) return undefined;
+        const inventory = await readAppInventory(client, app, config.target);
+        inventories.set(app, inventory);
+        return inventory;
       })(),
     ]),
   );
   const warmedUp = (entry: EndpointEntry) => Promise.all(appsToWarm([entry]).map((app) => warmUps.get(app)));
-  return { warm, warmedUp };
+  const inventoryOf = async (app: string) => warmUps.get(app as AppName);
+  return { warm, warmedUp, inventoryOf, inventories };
 }
 
 /** The gate's report: the summary counts, the exit code (a failure or an expired waiver), the shard's part. */
 function gateReport(
   opts: GateOptions,
-  r: { started: Date; finished: Date; entries: EndpointEntry[]; endpoints: EndpointReport[]; waivers: Waiver[]; waiverFindings: WaiverFinding[] },
+  r: { started: Date; finished: Date; entries: EndpointEntry[]; endpoints: EndpointReport[]; waivers: Waiver[]; waiverFindings: WaiverFinding[]; inventory?: AppInventoryRead[] },
 ): ShardedReport {
   const { config } = opts;
-  const { started, finished, entries, endpoints, waivers, waiverFindings } = r;
+  const { started, finished, entries, endpoints, waivers, waiverFindings, inventory } = r;
   const summary = { pass: 0, fail: 0, warn: 0, waived: 0, skipped: 0, total: endpoints.length } as Record<EndpointVerdict, number> & { total: number };
   for (const ep of endpoints) summary[ep.verdict]++;
   const exitCode: 0 | 1 = summary.fail > 0 || waiverFindings.some((f) => f.finding === 'expired') ? 1 : 0;
@@ -114,6 +132,7 @@ function gateReport(
     summary,
     waivers: waiverFindings,
     knownDefects: knownDefects(endpoints, waivers),
+    ...(inventory ? { inventory } : {}),
     exitCode,
     endpoints,
     ...(opts.shard ? { shard: { ...opts.shard, selection: { only: opts.only ?? [], tags: opts.tags ?? [] }, endpoints: entries.map((e) => e.id), waiverSet: waivers } } : {}),
@@ -125,7 +144,8 @@ function gateReport(
  * The gate's run context: lanes from the plan, one check slot for the thread, the longest chains
  * first, and the start type known from the warm-ups.
  */
-function gateRunContext(opts: GateOptions, client: ModalClient, plan: GatePlan, appLimit: (app: string) => Semaphore, warm: ReadonlySet<string>) {
+function gateRunContext(opts: GateOptions, client: ModalClient, plan: GatePlan, appLimit: (app: string) => Semaphore, warmUps: Pick<ReturnType<typeof startWarmUps>, 'warm' | 'inventoryOf'>) {
+  const { warm, inventoryOf } = warmUps;
   const { config } = opts;
   return createRunContext(config, {
     client,
@@ -141,6 +161,7 @@ function gateRunContext(opts: GateOptions, client: ModalClient, plan: GatePlan, 
     // run's expected length on top of its own deadline, then is reported unsent (a hung app).
     patienceMs: (entry: EndpointEntry) => deadlineMs(entry, config.target, config.endpoints[entry.id]) + plan.targetSec * 2 * 1000 * config.target.timeScale,
     startTypeFor: (app: string): StartType => (warm.has(app) ? 'warm' : 'unknown'),
+    inventoryOf,
     faceCheck: opts.faceCheck,
     updateGolden: opts.updateGolden,
     headers: opts.headers,
@@ -166,8 +187,9 @@ export async function runGate(opts: GateOptions): Promise<{ report: ShardedRepor
   // per container, serving the longest chains first.
   const plan = planGate(entries, { negativeCases: config.gate.negativeCases });
   const appLimit = appLimits((app) => plan.lanes.get(app as AppName) ?? 1);
-  const { warm, warmedUp } = startWarmUps(appsToWarm(entries.filter((e) => !stored.has(e.id))), plan, client, config, appLimit);
-  const ctx = gateRunContext(opts, client, plan, appLimit, warm);
+  const warmUps = startWarmUps(appsToWarm(entries.filter((e) => !stored.has(e.id))), plan, client, config, appLimit, opts.inventory !== false);
+  const { warmedUp } = warmUps;
+  const ctx = gateRunContext(opts, client, plan, appLimit, warmUps);
 
   // One endpoint's waivers are known when it finishes; what they say about the whole run is settled below.
   const judge = (r: EndpointReport) => {
@@ -210,6 +232,7 @@ export async function runGate(opts: GateOptions): Promise<{ report: ShardedRepor
     settleRepeat(ep);
   }
 
-  const report = gateReport(opts, { started, finished: now(), entries, endpoints, waivers, waiverFindings });
+  const inventory = opts.inventory === false ? undefined : [...warmUps.inventories.values()].map(inventoryRead).sort((a, b) => a.app.localeCompare(b.app));
+  const report = gateReport(opts, { started, finished: now(), entries, endpoints, waivers, waiverFindings, inventory });
   return { report, runs };
 }

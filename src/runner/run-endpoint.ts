@@ -20,8 +20,9 @@ import type { FaceConfig, GateConfig, TargetConfig } from '../config/index.ts';
 import { inputInfo, resolveRequest, type ResolvedRequest } from './fixtures.ts';
 import { planContract, type PlannedCase } from './plan.ts';
 import type { CaseKind, CaseReport, EndpointReport, ReportedCheck } from '../report/types.ts';
-import { APPS_WITH_LORA_LIST, judgeLoraAnswer, judgeLoraList, loraRequirement, type LoraVerdict } from './lora-precondition.ts';
+import { APPS_WITH_LORA_LIST, judgeLoraAnswer, judgeLoraList, loraRequirement } from './lora-precondition.ts';
 import { RetryBudget } from './retry.ts';
+import { isAppNotDeployed, routeVerdict, type AppInventory } from './inventory.ts';
 import type { Semaphore } from './semaphore.ts';
 import { verdictOfChecks, worstCaseVerdict } from './verdict.ts';
 
@@ -52,6 +53,12 @@ export interface RunContext {
   cpuReserveAtMs?: (entry: EndpointEntry) => number | undefined;
   /** Every wait for slots, for metrics (`timedOut`: the patience ran out and the call was not sent). */
   onSlotWait?: (app: string, waitedMs: number, timedOut: boolean) => void;
+  /**
+   * The app's route list (GET /openapi.json, runner/inventory.ts), when the caller reads one (the
+   * gate, during the app's warm-up): a registered route the app does not register is not called.
+   * Undefined, or resolving to undefined: the calls decide.
+   */
+  inventoryOf?: (app: string) => Promise<AppInventory | undefined>;
   /** How the caller knows whether the app was warm (the gate: first call per app is cold). */
   startTypeFor: (app: string) => StartType;
   /**
@@ -198,11 +205,6 @@ async function callWithRetry(entry: EndpointEntry, req: ResolvedRequest, ctx: Ru
   }
 }
 
-/** Modal's answer for an app that is not deployed (docs/fleet.md §1). */
-export function isAppNotDeployed(call: CallResult): boolean {
-  return call.status === 404 && call.failure?.class === 'modal-platform' && /invalid function call|app for invoked web endpoint is stopped/.test(call.failure.message);
-}
-
 type CaseResult = { report: CaseReport; call: CallResult; costUsd: number };
 
 /** A view of bytes as the Buffer the face model takes (no copy). */
@@ -334,11 +336,27 @@ async function fetchLoraList(entry: EndpointEntry, ctx: RunContext, override: En
   }
 }
 
-/** A LoRA that should be there and is not: one failing case, the contract's other cases not run. */
-function loraMissingReport(entry: EndpointEntry, verdict: Extract<LoraVerdict, { kind: 'fail' }>, list: CallResult, redact: (s: string) => string): EndpointReport {
-  const checks = tag([verdict.check], 'LoRA precondition', redact);
-  const kase: CaseReport = { name: 'LoRA precondition', kind: 'happy', verdict: 'fail', status: list.status, latencyMs: Math.round(list.totalMs), hops: list.hops, attempts: 1, checks };
+/**
+ * A precondition of the contract that failed (a LoRA that should be there, a route the app does not
+ * register): one failing case, the contract's other cases not run. `call` is the request that
+ * showed it, if genprobe made one for it.
+ */
+function preconditionFailedReport(entry: EndpointEntry, caseName: string, check: CheckResult, redact: (s: string) => string, call?: CallResult): EndpointReport {
+  const checks = tag([check], caseName, redact);
+  const kase: CaseReport = { name: caseName, kind: 'happy', verdict: 'fail', status: call?.status ?? null, latencyMs: call ? Math.round(call.totalMs) : 0, hops: call?.hops ?? [], attempts: call ? 1 : 0, checks };
   return { ...skippedReport(entry, ''), skipReason: undefined, verdict: 'fail', latencyMs: null, checks, cases: [kase] };
+}
+
+/**
+ * A removed route answered otherwise than its 404: if the app's route list still has it, the
+ * failing checks say so (the route was never taken out, rather than answering wrongly). Waits for
+ * the list only then, so a removed route never waits for its app's warm-up.
+ */
+async function noteStillRegistered(entry: EndpointEntry, ctx: RunContext, cases: CaseReport[]): Promise<void> {
+  const failing = cases.flatMap((c) => (c.kind === 'removed' ? c.checks.filter((k) => k.verdict === 'fail') : []));
+  if (!failing.length || !ctx.inventoryOf) return;
+  const verdict = routeVerdict(entry, await ctx.inventoryOf(entry.app));
+  if (verdict.kind === 'call' && verdict.note) for (const c of failing) c.message = `${c.message} (${verdict.note})`;
 }
 
 export async function runEndpoint(entry: EndpointEntry, ctx: RunContext, override: EndpointOverride = {}): Promise<EndpointRun> {
@@ -347,12 +365,15 @@ export async function runEndpoint(entry: EndpointEntry, ctx: RunContext, overrid
     run.report.skipReason = override.skip;
     return run;
   }
+  // A removed route is called whatever its app registers (its contract is the cheap 404).
+  const route = entry.lifecycle === 'removed' ? null : routeVerdict(entry, await ctx.inventoryOf?.(entry.app));
+  if (route?.kind === 'missing') return { report: preconditionFailedReport(entry, 'route inventory', route.check, (t) => ctx.client.redact(t)) };
   const lora = loraRequirement(entry, override);
   if (lora && APPS_WITH_LORA_LIST.has(entry.app)) {
     const list = await fetchLoraList(entry, ctx, override);
     const verdict = list ? judgeLoraList(entry, lora, list) : ({ kind: 'ok' } as const);
     if (verdict.kind === 'skip') return { report: skippedReport(entry, verdict.reason) };
-    if (verdict.kind === 'fail' && list) return { report: loraMissingReport(entry, verdict, list, (t) => ctx.client.redact(t)) };
+    if (verdict.kind === 'fail' && list) return { report: preconditionFailedReport(entry, 'LoRA precondition', verdict.check, (t) => ctx.client.redact(t), list) };
   }
   let loraSkip: string | null = null;
   const planned = planContract(entry, override, { negativeCases: ctx.gate.negativeCases });
@@ -389,6 +410,7 @@ export async function runEndpoint(entry: EndpointEntry, ctx: RunContext, overrid
   }
   results.push(...(await (others ?? Promise.all(rest.map((p) => runCase(entry, p, ctx, override, run))))));
   const cases = results.map((r) => r.report);
+  if (entry.lifecycle === 'removed') await noteStillRegistered(entry, ctx, cases);
   const lead = results[0];
   run.report = {
     id: entry.id,

@@ -15,7 +15,7 @@ import type { EndpointEntry } from '../catalog/types.ts';
 import { ConfigError } from '../config/index.ts';
 import { applyWaivers, knownDefects } from '../waivers/index.ts';
 import { settleRepeat, type RepeatedReport } from './repeat.ts';
-import type { EndpointReport, EndpointVerdict, GateReport, Waiver } from '../report/types.ts';
+import type { AppInventoryRead, EndpointReport, EndpointVerdict, GateReport, Waiver } from '../report/types.ts';
 import { chainSec } from './schedule.ts';
 import { settleVerdicts } from './verdict.ts';
 import { relinkChecks } from '../report/relink.ts';
@@ -143,7 +143,16 @@ export function mergeShardReports(reports: readonly ShardedReport[]): GateReport
     summary,
     waivers: findings,
     knownDefects: knownDefects(endpoints, waivers),
+    ...mergedInventory(byIndex),
     exitCode: summary.fail > 0 || findings.some((f) => f.finding === 'expired') ? 1 : 0,
     endpoints,
   };
+}
+
+/** The apps' route lists the shards read, one per app (the first shard's where several read it), as the unsharded gate sorts them. */
+function mergedInventory(reports: readonly ShardedReport[]): Pick<GateReport, 'inventory'> {
+  if (!reports.some((r) => r.inventory)) return {};
+  const byApp = new Map<string, AppInventoryRead>();
+  for (const a of reports.flatMap((r) => r.inventory ?? [])) if (!byApp.has(a.app)) byApp.set(a.app, a);
+  return { inventory: [...byApp.values()].sort((a, b) => a.app.localeCompare(b.app)) };
 }
