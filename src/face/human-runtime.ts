@@ -62,6 +62,11 @@ function installFileFetchShim(): void {
   fetchShimInstalled = true;
 }
 
+/** `{ name: { enabled: false } }` for each of Human's modules genprobe does not run. */
+function disabled(...names: string[]): Record<string, { enabled: false }> {
+  return Object.fromEntries(names.map((n) => [n, { enabled: false as const }]));
+}
+
 /** Detection config: everything but the face pipeline is off; description (FaceRes) is toggled per call. */
 function humanConfig(): Partial<Config> {
   const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
@@ -81,19 +86,10 @@ function humanConfig(): Partial<Config> {
       // high); detectFaces pads to a square itself.
       detector: { rotation: true, square: false, maxDetected: 10, minConfidence: DETECTOR_MIN_CONFIDENCE, iouThreshold: 0.1, return: false },
       mesh: { enabled: true },
-      attention: { enabled: false },
-      iris: { enabled: false },
       description: { enabled: true },
-      emotion: { enabled: false },
-      antispoof: { enabled: false },
-      liveness: { enabled: false },
-      gear: { enabled: false },
+      ...disabled('attention', 'iris', 'emotion', 'antispoof', 'liveness', 'gear'),
     },
-    body: { enabled: false },
-    hand: { enabled: false },
-    object: { enabled: false },
-    gesture: { enabled: false },
-    segmentation: { enabled: false },
+    ...disabled('body', 'hand', 'object', 'gesture', 'segmentation'),
   } as Partial<Config>;
 }
 

@@ -5,21 +5,27 @@ import { describe, expect, it } from 'vitest';
 import { getHuman } from './human-runtime.ts';
 import { applyScaleFolds, assertClipConstants, fuseBatchNormRelu6, fuseClipToRelu6 } from './model-rewrite.ts';
 
+/** A graph node as the exported model.json spells it, from `name Op input…`. */
+function node(spec: string): { name: string; op: string; input?: string[] } {
+  const [name, op, ...input] = spec.split(' ');
+  return input.length ? { name, op, input } : { name, op };
+}
+
 const graph = () => ({
   modelTopology: {
     node: [
-      { name: 'x', op: 'Placeholder' },
-      { name: 'six', op: 'Const' },
-      { name: 'zero', op: 'Const' },
-      { name: 'r', op: 'Relu', input: ['x'] },
-      { name: 'mn', op: 'Minimum', input: ['r', 'six'] },
-      { name: 'mx', op: 'Maximum', input: ['mn', 'zero'] },
-      { name: 'out', op: 'Conv2D', input: ['mx', 'w'] },
+      node('x Placeholder'),
+      node('six Const'),
+      node('zero Const'),
+      node('r Relu x'),
+      node('mn Minimum r six'),
+      node('mx Maximum mn zero'),
+      node('out Conv2D mx w'),
       // a Relu whose output is also used elsewhere must stay as it is
-      { name: 'r2', op: 'Relu', input: ['x'] },
-      { name: 'mn2', op: 'Minimum', input: ['r2', 'six'] },
-      { name: 'mx2', op: 'Maximum', input: ['mn2', 'zero'] },
-      { name: 'side', op: 'Add', input: ['r2', 'mx2'] },
+      node('r2 Relu x'),
+      node('mn2 Minimum r2 six'),
+      node('mx2 Maximum mn2 zero'),
+      node('side Add r2 mx2'),
     ],
   },
 });
@@ -48,20 +54,20 @@ describe('FaceRes ReLU6 rewrite', () => {
     const g = {
       modelTopology: {
         node: [
-          { name: 'x', op: 'Placeholder' },
+          node('x Placeholder'),
           ...['w', 'b', 'dw', 's', 'db', 'w2', 'b2'].map((name) => ({ name, op: 'Const' })),
           { name: 'c', op: 'Conv2D', input: ['x', 'w'], attr: { padding: { s: 'U0FNRQ==' } } },
-          { name: 'ca', op: 'Add', input: ['c', 'b'] },
-          { name: 'cr', op: 'Relu6', input: ['ca'] },
-          { name: 'd', op: 'DepthwiseConv2dNative', input: ['cr', 'dw'] },
-          { name: 'dm', op: 'Mul', input: ['d', 's'] },
-          { name: 'da', op: 'Add', input: ['dm', 'db'] },
-          { name: 'dr', op: 'Relu6', input: ['da'] },
+          node('ca Add c b'),
+          node('cr Relu6 ca'),
+          node('d DepthwiseConv2dNative cr dw'),
+          node('dm Mul d s'),
+          node('da Add dm db'),
+          node('dr Relu6 da'),
           // the conv's output is also read elsewhere: it must stay as it is
-          { name: 'c2', op: 'Conv2D', input: ['dr', 'w2'] },
-          { name: 'c2a', op: 'Add', input: ['c2', 'b2'] },
-          { name: 'c2r', op: 'Relu6', input: ['c2a'] },
-          { name: 'side', op: 'Add', input: ['c2', 'c2r'] },
+          node('c2 Conv2D dr w2'),
+          node('c2a Add c2 b2'),
+          node('c2r Relu6 c2a'),
+          node('side Add c2 c2r'),
         ],
       },
     };
