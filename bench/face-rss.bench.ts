@@ -9,9 +9,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { runFfmpeg } from '../src/media/frames.ts';
+import { blackPng } from '../src/media/testing.ts';
 import { measureChildPeakRss, ROOT, round, type Benchmark, type BenchResult } from './lib.ts';
 
 /**
@@ -30,24 +30,6 @@ const BEFORE_PEAK_MB = { 'black-25000x4000.png': '8168 (process died, exit 7)', 
 async function measureChild(args: string[]): Promise<{ child: Record<string, unknown>; peakMb: number }> {
   const { child, maxRssKb } = await measureChildPeakRss('bench/face-rss.child.ts', args);
   return { child, peakMb: round(maxRssKb / 1024, 1) };
-}
-
-/** A greyscale PNG of black pixels: a few hundred KB that decode to w×h×3 bytes of RGB at full size. */
-function blackPng(w: number, h: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  const idat = deflateSync(Buffer.alloc((w + 1) * h), { level: 9 });
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
 }
 
 interface Input {

@@ -2,32 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { blackPng } from '../media/testing.ts';
 import { embedImage } from './analyze.ts';
-import { crc32, deflateSync } from 'node:zlib';
 import { decodeRgb, DETECT_MAX_SIDE, detectFaces, FACE_MAX_INPUT_PIXELS, FaceError, MIN_FACE_PX, selectFace } from './detect.ts';
 import { cosine, getEmbedder, type Embedder } from './embedders.ts';
 import { getHuman } from './human-runtime.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const fixture = (p: string): Buffer => readFileSync(path.join(root, 'fixtures', p));
-
-/** A greyscale PNG of `w`×`h` black pixels (a few hundred KB: zeros deflate well), or just its header. */
-function blackPng(w: number, h: number, headerOnly = false): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; // bit depth; colour type 0 (grey), no interlace
-  const idat = headerOnly ? Buffer.alloc(0) : deflateSync(Buffer.alloc((w + 1) * h), { level: 9 });
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
-}
 
 async function faceErrorOf(p: Promise<unknown>): Promise<FaceError> {
   const err = await p.then(() => undefined, (e: unknown) => e);

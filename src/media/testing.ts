@@ -92,6 +92,20 @@ export function pngChunk(type: string, data: Buffer): Buffer {
 }
 
 /**
+ * A greyscale PNG of `w`×`h` black pixels, deflated whole (a few hundred KB at 100 MP: zeros
+ * deflate well, but they decode to w×h bytes), or with `headerOnly` just its header and an empty IDAT.
+ */
+export function blackPng(w: number, h: number, headerOnly = false): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bit depth; colour type 0 (grey), no interlace
+  const idat = headerOnly ? Buffer.alloc(0) : zlib.deflateSync(Buffer.alloc((w + 1) * h), { level: 9 });
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+/**
  * A valid PNG of width×height in one colour, deflated as a stream so neither this helper nor the
  * test ever holds the decoded image (1.2 GB at 20000²) — the decompression-bomb shape, ~5 MB.
  */
