@@ -7,9 +7,13 @@
  *    the other endpoints of ryla-flux still pass, and the report says which inventories were read;
  *  - a waiver on route-missing accepts it;
  *  - an app whose /openapi.json is unavailable (Modal's 404) falls back: the calls decide;
- *  - --no-inventory: the old behaviour, the call is sent and fails on FastAPI's 404.
+ *  - --no-inventory: the old behaviour, the call is sent and fails on FastAPI's 404;
+ *  - a removed route is still called, and when it answers otherwise while its app's list still has
+ *    it, the failure says the route is still registered.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModalClient, type CallRequest } from '../../src/client/index.ts';
+import type { CallResult } from '../../src/client/types.ts';
 import { parseConfig, type GenprobeConfig } from '../../src/config/index.ts';
 import { createEmulator } from '../../src/emulator/index.ts';
 import { runGate } from '../../src/runner/gate.ts';
@@ -127,5 +131,30 @@ describe('gate with the route inventory', () => {
     expect(help.stdout).toContain('--no-inventory');
     const bad = await genprobe(['gate', '--no-inventory=yes'], { timeoutMs: 60_000 });
     expect(bad.code).toBe(2);
+  }, 120_000);
+
+  it('still calls a removed route; answered otherwise while still listed, its failure says it is still registered', async () => {
+    /** A fleet where /sdxl-turbo was never taken out: listed by ryla-instantid, and answered by a handler. */
+    class NotRemovedClient extends ModalClient {
+      readonly sent: string[] = [];
+      override async call(req: CallRequest): Promise<CallResult> {
+        this.sent.push(`${req.method} ${req.app}${req.path}`);
+        if (req.app === 'ryla-instantid' && req.path === '/sdxl-turbo') return super.call({ ...req, path: '/sdxl-instantid' });
+        const r = await super.call(req);
+        if (req.app !== 'ryla-instantid' || req.path !== '/openapi.json' || r.status !== 200) return r;
+        const doc = JSON.parse(r.body.toString('utf8')) as { paths: Record<string, unknown> };
+        return { ...r, body: Buffer.from(JSON.stringify({ ...doc, paths: { ...doc.paths, '/sdxl-turbo': { post: {} } } })) };
+      }
+    }
+    await control('/reset', {});
+    await control('/drift', undefined, 'DELETE');
+    const client = new NotRemovedClient({ targetTemplate: config.target.url });
+    const { report } = await runGate({ config, only: ['sdxl-instantid', 'sdxl-turbo'], waivers: SHIPPED, client, now: () => NOW });
+    expect(client.sent).toContain('POST ryla-instantid/sdxl-turbo');
+    const turbo = endpoint(report, 'sdxl-turbo');
+    expect(turbo.verdict).toBe('fail');
+    const failed = turbo.checks.filter((c) => c.verdict === 'fail');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const c of failed) expect(c.message).toContain('GET /openapi.json on ryla-instantid still lists POST /sdxl-turbo: the route is still registered');
   }, 120_000);
 });
