@@ -6,13 +6,12 @@
  *
  *   npm run bench -- --only face-rss        (results in bench/results.json under "face-rss")
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { runFfmpeg } from '../src/media/frames.ts';
 import { blackPng } from '../src/media/testing.ts';
-import { measureChildPeakRss, ROOT, round, type Benchmark, type BenchResult } from './lib.ts';
+import { measureChildPeakRss, ROOT, round, withTempDir, type BenchContext, type Benchmark, type BenchResult } from './lib.ts';
 
 /**
  * Goal: no hostile input needs more than this above the baseline. What the bounds keep alive is small (frames
@@ -62,39 +61,36 @@ async function makeInputs(dir: string, log: (m: string) => void): Promise<Input[
   return inputs;
 }
 
+async function checkEachInput(dir: string, ctx: BenchContext): Promise<BenchResult> {
+  const inputs = await makeInputs(dir, ctx.log);
+  const baseline = await measureChild([inputs[0].file, 'png', '--baseline']);
+  const rows: Record<string, unknown> = {};
+  let worstAbove = 0;
+  for (const input of inputs) {
+    ctx.log(`face-rss: ${input.name}`);
+    const m = await measureChild([input.file, input.kind]);
+    const above = round(m.peakMb - baseline.peakMb, 1);
+    if (input.name !== inputs[0].name) worstAbove = Math.max(worstAbove, above);
+    const checks = m.child.checks as Array<{ check: string; verdict: string; message: string }>;
+    rows[input.name] = { what: input.what, peakRssMb: m.peakMb, aboveBaselineMb: above, checkMs: m.child.ms, checks: checks.map((c) => `${c.check}: ${c.verdict} — ${c.message.slice(0, 140)}`) };
+  }
+  return {
+    measures: 'peak resident memory of a process that has loaded the face model and runs the whole face check on one output',
+    unit: 'MB (MiB)',
+    values: { baselineRssMb: baseline.peakMb, inputs: rows, worstAboveBaselineMb: worstAbove, beforeBoundsPeakRssMb: BEFORE_PEAK_MB },
+    comparedTo: 'the same child with the model loaded and the reference embedded but no output checked (baseline), a healthy 1024² portrait, and the code before the bounds (values.beforeBoundsPeakRssMb)',
+    goal: `every hostile input < ${GOAL_ABOVE_BASELINE_MB} MB above the baseline`,
+    met: worstAbove < GOAL_ABOVE_BASELINE_MB,
+    setup: {
+      bounds: 'images shrunk to ≤ 1024 px in libvips while decoding (100 MP declared at most); WebP frames rendered one canvas (≤ 16 MP) at a time and shrunk; MP4 frames shrunk inside ffmpeg',
+      measuredWith: '/usr/bin/time -v (Maximum resident set size)',
+    },
+    notes: ['Inputs are generated in a temp dir and deleted afterwards.'],
+  };
+}
+
 export const faceRssBench: Benchmark = {
   name: 'face-rss',
   title: 'peak RSS of the face check on hostile outputs vs a healthy one',
-  async run(ctx): Promise<BenchResult> {
-    const dir = await mkdtemp(path.join(tmpdir(), 'genprobe-bench-face-rss-'));
-    try {
-      const inputs = await makeInputs(dir, ctx.log);
-      const baseline = await measureChild([inputs[0].file, 'png', '--baseline']);
-      const rows: Record<string, unknown> = {};
-      let worstAbove = 0;
-      for (const input of inputs) {
-        ctx.log(`face-rss: ${input.name}`);
-        const m = await measureChild([input.file, input.kind]);
-        const above = round(m.peakMb - baseline.peakMb, 1);
-        if (input.name !== inputs[0].name) worstAbove = Math.max(worstAbove, above);
-        const checks = m.child.checks as Array<{ check: string; verdict: string; message: string }>;
-        rows[input.name] = { what: input.what, peakRssMb: m.peakMb, aboveBaselineMb: above, checkMs: m.child.ms, checks: checks.map((c) => `${c.check}: ${c.verdict} — ${c.message.slice(0, 140)}`) };
-      }
-      return {
-        measures: 'peak resident memory of a process that has loaded the face model and runs the whole face check on one output',
-        unit: 'MB (MiB)',
-        values: { baselineRssMb: baseline.peakMb, inputs: rows, worstAboveBaselineMb: worstAbove, beforeBoundsPeakRssMb: BEFORE_PEAK_MB },
-        comparedTo: 'the same child with the model loaded and the reference embedded but no output checked (baseline), a healthy 1024² portrait, and the code before the bounds (values.beforeBoundsPeakRssMb)',
-        goal: `every hostile input < ${GOAL_ABOVE_BASELINE_MB} MB above the baseline`,
-        met: worstAbove < GOAL_ABOVE_BASELINE_MB,
-        setup: {
-          bounds: 'images shrunk to ≤ 1024 px in libvips while decoding (100 MP declared at most); WebP frames rendered one canvas (≤ 16 MP) at a time and shrunk; MP4 frames shrunk inside ffmpeg',
-          measuredWith: '/usr/bin/time -v (Maximum resident set size)',
-        },
-        notes: ['Inputs are generated in a temp dir and deleted afterwards.'],
-      };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  },
+  run: (ctx) => withTempDir('genprobe-bench-face-rss-', (dir) => checkEachInput(dir, ctx)),
 };

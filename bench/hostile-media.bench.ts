@@ -6,15 +6,14 @@
  * way genprobe decoded it before (render the last page), under a time cap, for comparison.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { Renderer, sceneFrame } from '../src/emulator/render.ts';
 import { pngChunk } from '../src/media/testing.ts';
 import { assembleAnimatedWebp, frameBombWebp, stillWebpChunks } from '../src/media/webp-writer.ts';
-import { ROOT, round, type Benchmark, type BenchResult } from './lib.ts';
+import { ROOT, round, withTempDir, type BenchContext, type Benchmark, type BenchResult } from './lib.ts';
 
 /** A hostile file must get its verdict in well under this (issue 18). */
 const GOAL_MS = 2000;
@@ -130,62 +129,59 @@ function runChild(args: string[], capMs: number): Promise<{ out: Record<string, 
   });
 }
 
+async function judgeEachInput(dir: string, ctx: BenchContext): Promise<BenchResult> {
+  const inputs = await buildInputs(dir);
+  const rows: Array<Record<string, unknown>> = [];
+  for (const input of inputs) {
+    const file = path.join(dir, 'input.bin');
+    await writeFile(file, input.bytes);
+    const { out } = await runChild([file, input.endpoint], 120_000);
+    const failing = (out!.failing as Array<{ check: string; message: string }>).map((f) => f.check);
+    const ok = input.expect ? failing.includes(input.expect) : input.kind === 'healthy' ? failing.length === 0 : true;
+    if (!ok) throw new Error(`${input.name}: expected ${input.expect ?? 'no failure'}, failing ${JSON.stringify(out!.failing)}`);
+    const row = { input: input.name, kind: input.kind, endpoint: input.endpoint, bytes: input.bytes.length, verdictMs: out!.ms as number, verdictCpuMs: out!.cpuMs as number, peakRssMb: round((out!.maxRssKb as number) / 1024, 1), failing };
+    ctx.log(`hostile-media: ${input.name}: ${row.verdictMs} ms wall, ${row.verdictCpuMs} ms CPU, peak RSS ${row.peakRssMb} MB, failing ${failing.join(', ') || 'none'}`);
+    rows.push(row);
+  }
+  const bomb = inputs.find((i) => i.name.startsWith('WebP frame-count bomb'))!;
+  await writeFile(path.join(dir, 'bomb.webp'), bomb.bytes);
+  ctx.log(`hostile-media: libvips rendering the bomb's last page (the pre-fix decode), capped at ${LIBVIPS_CAP_MS / 1000} s`);
+  const before = await runChild([path.join(dir, 'bomb.webp'), '--libvips-page', String(100_000 - 1)], LIBVIPS_CAP_MS);
+  const hostile = rows.filter((r) => r.kind !== 'healthy');
+  const healthy = rows.filter((r) => r.kind === 'healthy');
+  const worstMs = Math.max(...hostile.map((r) => r.verdictMs as number));
+  const worstCpuMs = Math.max(...hostile.map((r) => r.verdictCpuMs as number));
+  const worstRss = Math.max(...hostile.map((r) => r.peakRssMb as number));
+  return {
+    measures: 'time of runOutputChecks (every output check of the route) to a verdict — wall, and CPU of the process plus its ffmpeg children — and the peak RSS of a process that does only that, per input',
+    unit: 'ms, MB (MiB)',
+    values: {
+      hostileInputs: hostile.length,
+      worstVerdictMs: worstMs,
+      worstInput: hostile.find((r) => r.verdictMs === worstMs)!.input,
+      worstVerdictCpuMs: worstCpuMs,
+      worstCpuInput: hostile.find((r) => r.verdictCpuMs === worstCpuMs)!.input,
+      worstPeakRssMb: worstRss,
+      worstRssInput: hostile.find((r) => r.peakRssMb === worstRss)!.input,
+      healthyVerdictMs: healthy.map((r) => r.verdictMs),
+      healthyVerdictCpuMs: healthy.map((r) => r.verdictCpuMs),
+      healthyPeakRssMb: Math.max(...healthy.map((r) => r.peakRssMb as number)),
+      libvipsLastPageOfBomb: before.killed ? `not finished after ${LIBVIPS_CAP_MS / 1000} s (killed)` : `${round(before.wallMs, 0)} ms`,
+      rows,
+    },
+    comparedTo: 'healthy outputs of the same routes (baseline RSS and time); for the frame-count bomb, libvips rendering its last page as genprobe did before issue 18',
+    goal: `every hostile or degenerate input gets its verdict in < ${GOAL_MS} ms of CPU (wall on a loaded shared box is reported beside it)`,
+    met: worstCpuMs < GOAL_MS,
+    setup: { childPerInput: true, routes: [...new Set(rows.map((r) => r.endpoint))] },
+    notes: [
+      'Peak RSS includes the Node runtime and genprobe modules (~100 MB); the healthy rows show that baseline.',
+      'The 68-frame WebP is accepted by decodable (within 4× the request) and its sampling stopped by the WebP decoding budget (the requested frames + 4 canvases); frame-count reports the count.',
+    ],
+  };
+}
+
 export const hostileMediaBench: Benchmark = {
   name: 'hostile-media',
   title: 'time to a verdict and peak RSS over hostile and degenerate outputs',
-  async run(ctx): Promise<BenchResult> {
-    const dir = await mkdtemp(path.join(tmpdir(), 'genprobe-bench-hostile-'));
-    try {
-      const inputs = await buildInputs(dir);
-      const rows: Array<Record<string, unknown>> = [];
-      for (const input of inputs) {
-        const file = path.join(dir, 'input.bin');
-        await writeFile(file, input.bytes);
-        const { out } = await runChild([file, input.endpoint], 120_000);
-        const failing = (out!.failing as Array<{ check: string; message: string }>).map((f) => f.check);
-        const ok = input.expect ? failing.includes(input.expect) : input.kind === 'healthy' ? failing.length === 0 : true;
-        if (!ok) throw new Error(`${input.name}: expected ${input.expect ?? 'no failure'}, failing ${JSON.stringify(out!.failing)}`);
-        const row = { input: input.name, kind: input.kind, endpoint: input.endpoint, bytes: input.bytes.length, verdictMs: out!.ms as number, verdictCpuMs: out!.cpuMs as number, peakRssMb: round((out!.maxRssKb as number) / 1024, 1), failing };
-        ctx.log(`hostile-media: ${input.name}: ${row.verdictMs} ms wall, ${row.verdictCpuMs} ms CPU, peak RSS ${row.peakRssMb} MB, failing ${failing.join(', ') || 'none'}`);
-        rows.push(row);
-      }
-      const bomb = inputs.find((i) => i.name.startsWith('WebP frame-count bomb'))!;
-      await writeFile(path.join(dir, 'bomb.webp'), bomb.bytes);
-      ctx.log(`hostile-media: libvips rendering the bomb's last page (the pre-fix decode), capped at ${LIBVIPS_CAP_MS / 1000} s`);
-      const before = await runChild([path.join(dir, 'bomb.webp'), '--libvips-page', String(100_000 - 1)], LIBVIPS_CAP_MS);
-      const hostile = rows.filter((r) => r.kind !== 'healthy');
-      const healthy = rows.filter((r) => r.kind === 'healthy');
-      const worstMs = Math.max(...hostile.map((r) => r.verdictMs as number));
-      const worstCpuMs = Math.max(...hostile.map((r) => r.verdictCpuMs as number));
-      const worstRss = Math.max(...hostile.map((r) => r.peakRssMb as number));
-      return {
-        measures: 'time of runOutputChecks (every output check of the route) to a verdict — wall, and CPU of the process plus its ffmpeg children — and the peak RSS of a process that does only that, per input',
-        unit: 'ms, MB (MiB)',
-        values: {
-          hostileInputs: hostile.length,
-          worstVerdictMs: worstMs,
-          worstInput: hostile.find((r) => r.verdictMs === worstMs)!.input,
-          worstVerdictCpuMs: worstCpuMs,
-          worstCpuInput: hostile.find((r) => r.verdictCpuMs === worstCpuMs)!.input,
-          worstPeakRssMb: worstRss,
-          worstRssInput: hostile.find((r) => r.peakRssMb === worstRss)!.input,
-          healthyVerdictMs: healthy.map((r) => r.verdictMs),
-          healthyVerdictCpuMs: healthy.map((r) => r.verdictCpuMs),
-          healthyPeakRssMb: Math.max(...healthy.map((r) => r.peakRssMb as number)),
-          libvipsLastPageOfBomb: before.killed ? `not finished after ${LIBVIPS_CAP_MS / 1000} s (killed)` : `${round(before.wallMs, 0)} ms`,
-          rows,
-        },
-        comparedTo: 'healthy outputs of the same routes (baseline RSS and time); for the frame-count bomb, libvips rendering its last page as genprobe did before issue 18',
-        goal: `every hostile or degenerate input gets its verdict in < ${GOAL_MS} ms of CPU (wall on a loaded shared box is reported beside it)`,
-        met: worstCpuMs < GOAL_MS,
-        setup: { childPerInput: true, routes: [...new Set(rows.map((r) => r.endpoint))] },
-        notes: [
-          'Peak RSS includes the Node runtime and genprobe modules (~100 MB); the healthy rows show that baseline.',
-          'The 68-frame WebP is accepted by decodable (within 4× the request) and its sampling stopped by the WebP decoding budget (the requested frames + 4 canvases); frame-count reports the count.',
-        ],
-      };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  },
+  run: (ctx) => withTempDir('genprobe-bench-hostile-', (dir) => judgeEachInput(dir, ctx)),
 };

@@ -4,6 +4,7 @@
  * event loop do not share a thread with the genprobe code being measured).
  */
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -166,4 +167,17 @@ export async function measureChildPeakRss(script: string, args: string[]): Promi
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
   if (!m) throw new Error(`/usr/bin/time -v printed no maximum RSS: ${stderr.slice(-500)}`);
   return { child: JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>, maxRssKb: Number(m[1]) };
+}
+
+/**
+ * Run `fn` with a fresh directory under the system temp dir (named `prefix` and a random tail) for
+ * the inputs a benchmark generates, deleting it whatever happens: they are never kept or committed.
+ */
+export async function withTempDir<T>(prefix: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -5,11 +5,10 @@
  * child process (bench/mp4-rss.child.ts) through probeMp4File and the MP4 header checks.
  * Peak RSS is read twice: the child's own process.resourceUsage().maxRSS and /usr/bin/time -v.
  */
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runFfmpeg } from '../src/media/frames.ts';
-import { measureChildPeakRss, round, type Benchmark, type BenchResult } from './lib.ts';
+import { measureChildPeakRss, round, withTempDir, type BenchContext, type Benchmark, type BenchResult } from './lib.ts';
 
 const TARGET_BYTES = 500 * 1024 * 1024;
 const GOAL_MB = 150;
@@ -41,42 +40,39 @@ async function makeBigMp4(dir: string, log: (m: string) => void): Promise<{ file
   return { file, frames: copies * CLIP_SEC * FPS, bytes: (await stat(file)).size };
 }
 
+async function validateBigMp4(dir: string, ctx: BenchContext): Promise<BenchResult> {
+  const big = await makeBigMp4(dir, ctx.log);
+  const args = [big.file, String(W), String(H), String(big.frames), String(FPS)];
+  ctx.log(`mp4: validating ${round(big.bytes / 2 ** 20, 1)} MiB in a child process`);
+  const baseline = await measureChild([...args, '--baseline']);
+  const probed = await measureChild(args);
+  const checks = probed.child.checks as Array<{ check: string; verdict: string; message: string }>;
+  const notPassing = checks.filter((c) => c.verdict !== 'pass');
+  if (notPassing.length) throw new Error(`the benchmark's own MP4 did not pass the checks: ${notPassing.map((c) => `${c.check}: ${c.message}`).join('; ')}`);
+  const peakMb = round(probed.timeMaxRssKb / 1024, 1);
+  return {
+    measures: 'peak resident memory of a process that validates one 500 MB MP4 file with probeMp4File and the MP4 header checks',
+    unit: 'MB (MiB)',
+    values: {
+      fileBytes: big.bytes,
+      peakRssMb: peakMb,
+      peakRssMbSelfReported: round(Number(probed.child.maxRssKb) / 1024, 1),
+      baselineRssMb: round(baseline.timeMaxRssKb / 1024, 1),
+      probeAboveBaselineMb: round((probed.timeMaxRssKb - baseline.timeMaxRssKb) / 1024, 1),
+      probeMs: probed.child.ms,
+      probed: probed.child.info,
+      checks: checks.map((c) => `${c.check}: ${c.verdict}`),
+    },
+    comparedTo: 'the file size (500 MB) and the same child process with the same modules loaded but nothing probed (baseline)',
+    goal: `< ${GOAL_MB} MB peak RSS`,
+    met: peakMb < GOAL_MB,
+    setup: { width: W, height: H, fps: FPS, frames: big.frames, layout: 'ffmpeg default (mdat before moov); concat of a high-bitrate 2 s clip, stream copy', measuredWith: '/usr/bin/time -v and process.resourceUsage().maxRSS' },
+    notes: ['The file lives in a temp dir and is deleted afterwards; it is never committed.'],
+  };
+}
+
 export const mp4RssBench: Benchmark = {
   name: 'mp4-rss',
   title: 'peak RSS validating a 500 MB MP4 file',
-  async run(ctx): Promise<BenchResult> {
-    const dir = await mkdtemp(path.join(tmpdir(), 'genprobe-bench-mp4-'));
-    try {
-      const big = await makeBigMp4(dir, ctx.log);
-      const args = [big.file, String(W), String(H), String(big.frames), String(FPS)];
-      ctx.log(`mp4: validating ${round(big.bytes / 2 ** 20, 1)} MiB in a child process`);
-      const baseline = await measureChild([...args, '--baseline']);
-      const probed = await measureChild(args);
-      const checks = probed.child.checks as Array<{ check: string; verdict: string; message: string }>;
-      const notPassing = checks.filter((c) => c.verdict !== 'pass');
-      if (notPassing.length) throw new Error(`the benchmark's own MP4 did not pass the checks: ${notPassing.map((c) => `${c.check}: ${c.message}`).join('; ')}`);
-      const peakMb = round(probed.timeMaxRssKb / 1024, 1);
-      return {
-        measures: 'peak resident memory of a process that validates one 500 MB MP4 file with probeMp4File and the MP4 header checks',
-        unit: 'MB (MiB)',
-        values: {
-          fileBytes: big.bytes,
-          peakRssMb: peakMb,
-          peakRssMbSelfReported: round(Number(probed.child.maxRssKb) / 1024, 1),
-          baselineRssMb: round(baseline.timeMaxRssKb / 1024, 1),
-          probeAboveBaselineMb: round((probed.timeMaxRssKb - baseline.timeMaxRssKb) / 1024, 1),
-          probeMs: probed.child.ms,
-          probed: probed.child.info,
-          checks: checks.map((c) => `${c.check}: ${c.verdict}`),
-        },
-        comparedTo: 'the file size (500 MB) and the same child process with the same modules loaded but nothing probed (baseline)',
-        goal: `< ${GOAL_MB} MB peak RSS`,
-        met: peakMb < GOAL_MB,
-        setup: { width: W, height: H, fps: FPS, frames: big.frames, layout: 'ffmpeg default (mdat before moov); concat of a high-bitrate 2 s clip, stream copy', measuredWith: '/usr/bin/time -v and process.resourceUsage().maxRSS' },
-        notes: ['The file lives in a temp dir and is deleted afterwards; it is never committed.'],
-      };
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  },
+  run: (ctx) => withTempDir('genprobe-bench-mp4-', (dir) => validateBigMp4(dir, ctx)),
 };
