@@ -87,24 +87,27 @@ export function formatInventory(read: readonly AppInventoryRead[]): string {
   return `route inventory: read ${ok.length} of ${read.length} warmed apps${not.length ? `; not read, calls decided: ${not.join(', ')}` : ''}`;
 }
 
+/** The gate's flags: the run flags every contract command shares, and its own. */
+const GATE_FLAGS = {
+  ...RUN_FLAGS,
+  ...INVENTORY_FLAG,
+  shard: { type: 'string' },
+  report: { type: 'string' },
+  waivers: { type: 'string' },
+  consumers: { type: 'string', multiple: true },
+  verbose: { type: 'boolean', default: false },
+  'update-golden': { type: 'boolean', default: false },
+  repeat: { type: 'string' },
+  'min-pass-rate': { type: 'string' },
+  cache: { type: 'boolean', default: false },
+  'force-cache': { type: 'boolean', default: false },
+  'retry-failed': { type: 'boolean', default: false },
+  resume: { type: 'boolean', default: false },
+  review: { type: 'string' },
+} as const;
+
 export async function gateCommand(argv: string[]): Promise<number> {
-  const { values } = parseFlags('gate', argv, {
-    ...RUN_FLAGS,
-    ...INVENTORY_FLAG,
-    shard: { type: 'string' },
-    report: { type: 'string' },
-    waivers: { type: 'string' },
-    consumers: { type: 'string', multiple: true },
-    verbose: { type: 'boolean', default: false },
-    'update-golden': { type: 'boolean', default: false },
-    repeat: { type: 'string' },
-    'min-pass-rate': { type: 'string' },
-    cache: { type: 'boolean', default: false },
-    'force-cache': { type: 'boolean', default: false },
-    'retry-failed': { type: 'boolean', default: false },
-    resume: { type: 'boolean', default: false },
-    review: { type: 'string' },
-  });
+  const { values } = parseFlags('gate', argv, GATE_FLAGS);
   if (values.help) {
     console.log(GATE_HELP);
     return 0;
