@@ -56,6 +56,14 @@ describe('mergeShardReports', () => {
     expect(m.durationMs).toBe(86_400_000 + 60_000);
   });
 
+  it('keeps one route inventory per app across shards (the first shard\'s), sorted by app; none when no shard read any', () => {
+    const read = (app: string, routes: number) => ({ app, state: 'registered' as const, routes, latencyMs: 1 });
+    const one = { ...base(1, 2, ['flux']), inventory: [read('ryla-z-image', 9), read('ryla-flux', 7)] };
+    const two = { ...base(2, 2, ['loras']), inventory: [read('ryla-flux', 6), read('ryla-instantid', 5)] };
+    expect(mergeShardReports([two, one]).inventory).toEqual([read('ryla-flux', 7), read('ryla-instantid', 5), read('ryla-z-image', 9)]);
+    expect(mergeShardReports([base(1, 2, ['flux']), base(2, 2, ['loras'])])).not.toHaveProperty('inventory');
+  });
+
   it('refuses a missing, doubled or foreign shard', () => {
     expect(() => mergeShardReports([base(1, 3, ['flux'])])).toThrow(/missing shard\(s\) 2\/3, 3\/3/);
     expect(() => mergeShardReports([base(1, 2, ['flux']), base(1, 2, ['loras'])])).toThrow(/given twice/);
