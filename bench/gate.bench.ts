@@ -14,7 +14,7 @@
 import { EMULATOR_OVERHEAD_MS } from '../src/config/target.ts';
 import { CATALOG } from '../src/catalog/index.ts';
 import { parseConfig, type GenprobeConfig } from '../src/config/index.ts';
-import { faceMatchCheck } from '../src/face/check.ts';
+import { faceMatchCheckOffThread } from '../src/face/off-thread.ts';
 import type { EndpointReport, GateReport } from '../src/report/types.ts';
 import { runGate, selectEndpoints } from '../src/runner/gate.ts';
 import { planGate } from '../src/runner/schedule.ts';
@@ -34,7 +34,7 @@ function chainMs(ep: EndpointReport): number {
 
 async function gate(emu: BenchEmulator, config: GenprobeConfig, only?: string[]): Promise<GateReport> {
   await emu.control('/reset', 'POST'); // every app cold, as on a fleet that scaled to zero
-  const { report } = await runGate({ config, only, faceCheck: faceMatchCheck });
+  const { report } = await runGate({ config, only, faceCheck: faceMatchCheckOffThread });
   return report;
 }
 
@@ -113,7 +113,7 @@ export const gateBench: Benchmark = {
         whyThisScale: '0.05 makes the modelled waits (cold starts 30–120 s → 1.5–6 s, generation 6–208 s → 0.3–10 s) dominate the emulator’s local sharp/ffmpeg rendering, which is not time-scaled and is cached after a priming run',
         overheadMs: EMULATOR_OVERHEAD_MS,
         emulator: 'separate process, serial containers (one job at a time, scale-out at max_inputs), cold starts on, Modal 150 s limit (7.5 s here) → 303 hops on the long video routes',
-        faceChecks: 'on (faceMatchCheck in the gate process)',
+        faceChecks: 'on (faceMatchCheckOffThread: the face worker thread of the gate process, as genprobe gate runs them)',
       },
       notes: [],
     };

@@ -193,7 +193,7 @@ export async function runFaultMatrix(opts: FaultMatrixOptions): Promise<MatrixCe
   const endpoints = opts.endpoints?.length ? opts.endpoints.map((id) => getEndpoint(id)) : defaultMatrixEndpoints();
   const base = opts.config ?? parseConfig({});
   const waivers = opts.waivers ?? loadWaivers(base.gate.waivers);
-  const faceCheck = opts.faceCheck ?? (await import('../face/check.ts')).faceMatchCheck;
+  const faceCheck = opts.faceCheck ?? (await import('../face/off-thread.ts')).faceMatchCheckOffThread;
   const planned = planMatrix(endpoints, faults, opts.baseline ?? true);
 
   const server = await startEmulatorProcess({ timeScale: opts.timeScale });

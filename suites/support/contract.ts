@@ -27,7 +27,7 @@ export function contract(id: string): void {
       const url = inject('genprobeTarget');
       const timeScale = inject('genprobeTimeScale');
       const config = parseConfig({ target: { url, timeScale, overheadMs: process.env.GENPROBE_TARGET ? 0 : EMULATOR_OVERHEAD_MS } });
-      const faceCheck = entry.face ? (await import('../../src/face/check.ts')).faceMatchCheck : undefined;
+      const faceCheck = entry.face ? (await import('../../src/face/off-thread.ts')).faceMatchCheckOffThread : undefined;
       // The run wiring the gate starts from: the configured body cap, one lane per app sized by
       // its max_inputs and shared by every case of the endpoint.
       const run = await runEndpoint(entry, createRunContext(config, { faceCheck }));
