@@ -44,13 +44,13 @@ export interface LabelVariableOptions {
   label: string;
   /** Several values and an "All" option (regex `.*`), for overview dashboards. */
   multi: boolean;
-  /** A label_values() query; defaults to label_values(metric, name). */
-  query?: string;
+  /** Label matchers on the metric, so the values follow another variable (e.g. `app=~"$app"`). */
+  filter?: string;
 }
 
-/** A query variable listing the values of one label of a metric. */
+/** A query variable listing the values of one label of a metric: label_values(metric{filter}, name). */
 export function labelVariable(name: string, metric: string, options: LabelVariableOptions): QueryVariableBuilder {
-  const query = options.query ?? `label_values(${metric}, ${name})`;
+  const query = `label_values(${metric}${options.filter === undefined ? '' : `{${options.filter}}`}, ${name})`;
   const v = new QueryVariableBuilder(name)
     .label(options.label)
     .datasource(DS)

@@ -42,11 +42,7 @@ export function endpointDrilldown(): Dashboard {
     description: 'One endpoint of the fleet in detail: latency percentiles cold and warm, redirects, failing checks, face match, cost.',
     variables: [
       labelVariable('endpoint', M.probeSuccess.name, { label: 'Endpoint', multi: false }),
-      labelVariable('app', M.probeSuccess.name, {
-        label: 'App',
-        multi: false,
-        query: `label_values(${M.probeSuccess.name}{${E}}, app)`,
-      }),
+      labelVariable('app', M.probeSuccess.name, { label: 'App', multi: false, filter: E }),
     ],
     sections: [
       {

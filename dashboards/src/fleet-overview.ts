@@ -46,6 +46,15 @@ function latencyVsBudgetPanel(start: 'cold' | 'warm') {
   );
 }
 
+/** How many endpoints the state gauge puts in the states `stateMatcher` matches (e.g. `="down"`), `colour` from one. */
+function endpointsInState(title: string, stateMatcher: string, colour: string, description: string) {
+  return stat(title, [prom(`count(max by (endpoint) (${M.endpointState.name}{${F},state${stateMatcher}}) == 1) or vector(0)`, { instant: true })], {
+    description,
+    thresholds: [['green', null], [colour, 1]],
+    decimals: 0,
+  });
+}
+
 export function fleetOverview(): Dashboard {
   return dashboard({
     uid: FLEET_UID,
@@ -53,11 +62,7 @@ export function fleetOverview(): Dashboard {
     description: 'Contract probes of the GPU generation fleet on Modal: pass/fail, latency vs budget, face match, GPU spend.',
     variables: [
       labelVariable('app', M.probeSuccess.name, { label: 'App', multi: true }),
-      labelVariable('endpoint', M.probeSuccess.name, {
-        label: 'Endpoint',
-        multi: true,
-        query: `label_values(${M.probeSuccess.name}{app=~"$app"}, endpoint)`,
-      }),
+      labelVariable('endpoint', M.probeSuccess.name, { label: 'Endpoint', multi: true, filter: 'app=~"$app"' }),
     ],
     sections: [
       {
@@ -92,21 +97,9 @@ export function fleetOverview(): Dashboard {
             thresholds: [['green', null], ['orange', 1]],
             decimals: 0,
           }),
-          stat('Endpoints down', [prom(`count(max by (endpoint) (${M.endpointState.name}{${F},state="down"}) == 1) or vector(0)`, { instant: true })], {
-            description: 'Endpoints whose state is down: failuresToDown failed probes in a row (a single failure is only pending). What GenprobeEndpointDown pages on.',
-            thresholds: [['green', null], ['red', 1]],
-            decimals: 0,
-          }),
-          stat('Pending or degraded', [prom(`count(max by (endpoint) (${M.endpointState.name}{${F},state=~"pending|degraded"}) == 1) or vector(0)`, { instant: true })], {
-            description: 'Endpoints failing but not yet confirmed (pending), or working slower than their budget or with a warning (degraded).',
-            thresholds: [['green', null], ['orange', 1]],
-            decimals: 0,
-          }),
-          stat('In maintenance', [prom(`count(max by (endpoint) (${M.endpointState.name}{${F},state="maintenance"}) == 1) or vector(0)`, { instant: true })], {
-            description: 'Endpoints whose last probe ran inside a maintenance window: recorded, not counted, alerts silent.',
-            thresholds: [['green', null], ['blue', 1]],
-            decimals: 0,
-          }),
+          endpointsInState('Endpoints down', '="down"', 'red', 'Endpoints whose state is down: failuresToDown failed probes in a row (a single failure is only pending). What GenprobeEndpointDown pages on.'),
+          endpointsInState('Pending or degraded', '=~"pending|degraded"', 'orange', 'Endpoints failing but not yet confirmed (pending), or working slower than their budget or with a warning (degraded).'),
+          endpointsInState('In maintenance', '="maintenance"', 'blue', 'Endpoints whose last probe ran inside a maintenance window: recorded, not counted, alerts silent.'),
           stat('Prober online', [prom(`min(${M.proberOnline.name})`, { instant: true })], {
             description: 'Whether the prober reached its canaries at its last self-check; 0 means its unanswered probes are recorded as prober-offline.',
             thresholds: [['red', null], ['green', 1]],

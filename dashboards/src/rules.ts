@@ -185,6 +185,11 @@ function minFailures(window: string): string[] {
   return [`and on (${BY_ENDPOINT})`, `sum by (${BY_ENDPOINT}) (increase(${M.probesTotal.name}{result="fail"}[${window}])) > ${STATE_ALERT.minFailures - 0.5}`];
 }
 
+/** One of genprobe's own 0/1 self-check gauges (prober online, usage collector up) reading 0 for `forDuration`. */
+function selfCheckDownAlert(alert: string, gauge: string, forDuration: string, severity: 'page' | 'ticket', annotations: AlertingRule['annotations']): AlertingRule {
+  return { alert, expr: `${gauge} == 0`, for: forDuration, labels: { severity }, annotations };
+}
+
 function stateAlerts(): AlertingRule[] {
   const state = (s: string) => `max by (${BY_ENDPOINT}) (${M.endpointState.name}{state="${s}"}) == 1`;
   return [
@@ -212,18 +217,12 @@ function stateAlerts(): AlertingRule[] {
           `for ${STATE_ALERT.degradedFor}. See the status page for the latency against budget and the warnings.`,
       },
     },
-    {
-      alert: 'GenprobeProberOffline',
-      expr: `${M.proberOnline.name} == 0`,
-      for: STATE_ALERT.proberOfflineFor,
-      labels: { severity: 'page' },
-      annotations: {
-        summary: 'genprobe cannot reach any of its canaries',
-        description:
-          `The prober on {{ $labels.instance }} has reached none of its canaries (probes.canaries) for ${STATE_ALERT.proberOfflineFor}. ` +
-          'Its probes are recorded as prober-offline, not as endpoint failures, so no endpoint alert fires: either the prober lost its network or every canary is down.',
-      },
-    },
+    selfCheckDownAlert('GenprobeProberOffline', M.proberOnline.name, STATE_ALERT.proberOfflineFor, 'page', {
+      summary: 'genprobe cannot reach any of its canaries',
+      description:
+        `The prober on {{ $labels.instance }} has reached none of its canaries (probes.canaries) for ${STATE_ALERT.proberOfflineFor}. ` +
+        'Its probes are recorded as prober-offline, not as endpoint failures, so no endpoint alert fires: either the prober lost its network or every canary is down.',
+    }),
   ];
 }
 
@@ -335,18 +334,12 @@ function usageAlerts(): AlertingRule[] {
           'does not answer within 10 s at boot (docs/fleet.md §0.11), sending traffic to the fallback until the API restarts.',
       },
     },
-    {
-      alert: 'GenprobeUsageCollectorDown',
-      expr: `${M.usageUp.name} == 0`,
-      for: USAGE_ALERT.collectorDownFor,
-      labels: { severity: 'ticket' },
-      annotations: {
-        summary: 'genprobe cannot read the jobs database',
-        description:
-          `The usage collector on {{ $labels.instance }} has failed to read generation_jobs for ${USAGE_ALERT.collectorDownFor}; ` +
-          `the usage dashboard and the Modal-share alert are blind. See ${M.usageReadErrors.name} for the reason.`,
-      },
-    },
+    selfCheckDownAlert('GenprobeUsageCollectorDown', M.usageUp.name, USAGE_ALERT.collectorDownFor, 'ticket', {
+      summary: 'genprobe cannot read the jobs database',
+      description:
+        `The usage collector on {{ $labels.instance }} has failed to read generation_jobs for ${USAGE_ALERT.collectorDownFor}; ` +
+        `the usage dashboard and the Modal-share alert are blind. See ${M.usageReadErrors.name} for the reason.`,
+    }),
   ];
 }
 
