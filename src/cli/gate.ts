@@ -133,7 +133,8 @@ export async function gateCommand(argv: string[]): Promise<number> {
 
   const target = targetFlags(values);
   return withTarget(config, target, async (cfg) => {
-    const faceCheck = values['no-face'] ? undefined : (await import('../face/check.ts')).faceMatchCheck;
+    // Face checks run on the face worker thread (src/face/off-thread.ts), off the event loop that times calls in flight.
+    const faceCheck = values['no-face'] ? undefined : (await import('../face/off-thread.ts')).faceMatchCheckOffThread;
     console.log(`genprobe gate → ${cfg.target.url} (time scale ${cfg.target.timeScale}${timeScaleNote(target)})`);
     // Say which config and waivers apply: one picked up from the working directory (an untrusted
     // checkout's, say) must not run or silence findings unannounced; a missing file waiving nothing would surprise.
