@@ -73,17 +73,30 @@ function collectorFor(connectionString: string, extra: Partial<Parameters<typeof
 type Cells = Record<string, number>;
 const cell = (labels: Record<string, string>) => seriesKey(labels);
 
-function expectedJobs(window: string, nonZero: Array<[string, string, string, number]>): Cells {
+/** Non-zero job counts by provider, then job type, then status; every cell not named is 0. */
+type JobCounts = Record<string, Record<string, Record<string, number>>>;
+/** Timed jobs by provider, then job type: [their durations summed in seconds, how many]. */
+type TimedJobs = Record<string, Record<string, [sumSec: number, jobs: number]>>;
+
+function expectedJobs(window: string, nonZero: JobCounts): Cells {
   const out: Cells = {};
   for (const provider of ALL_PROVIDERS) for (const type of ALL_TYPES) for (const status of ALL_STATUSES) out[cell({ provider, type, status, window })] = 0;
-  for (const [provider, type, status, n] of nonZero) out[cell({ provider, type, status, window })] = n;
+  for (const [provider, byType] of Object.entries(nonZero)) {
+    for (const [type, byStatus] of Object.entries(byType)) for (const [status, n] of Object.entries(byStatus)) out[cell({ provider, type, status, window })] = n;
+  }
   return out;
 }
-function expectedByProviderType(window: string, nonZero: Array<[string, string, number]>): Cells {
+function expectedByProviderType(window: string, nonZero: Record<string, Record<string, number>>): Cells {
   const out: Cells = {};
   for (const provider of ALL_PROVIDERS) for (const type of ALL_TYPES) out[cell({ provider, type, window })] = 0;
-  for (const [provider, type, n] of nonZero) out[cell({ provider, type, window })] = n;
+  for (const [provider, byType] of Object.entries(nonZero)) for (const [type, n] of Object.entries(byType)) out[cell({ provider, type, window })] = n;
   return out;
+}
+/** The duration-sum and timed-job cells of one window, from one table so each sum sits beside its count. */
+function expectedTimed(window: string, nonZero: TimedJobs): { durationSum: Cells; timed: Cells } {
+  const column = (i: 0 | 1) =>
+    Object.fromEntries(Object.entries(nonZero).map(([provider, byType]) => [provider, Object.fromEntries(Object.entries(byType).map(([type, v]) => [type, v[i]]))]));
+  return { durationSum: expectedByProviderType(window, column(0)), timed: expectedByProviderType(window, column(1)) };
 }
 function expectedFailures(window: string, nonZero: Record<string, number>): Cells {
   const out: Cells = {};
@@ -99,66 +112,39 @@ function expectedMislabelled(window: string, nonZero: Array<[string, string, num
   return out;
 }
 
+const TIMED_1D = expectedTimed('1d', {
+  modal: { image_generation: [60 + 90 + 30 + 100, 4], character_sheet_generation: [45 + 15, 2] },
+  runpod: { image_generation: [200 + 20, 2] },
+  fal: { image_generation: [12, 1], image_upscale: [8, 1], character_sheet_generation: [5, 1] },
+  comfyui: { image_generation: [150 + 40, 2] },
+});
+const TIMED_1H = expectedTimed('1h', {
+  modal: { image_generation: [60, 1] },
+  fal: { image_generation: [12, 1] },
+  comfyui: { image_generation: [150, 1] },
+});
+
 const EXPECTED = {
   jobs: {
-    ...expectedJobs('1d', [
-      ['modal', 'image_generation', 'completed', 3],
-      ['modal', 'image_generation', 'failed', 1],
-      ['modal', 'image_generation', 'queued', 1],
-      ['modal', 'image_generation', 'cancelled', 1],
-      ['modal', 'character_sheet_generation', 'completed', 1],
-      ['modal', 'character_sheet_generation', 'processing', 1],
-      ['modal', 'character_sheet_generation', 'failed', 1],
-      ['runpod', 'image_generation', 'completed', 1],
-      ['runpod', 'image_generation', 'failed', 1],
-      ['fal', 'image_generation', 'completed', 1],
-      ['fal', 'image_upscale', 'completed', 1],
-      ['fal', 'character_sheet_generation', 'cancelled', 1],
-      ['comfyui', 'image_generation', 'completed', 1],
-      ['comfyui', 'image_generation', 'failed', 1],
-      ['comfyui', 'image_generation', 'processing', 1],
-      ['unknown', 'image_generation', 'queued', 1],
-    ]),
-    ...expectedJobs('1h', [
-      ['modal', 'image_generation', 'completed', 1],
-      ['modal', 'character_sheet_generation', 'processing', 1],
-      ['fal', 'image_generation', 'completed', 1],
-      ['comfyui', 'image_generation', 'completed', 1],
-      ['unknown', 'image_generation', 'queued', 1],
-    ]),
+    ...expectedJobs('1d', {
+      modal: {
+        image_generation: { completed: 3, failed: 1, queued: 1, cancelled: 1 },
+        character_sheet_generation: { completed: 1, processing: 1, failed: 1 },
+      },
+      runpod: { image_generation: { completed: 1, failed: 1 } },
+      fal: { image_generation: { completed: 1 }, image_upscale: { completed: 1 }, character_sheet_generation: { cancelled: 1 } },
+      comfyui: { image_generation: { completed: 1, failed: 1, processing: 1 } },
+      unknown: { image_generation: { queued: 1 } },
+    }),
+    ...expectedJobs('1h', {
+      modal: { image_generation: { completed: 1 }, character_sheet_generation: { processing: 1 } },
+      fal: { image_generation: { completed: 1 } },
+      comfyui: { image_generation: { completed: 1 } },
+      unknown: { image_generation: { queued: 1 } },
+    }),
   },
-  durationSum: {
-    ...expectedByProviderType('1d', [
-      ['modal', 'image_generation', 60 + 90 + 30 + 100],
-      ['modal', 'character_sheet_generation', 45 + 15],
-      ['runpod', 'image_generation', 200 + 20],
-      ['fal', 'image_generation', 12],
-      ['fal', 'image_upscale', 8],
-      ['fal', 'character_sheet_generation', 5],
-      ['comfyui', 'image_generation', 150 + 40],
-    ]),
-    ...expectedByProviderType('1h', [
-      ['modal', 'image_generation', 60],
-      ['fal', 'image_generation', 12],
-      ['comfyui', 'image_generation', 150],
-    ]),
-  },
-  timed: {
-    ...expectedByProviderType('1d', [
-      ['modal', 'image_generation', 4],
-      ['modal', 'character_sheet_generation', 2],
-      ['runpod', 'image_generation', 2],
-      ['fal', 'image_generation', 1],
-      ['fal', 'image_upscale', 1],
-      ['fal', 'character_sheet_generation', 1],
-      ['comfyui', 'image_generation', 2],
-    ]),
-    ...expectedByProviderType('1h', [
-      ['modal', 'image_generation', 1],
-      ['fal', 'image_generation', 1],
-      ['comfyui', 'image_generation', 1],
-    ]),
-  },
+  durationSum: { ...TIMED_1D.durationSum, ...TIMED_1H.durationSum },
+  timed: { ...TIMED_1D.timed, ...TIMED_1H.timed },
   failed: { ...expectedFailures('1d', { modal: 2, runpod: 1, comfyui: 1 }), ...expectedFailures('1h', {}) },
   mislabelled: {
     ...expectedMislabelled('1d', [['comfyui', 'modal', 3], ['none', 'modal', 1], ['none', 'runpod', 2]]),
@@ -172,6 +158,26 @@ function asRecord(map: Map<string, number>): Cells {
 
 function rememberForLeakCheck(...texts: string[]): void {
   leakCheck.push(...texts);
+}
+
+/** A new database `name` beside the shared one, with the platform schema and the first `jobs` rows of REALISTIC_MIX. */
+async function seededDatabase(name: string, jobs: number): Promise<string> {
+  await createDatabase(db.connectionString, name);
+  const url = db.connectionStringFor(name);
+  await loadSchema(url);
+  await insertJobs(url, REALISTIC_MIX.slice(0, jobs));
+  return url;
+}
+
+/** One refresh of a new collector on `url` and one scrape of its /metrics, all of it added to the leak check. */
+async function refreshAndScrape(url: string, extra: Parameters<typeof collectorFor>[1] = {}) {
+  const { registry, logger, collector } = collectorFor(url, extra);
+  const server = await serveMetrics(registry);
+  servers.push(server);
+  const snap = await collector.refresh();
+  const { samples, text } = await server.scrape();
+  rememberForLeakCheck(text, JSON.stringify(snap), ...logger.lines);
+  return { logger, snap, samples };
 }
 
 describe('usage collector on a realistic mix', () => {
@@ -340,17 +346,9 @@ describe('usage collector sessions', () => {
 
 describe('usage collector when the schema differs', () => {
   it('reports a schema error naming the missing column, over HTTP and in the log', async () => {
-    await createDatabase(db.connectionString, 'drifted');
-    const url = db.connectionStringFor('drifted');
-    await loadSchema(url);
-    await insertJobs(url, REALISTIC_MIX.slice(0, 3));
+    const url = await seededDatabase('drifted', 3);
     await withClient(url, (c) => c.query('ALTER TABLE generation_jobs DROP COLUMN started_at'));
-    const { registry, logger, collector } = collectorFor(url);
-    const server = await serveMetrics(registry);
-    servers.push(server);
-    const snap = await collector.refresh();
-    const { samples, text } = await server.scrape();
-    rememberForLeakCheck(text, JSON.stringify(snap), ...logger.lines);
+    const { logger, snap, samples } = await refreshAndScrape(url);
     expect(snap.up).toBe(false);
     expect(snap.lastError?.reason).toBe('schema');
     expect(snap.lastError?.message).toContain('started_at');
@@ -378,21 +376,13 @@ describe('usage collector when the schema differs', () => {
 
 describe('usage collector with a slow or locked database', () => {
   it('hits the statement timeout on a slow query and reports reason timeout', async () => {
-    await createDatabase(db.connectionString, 'slow');
-    const url = db.connectionStringFor('slow');
-    await loadSchema(url);
-    await insertJobs(url, REALISTIC_MIX.slice(0, 2));
+    const url = await seededDatabase('slow', 2);
     // Same columns, but every read of generation_jobs sleeps far longer than the statement timeout.
     await withClient(url, (c) =>
       c.query(`ALTER TABLE generation_jobs RENAME TO generation_jobs_data;
                CREATE VIEW generation_jobs AS SELECT d.* FROM generation_jobs_data d CROSS JOIN pg_sleep(60) AS s`),
     );
-    const { registry, logger, collector } = collectorFor(url, { statementTimeoutMs: 400 });
-    const server = await serveMetrics(registry);
-    servers.push(server);
-    const snap = await collector.refresh();
-    const { samples, text } = await server.scrape();
-    rememberForLeakCheck(text, JSON.stringify(snap), ...logger.lines);
+    const { logger, snap, samples } = await refreshAndScrape(url, { statementTimeoutMs: 400 });
     expect(snap.lastError?.reason).toBe('timeout');
     expect(snap.lastError?.message).toMatch(/statement timeout/);
     expect(snap.lastReadDurationSec!).toBeLessThan(30);
