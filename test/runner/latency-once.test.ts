@@ -3,24 +3,18 @@
  * answered call when it has one (the probes), else with the one known before the call (the gate).
  * The probe runner used to re-judge the check afterwards and overwrite it in place.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getEndpoint } from '../../src/catalog/index.ts';
 import type { CallResult } from '../../src/client/types.ts';
 import { parseConfig } from '../../src/config/index.ts';
-import { createEmulator } from '../../src/emulator/index.ts';
 import { createRunContext } from '../../src/runner/context.ts';
 import { runEndpoint } from '../../src/runner/run-endpoint.ts';
+import { useEmulator } from '../support/emulator.ts';
 
 describe('the latency check', () => {
-  let server: { url: string; close(): Promise<void> };
-  beforeAll(async () => {
-    server = await createEmulator({ timeScale: 0.002, seed: 1 }).listen(0);
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const emulator = useEmulator({ timeScale: 0.002, seed: 1 });
   const entry = getEndpoint('flux');
-  const config = () => parseConfig({ target: { url: `${server.url}/{app}`, timeScale: 0.002, overheadMs: 30_000 }, gate: { negativeCases: false } });
+  const config = () => parseConfig({ target: { url: `${emulator.url}/{app}`, timeScale: 0.002, overheadMs: 30_000 }, gate: { negativeCases: false } });
   const latencyOf = (checks: { check: string; measured?: unknown }[]) => checks.find((c) => c.check === 'latency')?.measured as { start: string; ms: number } | undefined;
 
   it('uses the classification of the answered call, asked once for the happy path', async () => {

@@ -3,15 +3,15 @@
  * has answered, not after its output and face checks (which can take seconds of CPU for a video), and
  * an endpoint starts as soon as its own apps are warm. Ordering is asserted through promises, not clocks.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getEndpoint } from '../../src/catalog/index.ts';
 import { pass } from '../../src/checks/types.ts';
 import { ModalClient, type CallRequest } from '../../src/client/index.ts';
 import type { CallResult } from '../../src/client/types.ts';
 import { parseConfig } from '../../src/config/index.ts';
-import { createEmulator } from '../../src/emulator/index.ts';
 import { runGate } from '../../src/runner/gate.ts';
 import type { FaceCheck } from '../../src/runner/run-endpoint.ts';
+import { useEmulator } from '../support/emulator.ts';
 
 const ENDPOINT = 'sdxl-instantid'; // face route with several negative cases
 const NEGATIVES = getEndpoint(ENDPOINT).errors.length;
@@ -34,16 +34,10 @@ class ObservedClient extends ModalClient {
 }
 
 describe('runEndpoint scheduling', () => {
-  let server: { url: string; close(): Promise<void> };
-  beforeAll(async () => {
-    server = await createEmulator({ timeScale: 0.002, seed: 1 }).listen(0);
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const emulator = useEmulator({ timeScale: 0.002, seed: 1 });
 
   it("starts the negative cases while the happy path's face check is still running", async () => {
-    const config = parseConfig({ target: { url: `${server.url}/{app}`, timeScale: 0.002, overheadMs: 30_000 } });
+    const config = parseConfig({ target: { url: `${emulator.url}/{app}`, timeScale: 0.002, overheadMs: 30_000 } });
     const client = new ObservedClient({ targetTemplate: config.target.url });
     let negativesSent = 0;
     let allNegativesSent!: () => void;
