@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { stopChild } from '../support/child-process.ts';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
 import { REALISTIC_MIX, insertJobs, loadSchema } from '../usage/helpers.ts';
 
@@ -43,21 +44,7 @@ function start(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (c: string) => (out = (out + c).slice(-200_000)));
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (err = (err + c).slice(-8_000)));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
-      if (!done) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
-  };
+  return { child, stdout: () => out, stderr: () => err, stop: () => stopChild(child) };
 }
 
 async function waitForMatch(proc: Proc, what: string, re: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {

@@ -8,6 +8,7 @@ import { createEmulator } from '../../src/emulator/index.ts';
 import { parseConfig, type GenprobeConfigInput } from '../../src/config/index.ts';
 import { createProbeService, type ProbeService } from '../../src/probes/service.ts';
 import { createServer, listen } from '../../src/server/app.ts';
+import { stopChild } from '../support/child-process.ts';
 
 export const EMULATOR_TIME_SCALE = 0.01;
 
@@ -137,14 +138,6 @@ export function spawnChild(cmd: string, args: string[], opts: { cwd?: string; en
     lines,
     stderr: () => err,
     exited,
-    async stop() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      proc.kill('SIGTERM');
-      const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
-      if (!done) {
-        proc.kill('SIGKILL');
-        await exited;
-      }
-    },
+    stop: () => stopChild(proc),
   };
 }
