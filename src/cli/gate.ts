@@ -80,11 +80,16 @@ export function planRerun(config: GenprobeConfig, f: { retryFailed: boolean; res
   return { only: remaining, tags: [], selection: last.selection, finished: last.endpoints.map(withoutWaivers) };
 }
 
-/** One line: which apps' route lists the gate read, and which it could not (their calls decided). */
+/**
+ * Which apps' route lists the gate read and which it could not (their calls decided), then one line
+ * per app that registers routes no contract checks (deployed but uncatalogued: a gap in coverage).
+ */
 export function formatInventory(read: readonly AppInventoryRead[]): string {
   const ok = read.filter((a) => a.state === 'registered');
   const not = read.filter((a) => a.state !== 'registered').map((a) => `${a.app} (${a.state})`);
-  return `route inventory: read ${ok.length} of ${read.length} warmed apps${not.length ? `; not read, calls decided: ${not.join(', ')}` : ''}`;
+  const head = `route inventory: read ${ok.length} of ${read.length} warmed apps${not.length ? `; not read, calls decided: ${not.join(', ')}` : ''}`;
+  const gaps = ok.filter((a) => a.uncatalogued?.length).map((a) => `  ! ${a.app} registers ${a.uncatalogued!.length} route(s) no contract checks: ${a.uncatalogued!.join(', ')}`);
+  return [head, ...gaps].join('\n');
 }
 
 /** The gate's flags: the run flags every contract command shares, and its own. */

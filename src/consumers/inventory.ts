@@ -8,14 +8,11 @@
  */
 import { APPS, CATALOG } from '../catalog/index.ts';
 import type { AppName } from '../catalog/types.ts';
-import type { AppInventory } from '../runner/inventory.ts';
+import { uncataloguedRoutes, type AppInventory } from '../runner/inventory.ts';
 import type { ConsumerFile } from './contract.ts';
 import type { FindingCode, Severity } from './findings.ts';
 
 export { readInventory, type AppInventory } from '../runner/inventory.ts';
-
-/** Routes FastAPI adds itself (`include_in_schema=False`) never appear; these are the app.py ones. */
-const APP_ROUTES = new Set(['/health']);
 
 export interface InventoryFinding {
   code: FindingCode;
@@ -50,10 +47,10 @@ export function compareInventory(inv: Map<string, AppInventory>, consumers: Cons
       if (e.lifecycle !== 'removed' && !registered) out.push({ code: 'route-unregistered', severity: 'fail', app: a.app, path: e.path, message: `${a.app} does not register ${e.method} ${e.path}, a catalogued ${e.lifecycle} route (${e.source}): callers get 404 Not Found` });
       if (e.lifecycle === 'removed' && registered) out.push({ code: 'route-uncatalogued', severity: 'warn', app: a.app, path: e.path, message: `${a.app} registers ${e.path} again, which the catalog records as removed: update its entry` });
     }
-    const uncovered = [...a.paths].filter(([p]) => !APP_ROUTES.has(p) && !CATALOG.some((e) => e.app === a.app && e.path === p));
+    const uncovered = uncataloguedRoutes(a);
     // One finding per app: the legacy monolith re-registers twenty routes the catalog probes on the split apps.
-    if (uncovered.length === 1) out.push({ code: 'route-uncatalogued', severity: 'warn', app: a.app, path: uncovered[0][0], message: `${a.app} registers ${uncovered[0][1].join('/')} ${uncovered[0][0]}, which no catalog entry covers on this app: no contract checks it` });
-    else if (uncovered.length > 1) out.push({ code: 'route-uncatalogued', severity: 'warn', app: a.app, path: '*', message: `${a.app} registers ${uncovered.length} routes no catalog entry covers on this app (no contract checks them): ${uncovered.map(([p]) => p).join(', ')}` });
+    if (uncovered.length === 1) out.push({ code: 'route-uncatalogued', severity: 'warn', app: a.app, path: uncovered[0].path, message: `${a.app} registers ${uncovered[0].methods.join('/')} ${uncovered[0].path}, which no catalog entry covers on this app: no contract checks it` });
+    else if (uncovered.length > 1) out.push({ code: 'route-uncatalogued', severity: 'warn', app: a.app, path: '*', message: `${a.app} registers ${uncovered.length} routes no catalog entry covers on this app (no contract checks them): ${uncovered.map((r) => r.path).join(', ')}` });
   }
   out.push(...consumerMismatches(inv, consumers));
   return out;

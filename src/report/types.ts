@@ -104,6 +104,8 @@ export interface AppInventoryRead {
   /** Paths the list holds (0 unless registered). */
   routes: number;
   latencyMs: number;
+  /** `METHOD /path` of registered routes no catalog entry covers on this app: no contract checks them. */
+  uncatalogued?: string[];
   detail?: string;
 }
 

@@ -1,10 +1,17 @@
-import type { EndpointVerdict, GateReport } from '../report/types.ts';
+import type { AppInventoryRead, EndpointVerdict, GateReport } from '../report/types.ts';
 
 const ICON: Record<EndpointVerdict, string> = { pass: '✅', fail: '❌', warn: '⚠️', waived: '🟡', skipped: '⏭️' };
 
 /** Markdown cells: error bodies are untrusted; keep them from breaking the table or injecting HTML. */
 function cell(s: string): string {
   return s.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').slice(0, 300);
+}
+
+/** Which apps' route lists were read (GET /openapi.json), and the routes they register that no contract checks. */
+function inventoryLines(read: readonly AppInventoryRead[]): string[] {
+  const lines = ['### Route inventory', '', '| app | list | routes | registered but no contract checks them |', '|---|---|---:|---|'];
+  for (const a of read) lines.push(`| ${a.app} | ${a.state === 'registered' ? 'read' : `${a.state}: the calls decided`} | ${a.routes} | ${cell((a.uncatalogued ?? []).join(', ')) || '—'} |`);
+  return lines;
 }
 
 export function renderMarkdown(report: GateReport): string {
@@ -32,6 +39,7 @@ export function renderMarkdown(report: GateReport): string {
     lines.push('', '### Known defects (waived)', '', '| class | finding | until | endpoints | reason |', '|---|---|---|---|---|');
     for (const d of defects) lines.push(`| ${d.class} | ${d.finding ? `\`${d.finding}\`` : '—'} | ${d.expires} | ${cell(d.endpoints.join(', '))} | ${cell(d.reason)} |`);
   }
+  if (report.inventory?.length) lines.push('', ...inventoryLines(report.inventory));
   if (report.waivers.length) {
     lines.push('', '### Waivers', '');
     for (const w of report.waivers) lines.push(`- ${w.finding === 'expired' ? '❌' : 'ℹ️'} ${cell(w.message)}`);

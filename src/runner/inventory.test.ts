@@ -3,10 +3,21 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEndpoint } from '../catalog/index.ts';
 import { ModalClient } from '../client/index.ts';
-import { readAppInventory, routeVerdict, type AppInventory } from './inventory.ts';
+import { inventoryRead, readAppInventory, routeVerdict, uncataloguedRoutes, type AppInventory } from './inventory.ts';
 
 const registered = (app: string, paths: Record<string, string[]>): AppInventory => ({ app, state: 'registered', paths: new Map(Object.entries(paths)), latencyMs: 3 });
 const FLUX_ROUTES = { '/health': ['GET'], '/flux': ['POST'], '/loras': ['GET'] };
+
+describe('uncatalogued routes: registered, but no contract checks them', () => {
+  it('lists what the app registers beyond its catalog entries and /health, and the report records it', () => {
+    const inv = registered('ryla-flux', { ...FLUX_ROUTES, '/flux-dev': ['POST'], '/workflow': ['POST'], '/diagnostics/nodes': ['GET'] });
+    expect(uncataloguedRoutes(inv)).toEqual([{ path: '/workflow', methods: ['POST'] }, { path: '/diagnostics/nodes', methods: ['GET'] }]);
+    expect(inventoryRead(inv)).toEqual({ app: 'ryla-flux', state: 'registered', routes: 6, latencyMs: 3, uncatalogued: ['POST /workflow', 'GET /diagnostics/nodes'] });
+    // A route catalogued on another app is not covered on this one.
+    expect(uncataloguedRoutes(registered('ryla-flux', { '/flux-pulid': ['POST'] }))).toEqual([{ path: '/flux-pulid', methods: ['POST'] }]);
+    expect(inventoryRead(registered('ryla-flux', FLUX_ROUTES))).not.toHaveProperty('uncatalogued');
+  });
+});
 
 describe('routeVerdict: what the route list says about calling an endpoint', () => {
   const fluxDev = getEndpoint('flux-dev');

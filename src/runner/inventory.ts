@@ -6,7 +6,7 @@
  * app does not register (`routeVerdict`); `genprobe inventory` and `consumers verify --live`
  * compare the lists with the catalog and the consumer files (src/consumers/inventory.ts).
  */
-import { APPS } from '../catalog/index.ts';
+import { APPS, CATALOG } from '../catalog/index.ts';
 import type { AppName, EndpointEntry } from '../catalog/types.ts';
 import { fail, withFinding, type CheckResult } from '../checks/types.ts';
 import type { ModalClient } from '../client/index.ts';
@@ -52,9 +52,18 @@ export async function readAppInventory(client: ModalClient, app: string, opts: {
   }
 }
 
+/** Routes FastAPI adds itself (`include_in_schema=False`) never appear; these are the app.py ones every app has. */
+const APP_ROUTES = new Set(['/health']);
+
+/** The routes an app registers that no catalog entry covers on that app: no contract checks them. */
+export function uncataloguedRoutes(inv: AppInventory): { path: string; methods: string[] }[] {
+  return [...inv.paths].filter(([p]) => !APP_ROUTES.has(p) && !CATALOG.some((e) => e.app === inv.app && e.path === p)).map(([path, methods]) => ({ path, methods }));
+}
+
 /** What the gate's JSON report records of an app's inventory (report/types.ts). */
 export function inventoryRead(inv: AppInventory): AppInventoryRead {
-  return { app: inv.app, state: inv.state, routes: inv.paths.size, latencyMs: inv.latencyMs, ...(inv.detail ? { detail: inv.detail } : {}) };
+  const uncatalogued = uncataloguedRoutes(inv).map((r) => `${r.methods.join('/')} ${r.path}`);
+  return { app: inv.app, state: inv.state, routes: inv.paths.size, latencyMs: inv.latencyMs, ...(uncatalogued.length ? { uncatalogued } : {}), ...(inv.detail ? { detail: inv.detail } : {}) };
 }
 
 /**
