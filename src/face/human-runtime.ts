@@ -93,6 +93,24 @@ function humanConfig(): Partial<Config> {
   } as Partial<Config>;
 }
 
+/**
+ * Runs `load` (synchronous requires) with Node's source-map support off, then restores it. tsx turns it on for
+ * the whole process, so every file required afterwards has its `.map` read and kept parsed for the process's
+ * life: tfjs-core's, tfjs-converter's and tfjs-backend-wasm's maps (5.4 MB of JSON) held 5.9 MB of the 24.9 MB
+ * live heap after loading, and the mark-compact the face check causes every 2–3 images traced them each time
+ * (1–4 ms per 1024² image, bench/README.md face section). Only stack frames inside tfjs and Human's bundle
+ * lose their original positions.
+ */
+function withoutSourceMaps<T>(load: () => T): T {
+  const enabled = process.sourceMapsEnabled;
+  process.setSourceMapsEnabled(false);
+  try {
+    return load();
+  } finally {
+    process.setSourceMapsEnabled(enabled);
+  }
+}
+
 let loading: Promise<Human> | undefined;
 
 /**
@@ -111,8 +129,10 @@ export function getHuman(): Promise<Human> {
 
 async function loadHuman(): Promise<Human> {
   installFileFetchShim();
-  require('@tensorflow/tfjs-backend-wasm');
-  const mod = require(path.join(humanDistDir(), 'human.node-wasm.js')) as { Human: new (cfg: Partial<Config>) => Human };
+  const mod = withoutSourceMaps(() => {
+    require('@tensorflow/tfjs-backend-wasm');
+    return require(path.join(humanDistDir(), 'human.node-wasm.js')) as { Human: new (cfg: Partial<Config>) => Human };
+  });
   const human = new mod.Human(humanConfig());
   await human.init();
   await human.load();
