@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BUNDLED_WAIVERS, ConfigError, loadConfig, parseConfig } from './index.ts';
+import { coordinationUrl } from './coordination.ts';
 import { inMaintenance } from './maintenance.ts';
 
 describe('config', () => {
@@ -67,5 +68,26 @@ describe('endpoints: keys are endpoint ids', () => {
     } finally {
       useEndpointIds(null);
     }
+  });
+
+});
+
+describe('coordination config', () => {
+  it('coordination: the URL itself (databaseUrl) or the variable holding it (databaseUrlEnv, the default), never both; a bad URL is named, not echoed', () => {
+    const direct = parseConfig({ coordination: { databaseUrl: 'postgres://genprobe:s3cret-pw@db:5432/genprobe' } }).coordination!;
+    expect(coordinationUrl(direct, {})).toEqual({ url: 'postgres://genprobe:s3cret-pw@db:5432/genprobe', from: 'coordination.databaseUrl' });
+    const byEnv = parseConfig({ coordination: {} }).coordination!;
+    expect(byEnv.databaseUrlEnv).toBe('GENPROBE_COORDINATION_URL');
+    expect(coordinationUrl(byEnv, { GENPROBE_COORDINATION_URL: 'postgresql://x@h/db' }).url).toBe('postgresql://x@h/db');
+    expect(coordinationUrl(parseConfig({ coordination: { databaseUrlEnv: 'PG_URL' } }).coordination!, {})).toEqual({ url: undefined, from: 'the environment variable PG_URL (coordination.databaseUrlEnv)' });
+    expect(() => parseConfig({ coordination: { databaseUrl: 'postgres://h/db', databaseUrlEnv: 'PG_URL' } })).toThrow(/coordination\.databaseUrl: give coordination\.databaseUrl or coordination\.databaseUrlEnv, not both/);
+    let msg = '';
+    try {
+      parseConfig({ coordination: { databaseUrl: 'mysql://root:hunter2-secret@h/db' } });
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).toContain('coordination.databaseUrl: must be a postgres:// or postgresql:// URL');
+    expect(msg).not.toContain('hunter2-secret');
   });
 });

@@ -4,7 +4,7 @@
  * Without it a runner is on its own: probes.budget and its JSON state file (src/probes/budget.ts).
  */
 import pg from 'pg';
-import type { CoordinationConfig } from '../config/coordination.ts';
+import { coordinationUrl, type CoordinationConfig } from '../config/coordination.ts';
 import { ConfigError } from '../config/index.ts';
 import { ensureSchema, SpendLedger, type Period } from './ledger.ts';
 import { SlotCoordinator } from './slots.ts';
@@ -19,8 +19,8 @@ export interface Coordination {
 }
 
 export async function connectCoordination(cfg: CoordinationConfig, env: NodeJS.ProcessEnv, who: { runner?: string; region?: string }, limits: Record<Period, number>): Promise<Coordination> {
-  const url = env[cfg.databaseUrlEnv];
-  if (!url) throw new ConfigError(`coordination: the environment variable ${cfg.databaseUrlEnv} (coordination.databaseUrlEnv) is not set`);
+  const { url, from } = coordinationUrl(cfg, env);
+  if (!url) throw new ConfigError(`coordination: ${from} is not set`);
   // Several runners must tell their rows apart: a name is required once they share a database.
   if (!who.runner) throw new ConfigError('coordination: runner.name (or --runner) is required when runners coordinate');
   if (cfg.perRegion && !who.region) throw new ConfigError('coordination.perRegion: runner.region (or --region) is required');
