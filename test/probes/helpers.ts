@@ -132,7 +132,12 @@ export function spawnChild(cmd: string, args: string[], opts: { cwd?: string; en
   });
   proc.stderr!.setEncoding('utf8');
   proc.stderr!.on('data', (c: string) => (err = (err + c).slice(-8000)));
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  // 'exit' can come before the last of stdout has been read: wait for the pipe's end too (bounded,
+  // as a grandchild holding the pipe open must not hang the test), so `lines` is complete.
+  const stdoutClosed = new Promise<void>((r) => proc.stdout!.once('close', () => r()));
+  const exited = new Promise<number | null>((resolve) =>
+    proc.once('exit', (code) => void Promise.race([stdoutClosed, new Promise((r) => setTimeout(r, 2000))]).then(() => resolve(code))),
+  );
   return {
     proc,
     lines,

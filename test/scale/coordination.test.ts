@@ -60,7 +60,10 @@ describe('3 coordinated runners', () => {
       await new Promise((r) => setTimeout(r, Math.max(0, startAt + 50 * CYCLE_MS - Date.now())));
       await waitFor('r3 holding a slot lock', async () => {
         const { rows } = await db.query("SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND l.classid = 26592 AND l.granted AND a.application_name = 'genprobe-r3'");
-        if (rows[0].n === 0) return false;
+        // Mid-probe: the lock is held and its probe has begun (a slot-start without its slot-end) — the
+        // lock alone is also held while the runner still asks whether the slot is done.
+        const open = r3.lines.filter((l) => l.event === 'slot-start').length > r3.lines.filter((l) => l.event === 'slot-end').length;
+        if (rows[0].n === 0 || !open) return false;
         r3.proc.kill('SIGKILL');
         return true;
       }, 30_000, 5).catch(async (e) => {
