@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { blackPng } from '../media/testing.ts';
 import { embedImage } from './analyze.ts';
-import { decodeRgb, DETECT_MAX_SIDE, detectFaces, FACE_MAX_INPUT_PIXELS, FaceError, MIN_FACE_PX, selectFace } from './detect.ts';
+import { decodeFrame, decodeRgb, DETECT_MAX_SIDE, detectFaces, detectorCopy, FACE_MAX_INPUT_PIXELS, FaceError, MIN_FACE_PX, selectFace } from './detect.ts';
 import { cosine, getEmbedder, type Embedder } from './embedders.ts';
 import { getHuman } from './human-runtime.ts';
 
@@ -99,6 +99,22 @@ describe('face detection', () => {
     const plain = await sharp(bytes).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer();
     expect([rgb.width, rgb.height, rgb.shrunkFrom]).toEqual([512, 600, undefined]);
     expect(Buffer.from(rgb.data).equals(plain)).toBe(true);
+  });
+
+  it('decodeFrame decodes straight to the detector copy (the same bytes), and the full-size pixels on demand, once', async () => {
+    const hopper = fixture('faces/grace_hopper.jpg');
+    for (const bytes of [await sharp(hopper).resize(1024, 1024).png().toBuffer(), await sharp(hopper).resize(900, 700, { fit: 'cover' }).jpeg().toBuffer()]) {
+      const full = await decodeRgb(bytes);
+      const frame = await decodeFrame(bytes);
+      const input = await frame.detectorInput();
+      const copy = await detectorCopy(full);
+      expect([frame.width, frame.height, frame.shrunkFrom]).toEqual([full.width, full.height, undefined]);
+      expect([input.width, input.height]).toEqual([copy.width, copy.height]);
+      expect(Buffer.from(input.data).equals(Buffer.from(copy.data))).toBe(true);
+      const pixels = await frame.pixels();
+      expect(Buffer.from(pixels.data).equals(Buffer.from(full.data))).toBe(true);
+      expect(await frame.pixels()).toBe(pixels);
+    }
   });
 
   it('selectFace rejects an empty detection list with no-face', () => {

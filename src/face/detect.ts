@@ -3,7 +3,7 @@
  * a check compares. Errors name their cause with a stable code so reports can tell "no face" from
  * "undecodable" from "too small".
  */
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { GenprobeError } from '../errors/index.ts';
 import { MAX_INPUT_PIXELS } from '../media/image.ts';
 import { getHuman } from './human-runtime.ts';
@@ -43,8 +43,8 @@ export interface DetectedFace {
   score: number;
   /** 468 FaceMesh points in image pixels ([x, y]). */
   mesh: Array<[number, number]>;
-  /** The decoded image the face was found in (embedders that align their own crop need it). */
-  image: RgbImage;
+  /** The image the face was found in (embedders that align their own crop read its pixels). */
+  image: FaceFrame;
   /** Human FaceRes descriptor, present when detection ran with the description model. */
   faceresEmbedding?: number[];
 }
@@ -58,14 +58,22 @@ export const DETECT_MAX_SIDE = 1024;
 /** Pixels a face input may declare at most (the `decodable` check's limit); above, it is not decoded at all. */
 export const FACE_MAX_INPUT_PIXELS = MAX_INPUT_PIXELS;
 
+/** What a face input's header declares (sharp's metadata, read without decoding pixels). */
+type Header = Metadata;
+
 /**
  * Decode any format sharp reads (first frame of animations, EXIF orientation applied) to RGB, shrunk on
  * the way to fit DETECT_MAX_SIDE: libvips streams the decode through the shrink, so a 25000×4000 PNG never
  * exists at full size in memory. Smaller images pass through untouched (no resampling).
  */
 export async function decodeRgb(bytes: Buffer | Uint8Array, maxSide = DETECT_MAX_SIDE): Promise<RgbImage> {
+  return decodePixels(bytes, await readHeader(bytes), maxSide);
+}
+
+/** The header, refused (FaceError 'undecodable') when it is unreadable or declares more than FACE_MAX_INPUT_PIXELS. */
+async function readHeader(bytes: Buffer | Uint8Array): Promise<Header> {
   if (bytes.length === 0) throw new FaceError('undecodable', 'image is empty (0 bytes)');
-  let declared: { width?: number; height?: number; orientation?: number };
+  let declared: Header;
   try {
     // Header only (no pixels): the limit is ours, below, with a message that says what was refused.
     declared = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -76,10 +84,15 @@ export async function decodeRgb(bytes: Buffer | Uint8Array, maxSide = DETECT_MAX
   if (pixels > FACE_MAX_INPUT_PIXELS) {
     throw new FaceError('undecodable', `image is ${declared.width}×${declared.height}, above the face check's ${FACE_MAX_INPUT_PIXELS / 1e6} MP limit; not decoded`);
   }
+  return declared;
+}
+
+/** `exactShrink`: no JPEG/WebP shrink-on-load, which gives other pixels than decoding and then resizing. */
+async function decodePixels(bytes: Buffer | Uint8Array, declared: Header, maxSide: number, exactShrink = false): Promise<RgbImage> {
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: FACE_MAX_INPUT_PIXELS })
       .rotate()
-      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true, fastShrinkOnLoad: !exactShrink })
       .removeAlpha()
       .toColourspace('srgb')
       .raw()
@@ -90,6 +103,53 @@ export async function decodeRgb(bytes: Buffer | Uint8Array, maxSide = DETECT_MAX
     if (err instanceof FaceError) throw err;
     throw new FaceError('undecodable', `image could not be decoded: ${(err as Error).message}`);
   }
+}
+
+/**
+ * An image a face check analyses: its size, the copy the detector sees, and its full-size pixels (≤
+ * DETECT_MAX_SIDE), which only locate.ts's fallback passes and the ONNX embedder's alignment read. Both
+ * are made on first use and kept.
+ */
+export interface FaceFrame {
+  width: number;
+  height: number;
+  shrunkFrom?: { width: number; height: number };
+  detectorInput(): Promise<RgbImage>;
+  pixels(): Promise<RgbImage>;
+}
+
+/** A frame over pixels already decoded. */
+export function frameOf(image: RgbImage): FaceFrame {
+  return { width: image.width, height: image.height, shrunkFrom: image.shrunkFrom, detectorInput: once(() => detectorCopy(image)), pixels: async () => image };
+}
+
+export function asFrame(image: RgbImage | FaceFrame): FaceFrame {
+  return 'data' in image ? frameOf(image) : image;
+}
+
+/**
+ * Decode for a face check. When the image fits DETECT_MAX_SIDE (decoded at full size, no resampling) and is
+ * 8-bit sRGB RGB without a profile, libvips decodes it straight to the detector's copy: the same pixels as
+ * decoding and then shrinking (measured byte-identical), without the full-size RGB buffer (3 MB for 1024²)
+ * whose external memory drove V8's full GCs (9–10 mark-compacts per 20 images, 0–3 without). The full-size
+ * pixels are decoded again only if asked for. Other images are decoded as decodeRgb does.
+ */
+export async function decodeFrame(bytes: Buffer | Uint8Array): Promise<FaceFrame> {
+  const declared = await readHeader(bytes);
+  const swap = (declared.orientation ?? 1) >= 5;
+  const width = (swap ? declared.height : declared.width) ?? 0;
+  const height = (swap ? declared.width : declared.height) ?? 0;
+  const fits = width > 0 && height > 0 && width <= DETECT_MAX_SIDE && height <= DETECT_MAX_SIDE;
+  const plain = declared.channels === 3 && !declared.hasAlpha && declared.depth === 'uchar' && declared.space === 'srgb' && !declared.hasProfile;
+  if (!fits || !plain || (width <= DETECTOR_INPUT_SIDE && height <= DETECTOR_INPUT_SIDE)) return frameOf(await decodePixels(bytes, declared, DETECT_MAX_SIDE));
+  const input = await decodePixels(bytes, declared, DETECTOR_INPUT_SIDE, true);
+  return { width, height, detectorInput: async () => input, pixels: once(() => decodePixels(bytes, declared, DETECT_MAX_SIDE)) };
+}
+
+/** `make` run on the first call only; later calls get the same promise. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= make());
 }
 
 /** Record the size before shrinking (orientation 5–8 swaps the sides) so reports can say what was analysed. */
@@ -122,7 +182,8 @@ function toRgb(data: Uint8Array, channels: number): Uint8Array {
 }
 
 /**
- * Longest side of the copy Human detects on (shrunk by sharp from the decoded pixels, no second decode).
+ * Longest side of the copy Human detects on (decoded straight to this size by decodeFrame, or shrunk by sharp
+ * from pixels already decoded).
  * BlazeFace squashes its input to 256² and Human cuts the 192² crop FaceMesh and FaceRes see from that same
  * tensor, so a 1024² tensor mostly bought copies of itself (Float32Array, upload, Human's clone). 640 and not
  * 512: every image of the calibration set is ≤ 640 px, so it is judged exactly as before (calibration.json
@@ -133,9 +194,10 @@ function toRgb(data: Uint8Array, channels: number): Uint8Array {
 export const DETECTOR_INPUT_SIDE = 640;
 
 /** All faces Human finds, largest first. `withDescription` also runs FaceRes (the default embedder). */
-export async function detectFaces(image: RgbImage, withDescription: boolean): Promise<DetectedFace[]> {
+export async function detectFaces(source: RgbImage | FaceFrame, withDescription: boolean): Promise<DetectedFace[]> {
   const human = await getHuman();
-  const input = await detectorCopy(image);
+  const image = asFrame(source);
+  const input = await image.detectorInput();
   const square = padToSquare(input);
   const sx = image.width / input.width;
   const sy = image.height / input.height;
@@ -170,7 +232,7 @@ function asFloat32(data: Uint8Array): Float32Array {
   return out;
 }
 
-/** The image shrunk to fit DETECTOR_INPUT_SIDE (sharp, from the decoded pixels: no second decode); smaller ones as they are. */
+/** The image shrunk to fit DETECTOR_INPUT_SIDE (sharp, from the decoded pixels); smaller ones as they are. */
 export async function detectorCopy(image: RgbImage): Promise<RgbImage> {
   if (image.width <= DETECTOR_INPUT_SIDE && image.height <= DETECTOR_INPUT_SIDE) return image;
   const out = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })

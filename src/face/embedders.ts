@@ -93,7 +93,7 @@ class MobileFaceNetOnnxEmbedder implements Embedder {
     this.version = `fr_feature.onnx sha256:${MOBILEFACENET_SHA256.slice(0, 12)} onnxruntime-node@${ortVersion}`;
   }
   async embed(face: DetectedFace): Promise<Float32Array> {
-    const crop = alignArcFace112(face.image, face.mesh);
+    const crop = alignArcFace112(await face.image.pixels(), face.mesh);
     const chw = new Float32Array(3 * 112 * 112);
     const plane = 112 * 112;
     for (let i = 0; i < plane; i++) {

@@ -15,9 +15,10 @@
  *    box and rotation; on astronaut.png at 55 px in 832×480 the match went from cos 0.48 to 0.94
  *    (measured). If the crop finds nothing, the first pass's face stands.
  *
- * Boxes and mesh points come back in the frame's coordinates, with the frame as `image`.
+ * Boxes and mesh points come back in the frame's coordinates, with the frame as `image`. Only the two extra
+ * passes read the frame's full-size pixels; the first sees the detector's copy alone.
  */
-import { detectFaces, type DetectedFace, type RgbImage } from './detect.ts';
+import { asFrame, detectFaces, type DetectedFace, type FaceFrame, type RgbImage } from './detect.ts';
 
 /** Margin around a frame with no face found, as a share of its short side. */
 export const EDGE_MARGIN_SHARE = 0.25;
@@ -36,12 +37,13 @@ export interface LocatedFaces {
   by: LocatedBy;
 }
 
-export async function locateFaces(image: RgbImage, withDescription: boolean): Promise<LocatedFaces> {
+export async function locateFaces(source: RgbImage | FaceFrame, withDescription: boolean): Promise<LocatedFaces> {
+  const image = asFrame(source);
   let faces = await detectFaces(image, withDescription);
   let by: LocatedBy = 'frame';
   if (faces.length === 0) {
     const m = Math.max(1, Math.round(EDGE_MARGIN_SHARE * Math.min(image.width, image.height)));
-    const window = place(image, -m, -m, image.width + 2 * m, image.height + 2 * m);
+    const window = place(await image.pixels(), -m, -m, image.width + 2 * m, image.height + 2 * m);
     faces = (await detectFaces(window, withDescription)).map((f) => inFrame(f, -m, -m, image)).filter((f) => reachesEdge(f, image));
     if (faces.length === 0) return { faces, by };
     by = 'edge-margin';
@@ -53,13 +55,13 @@ export async function locateFaces(image: RgbImage, withDescription: boolean): Pr
   return refined ? { faces: [refined, ...faces.slice(1)], by: 'small-face-crop' } : { faces, by };
 }
 
-async function refineSmallFace(image: RgbImage, face: DetectedFace, side: number, withDescription: boolean): Promise<DetectedFace | undefined> {
+async function refineSmallFace(image: FaceFrame, face: DetectedFace, side: number, withDescription: boolean): Promise<DetectedFace | undefined> {
   const s = Math.round(SMALL_FACE_CROP_FACTOR * side);
   const cx = face.box.x + face.box.width / 2;
   const cy = face.box.y + face.box.height / 2;
   const x0 = Math.round(cx - s / 2);
   const y0 = Math.round(cy - s / 2);
-  const found = (await detectFaces(place(image, x0, y0, s, s), withDescription)).map((f) => inFrame(f, x0, y0, image));
+  const found = (await detectFaces(place(await image.pixels(), x0, y0, s, s), withDescription)).map((f) => inFrame(f, x0, y0, image));
   // The crop can hold a neighbour too: keep the face nearest the one being refined.
   const dist = (f: DetectedFace) => Math.hypot(f.box.x + f.box.width / 2 - cx, f.box.y + f.box.height / 2 - cy);
   const nearest = found.sort((a, b) => dist(a) - dist(b))[0];
@@ -80,14 +82,14 @@ export function place(img: RgbImage, x0: number, y0: number, w: number, h: numbe
 }
 
 /** The face's box comes within EDGE_TOUCH_SHARE of the short side to an edge of the frame, or past it. */
-function reachesEdge(f: DetectedFace, frame: RgbImage): boolean {
+function reachesEdge(f: DetectedFace, frame: FaceFrame): boolean {
   const tol = EDGE_TOUCH_SHARE * Math.min(frame.width, frame.height);
   const b = f.box;
   return b.x < tol || b.y < tol || b.x + b.width > frame.width - tol || b.y + b.height > frame.height - tol;
 }
 
 /** A face found in a window at (x0, y0), moved into the frame's coordinates. */
-function inFrame(f: DetectedFace, x0: number, y0: number, frame: RgbImage): DetectedFace {
+function inFrame(f: DetectedFace, x0: number, y0: number, frame: FaceFrame): DetectedFace {
   return {
     ...f,
     box: { ...f.box, x: f.box.x + x0, y: f.box.y + y0 },
