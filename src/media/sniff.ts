@@ -15,11 +15,13 @@ export function sniffMediaType(buf: Uint8Array): SniffedType {
   // Fragmented or ftyp-less ISO BMFF still starts with a box header: size + type.
   if (buf.length >= 8 && ['moov', 'moof', 'styp', 'mdat', 'free', 'skip', 'wide'].includes(ascii(4, 8))) return 'mp4';
   if (buf.length >= 4 && buf[0] === 0x1a && buf[1] === 0x45 && buf[2] === 0xdf && buf[3] === 0xa3) return 'webm';
-  const head = ascii(0, Math.min(buf.length, 512)).trimStart();
+  // JSON, HTML and plain text are text first: random bytes that happen to start with '{' are not JSON.
+  const sample = buf.subarray(0, Math.min(buf.length, 512));
+  if (!isMostlyText(sample)) return 'unknown';
+  const head = ascii(0, sample.length).trimStart();
   if (head.startsWith('{') || head.startsWith('[')) return 'json';
   if (/^<(!doctype|html|head|body)/i.test(head)) return 'html';
-  if (isMostlyText(buf.subarray(0, Math.min(buf.length, 512)))) return 'text';
-  return 'unknown';
+  return 'text';
 }
 
 /** VP8X with the animation flag (bit 1 of the flags byte), or an ANIM chunk near the start. */
@@ -29,10 +31,29 @@ function isAnimatedWebp(buf: Uint8Array): boolean {
   return b.subarray(12, Math.min(b.length, 4096)).includes('ANIM', 0, 'latin1');
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Valid UTF-8 (a character cut by the sample's end allowed) of which over 95 % are not control characters. */
 function isMostlyText(buf: Uint8Array): boolean {
+  const text = decodeUtf8Prefix(buf);
+  if (text === null || text.length === 0) return false;
   let printable = 0;
-  for (const c of buf) if (c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127) || c >= 0xc0) printable++;
-  return buf.length > 0 && printable / buf.length > 0.95;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if (c === 9 || c === 10 || c === 13 || (c >= 32 && c !== 127 && !(c >= 0x80 && c < 0xa0))) printable++;
+  }
+  return printable / [...text].length > 0.95;
+}
+
+function decodeUtf8Prefix(buf: Uint8Array): string | null {
+  for (let cut = 0; cut <= 3 && cut < buf.length; cut++) {
+    try {
+      return UTF8.decode(buf.subarray(0, buf.length - cut));
+    } catch {
+      // a multi-byte character cut by the sample's end: try without its first bytes
+    }
+  }
+  return null;
 }
 
 /** MIME for a sniffed type, for comparing against a declared Content-Type. */
