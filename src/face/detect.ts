@@ -136,9 +136,7 @@ export function asFrame(image: RgbImage | FaceFrame): FaceFrame {
  */
 export async function decodeFrame(bytes: Buffer | Uint8Array): Promise<FaceFrame> {
   const declared = await readHeader(bytes);
-  const swap = (declared.orientation ?? 1) >= 5;
-  const width = (swap ? declared.height : declared.width) ?? 0;
-  const height = (swap ? declared.width : declared.height) ?? 0;
+  const { width = 0, height = 0 } = orientedSize(declared);
   const fits = width > 0 && height > 0 && width <= DETECT_MAX_SIDE && height <= DETECT_MAX_SIDE;
   const plain = declared.channels === 3 && !declared.hasAlpha && declared.depth === 'uchar' && declared.space === 'srgb' && !declared.hasProfile;
   if (!fits || !plain || (width <= DETECTOR_INPUT_SIDE && height <= DETECTOR_INPUT_SIDE)) return frameOf(await decodePixels(bytes, declared, DETECT_MAX_SIDE));
@@ -154,10 +152,14 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 
 /** Record the size before shrinking (orientation 5–8 swaps the sides) so reports can say what was analysed. */
 function shrunk(img: RgbImage, declared: { width?: number; height?: number; orientation?: number }): RgbImage {
-  const swap = (declared.orientation ?? 1) >= 5;
-  const width = (swap ? declared.height : declared.width) ?? img.width;
-  const height = (swap ? declared.width : declared.height) ?? img.height;
+  const { width = img.width, height = img.height } = orientedSize(declared);
   return width > img.width || height > img.height ? { ...img, shrunkFrom: { width, height } } : img;
+}
+
+/** The declared size as displayed: EXIF orientations 5–8 swap the sides. */
+function orientedSize(declared: { width?: number; height?: number; orientation?: number }): { width?: number; height?: number } {
+  const swap = (declared.orientation ?? 1) >= 5;
+  return swap ? { width: declared.height, height: declared.width } : { width: declared.width, height: declared.height };
 }
 
 /** RGB (or RGBA) pixels in memory → RgbImage fitting DETECT_MAX_SIDE (video frames decoded elsewhere). */
