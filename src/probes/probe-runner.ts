@@ -24,7 +24,7 @@ import { deadlineMs, runEndpoint, type EndpointRun, type FaceCheck } from '../ru
 import { Semaphore } from '../runner/semaphore.ts';
 import { settleVerdicts } from '../runner/verdict.ts';
 import { applyWaivers } from '../waivers/index.ts';
-import { callCost } from '../runner/cost.ts';
+import { callCost, costFindingCheck } from '../runner/cost.ts';
 import { Budget } from './budget.ts';
 import { classifyCall, WarmBaseline, type StartClassification } from './cold-start.ts';
 import type { ProbeMetrics, ProbeResult, SkipReason } from './metrics.ts';
@@ -327,7 +327,7 @@ export class ProbeRunner {
     const costFindings: CheckResult[] = [];
     for (const w of warmUps) {
       const finding = charge(w.app, w.app === entry.app ? entry.gpu : APPS[w.app].gpu, w.call);
-      if (finding) costFindings.push(fail('cost-headers', `${w.app} warm-up: ${finding}`, { 'x-cost-usd': w.call.headers['x-cost-usd'] ?? null }, "at most the call's wall time × the GPU's price"));
+      if (finding) costFindings.push(costFindingCheck(w.call, `${w.app} warm-up: ${finding}`));
       this.#opts.metrics.warmupDuration.observe({ app: w.app, start: w.start }, w.durationMs / 1000);
     }
     outcome.warmUps = warmUps.map(({ call: _call, startedAt: _s, ...w }): WarmUpSummary => w);

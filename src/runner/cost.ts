@@ -15,6 +15,7 @@
  */
 import { GPU_PRICE_USD_PER_SEC } from '../catalog/prices.ts';
 import type { Gpu } from '../catalog/types.ts';
+import { fail, type CheckResult } from '../checks/types.ts';
 import type { CallResult } from '../client/types.ts';
 
 /** A decimal X-Cost-USD, any number of digits (the fleet sends `f"{cost:.6f}"`; the format is the cost-headers check's job). */
@@ -78,6 +79,11 @@ export function callCost(call: Pick<CallResult, 'headers' | 'totalMs'>, gpu: Gpu
   const finding = headerFinding(call.headers, header, wallSec, gpu);
   const headerUsd = Number(header);
   return { usd, headerUsd: Number.isFinite(headerUsd) ? headerUsd : null, finding };
+}
+
+/** The cost-headers failure for a call's implausible X-Cost-USD (`finding` from callCost), with what it said. */
+export function costFindingCheck(call: Pick<CallResult, 'headers'>, finding: string): CheckResult {
+  return fail('cost-headers', finding, { 'x-cost-usd': call.headers['x-cost-usd'] ?? null }, "at most the call's wall time × the GPU's price");
 }
 
 /** USD charged for one call (see callCost). */

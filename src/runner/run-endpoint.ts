@@ -7,12 +7,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { APPS, hardLimitSec, latencyBudget, latencyBudgetSec } from '../catalog/index.ts';
-import { callCost } from './cost.ts';
+import { callCost, costFindingCheck } from './cost.ts';
 import type { EndpointEntry } from '../catalog/types.ts';
 import type { FaceModelInput, GoldenStore, OutputCheckInput, StartType } from '../checks/definition.ts';
 import { runCallChecks, runErrorCaseChecks, runOutputChecks } from '../checks/index.ts';
 import { checkRouteBroken } from '../checks/route-broken.ts';
-import { fail, type CheckResult } from '../checks/types.ts';
+import type { CheckResult } from '../checks/types.ts';
 import type { ModalClient } from '../client/index.ts';
 import type { CallResult } from '../client/types.ts';
 import type { EndpointOverride } from '../config/endpoint.ts';
@@ -300,7 +300,7 @@ async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunConte
 
   // Charged from genprobe's clock; an X-Cost-USD that cannot be right for that time is a finding.
   const cost = callCost(call, entry.gpu, ctx.target.timeScale);
-  if (cost.finding) checks.push(fail('cost-headers', cost.finding, { 'x-cost-usd': call.headers['x-cost-usd'] ?? null }, "at most the call's wall time × the GPU's price"));
+  if (cost.finding) checks.push(costFindingCheck(call, cost.finding));
   const reported = tag(checks, planned.name, (text) => ctx.client.redact(text));
   const report: CaseReport = {
     name: planned.name,
