@@ -15,7 +15,7 @@ import type { EndpointEntry } from '../catalog/types.ts';
 import { ConfigError } from '../config/index.ts';
 import { applyWaivers, knownDefects } from '../waivers/index.ts';
 import { settleRepeat, type RepeatedReport } from './repeat.ts';
-import type { AppInventoryRead, EndpointReport, EndpointVerdict, GateReport, Waiver } from '../report/types.ts';
+import type { AppInventoryRead, EndpointVerdict, GateReport, Waiver } from '../report/types.ts';
 import { chainSec } from './schedule.ts';
 import { settleVerdicts } from './verdict.ts';
 import { relinkChecks } from '../report/relink.ts';

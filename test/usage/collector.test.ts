@@ -382,7 +382,7 @@ describe('usage collector with a slow or locked database', () => {
       c.query(`ALTER TABLE generation_jobs RENAME TO generation_jobs_data;
                CREATE VIEW generation_jobs AS SELECT d.* FROM generation_jobs_data d CROSS JOIN pg_sleep(60) AS s`),
     );
-    const { logger, snap, samples } = await refreshAndScrape(url, { statementTimeoutMs: 400 });
+    const { snap, samples } = await refreshAndScrape(url, { statementTimeoutMs: 400 });
     expect(snap.lastError?.reason).toBe('timeout');
     expect(snap.lastError?.message).toMatch(/statement timeout/);
     expect(snap.lastReadDurationSec!).toBeLessThan(30);
