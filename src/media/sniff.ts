@@ -38,11 +38,13 @@ function isMostlyText(buf: Uint8Array): boolean {
   const text = decodeUtf8Prefix(buf);
   if (text === null || text.length === 0) return false;
   let printable = 0;
+  let chars = 0;
   for (const ch of text) {
     const c = ch.codePointAt(0)!;
+    chars++;
     if (c === 9 || c === 10 || c === 13 || (c >= 32 && c !== 127 && !(c >= 0x80 && c < 0xa0))) printable++;
   }
-  return printable / [...text].length > 0.95;
+  return printable / chars > 0.95;
 }
 
 function decodeUtf8Prefix(buf: Uint8Array): string | null {
