@@ -2,7 +2,7 @@ import type { OutputKind } from '../catalog/types.ts';
 import { MIME_OF } from '../media/sniff.ts';
 import type { SniffedType } from '../media/types.ts';
 import { fail, pass, skip, withFinding, type CheckResult } from './types.ts';
-import { always, provided, type CheckDefinition } from './definition.ts';
+import { always, type CheckDefinition } from './definition.ts';
 
 /** The real format of the bytes (magic-number sniff) against the catalog's output kind. */
 export function checkMediaType(sniffed: SniffedType, expectedKind: OutputKind): CheckResult {

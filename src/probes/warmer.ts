@@ -6,11 +6,11 @@
  * each app, which the cold/warm classifier compares with the scaledown window.
  */
 import { APPS } from '../catalog/apps.ts';
-import type { AppName, EndpointEntry } from '../catalog/types.ts';
+import type { AppName } from '../catalog/types.ts';
 import type { ModalClient } from '../client/index.ts';
 import type { CallResult } from '../client/types.ts';
 import type { Semaphore } from '../runner/semaphore.ts';
-import { appsToWarmFor, warmUpDeadlineMs, warmUpProblem } from '../runner/warm-up.ts';
+import { warmUpDeadlineMs, warmUpProblem } from '../runner/warm-up.ts';
 import { classifyWarmUp, type ClassifiedStart } from './cold-start.ts';
 
 

@@ -90,10 +90,6 @@ export function formatWindowLabel(seconds: number): string {
   return `${seconds}s`;
 }
 
-function bump<K>(map: Map<K, number>, key: K, by: number): void {
-  map.set(key, (map.get(key) ?? 0) + by);
-}
-
 /** Folds grouped rows of one window into totals per provider, per cell and per mislabel. */
 export function summariseWindow(windowSec: number, rows: readonly UsageGroupRow[]): UsageWindowSnapshot {
   const cells = new Map<string, { provider: Provider; type: string; status: string; jobs: number }>();
