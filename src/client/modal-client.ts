@@ -11,7 +11,8 @@ import {
   describeNetworkError,
 } from './errors.ts';
 import { errorCode } from '../errors/index.ts';
-import type { CallFailure, CallResult, FailureClass, Hop } from './types.ts';
+import type { CallFailure, CallRequest, CallResult, FailureClass, Hop, PreparedCall } from './types.ts';
+import { callOnClientThread } from './off-thread.ts';
 import { DEFAULT_TARGET_TEMPLATE, joinPath, redactUrl, resolveTargetUrl } from './url.ts';
 import { ADDRESS_CLASSES, isLoopbackHost, type AddressClass } from './address-class.ts';
 import { FRAGMENT_SCAN_CHARS, redactSecrets } from './redact.ts';
@@ -62,21 +63,19 @@ export interface ModalClientOptions {
   allowRedirectsTo?: readonly AddressClass[];
   /** DNS lookup used to class redirect hosts and, on the client's own connections, to connect. Default dns.lookup. */
   lookup?: LookupFunction;
+  /**
+   * Run each call's socket work on the client's worker thread (src/client/off-thread.ts): its own
+   * event loop and heap, so the caller's garbage collections and checks cannot delay the moments
+   * the call is timed at. Default on; off with a custom `dispatcher` or `lookup`, which are
+   * functions and objects of this thread and cannot cross to another (asking for both is an error).
+   */
+  offThread?: boolean;
 }
 
-export interface CallRequest {
-  app: string;
-  /** Route on the app, e.g. `/flux`; may carry a query string. */
-  path: string;
-  method: 'GET' | 'POST';
-  /** JSON request body (POST only). */
-  json?: unknown;
-  /** One overall deadline across every hop and the body stream, ms. */
-  deadlineMs: number;
-  /** Extra request headers; sent only to the target's origin, never after a cross-origin redirect. */
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
-}
+/** The options a client on the worker thread is built from: everything but the functions and objects of this thread. */
+type ThreadOptions = Omit<ModalClientOptions, 'dispatcher' | 'lookup' | 'offThread'>;
+
+export type { CallRequest } from './types.ts';
 
 /** One deadline for the whole call, merged with the caller's signal; the abort reason says which fired. */
 class CallDeadline {
@@ -85,8 +84,9 @@ class CallDeadline {
   readonly #callerSignal?: AbortSignal;
   readonly #onCallerAbort = () => this.controller.abort(new CallerAbortedError());
 
-  constructor(deadlineMs: number, callerSignal?: AbortSignal) {
-    this.#timer = setTimeout(() => this.controller.abort(new DeadlineExceededError(deadlineMs)), deadlineMs);
+  /** `spentMs`: how much of the deadline passed before the call reached this thread (the hop to the client's worker). */
+  constructor(deadlineMs: number, callerSignal?: AbortSignal, spentMs = 0) {
+    this.#timer = setTimeout(() => this.controller.abort(new DeadlineExceededError(deadlineMs)), Math.max(1, deadlineMs - spentMs));
     this.#callerSignal = callerSignal;
     if (callerSignal?.aborted) this.#onCallerAbort();
     else callerSignal?.addEventListener('abort', this.#onCallerAbort, { once: true });
@@ -204,6 +204,17 @@ function isSurplusBytesError(err: unknown): boolean {
   return (code === 'UND_ERR_SOCKET' && message === 'bad response') || (code !== undefined && code.startsWith('HPE_'));
 }
 
+/** The worker thread's options for a client built from `opts`, or null when its calls stay on this thread. */
+function threadOptions(opts: ModalClientOptions): ThreadOptions | null {
+  const local = opts.dispatcher !== undefined || opts.lookup !== undefined;
+  if (opts.offThread === true && local) {
+    throw new InvalidArgumentError('offThread: a custom dispatcher or lookup belongs to this thread and cannot run on the client\'s worker thread; leave offThread unset or false');
+  }
+  if (opts.offThread === false || local) return null;
+  const { dispatcher: _d, lookup: _l, offThread: _o, ...rest } = opts;
+  return rest;
+}
+
 /** Proxy-auth credentials travel only encrypted, or not off this machine at all. */
 function credentialsMayGoTo(url: URL): boolean {
   return url.protocol === 'https:' || isLoopbackHost(url.hostname);
@@ -223,6 +234,8 @@ export class ModalClient {
   readonly #userAgent: string;
   readonly #allowRedirectsTo: ReadonlySet<AddressClass>;
   readonly #lookup: LookupFunction;
+  /** Set when calls run on the client's worker thread: the options its twin there is built from. */
+  readonly #thread: ThreadOptions | null;
 
   constructor(opts: ModalClientOptions = {}) {
     this.#template = opts.targetTemplate ?? DEFAULT_TARGET_TEMPLATE;
@@ -248,6 +261,7 @@ export class ModalClient {
     }
     this.#allowRedirectsTo = new Set(opts.allowRedirectsTo ?? []);
     this.#lookup = opts.lookup ?? (dns.lookup as LookupFunction);
+    this.#thread = threadOptions(opts);
     // Validate the template early so a typo fails at construction, not at the first probe.
     const sample = new URL(resolveTargetUrl(this.#template, { workspace: this.#workspace ?? 'workspace', app: 'app' }));
     if (this.#auth && !credentialsMayGoTo(sample)) {
@@ -310,8 +324,22 @@ export class ModalClient {
 
   async call(req: CallRequest): Promise<CallResult> {
     this.#validate(req);
-    const url = this.urlFor(req.app, req.path);
-    const deadline = new CallDeadline(req.deadlineMs, req.signal);
+    const body = req.json === undefined ? undefined : JSON.stringify(req.json);
+    if (req.json !== undefined && body === undefined) throw new InvalidArgumentError('json body is not JSON-serialisable');
+    const { json: _json, signal, ...call } = req;
+    const prepared: PreparedCall = { ...call, url: this.urlFor(req.app, req.path), body };
+    if (this.#thread) return callOnClientThread(this.#thread, prepared, signal);
+    return this.callPrepared(prepared, signal);
+  }
+
+  /**
+   * A validated call with its JSON body already serialised, run on this thread: what call() does
+   * without a worker, and what the client's worker thread runs for it (src/client/worker.ts), with
+   * the ms the hop there took (`spentMs`) taken off the deadline.
+   */
+  async callPrepared(req: PreparedCall, signal?: AbortSignal, spentMs = 0): Promise<CallResult> {
+    const { url } = req;
+    const deadline = new CallDeadline(req.deadlineMs, signal, spentMs);
     const guard = new ReachGuard(this.#lookup);
     const ownedAgent = this.#dispatcher ? null : new Agent({ headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 30_000, lookup: guard.connectLookup } });
     const surplusErrors: unknown[] = [];
@@ -345,7 +373,7 @@ export class ModalClient {
     }
   }
 
-  async #run(req: CallRequest, targetUrl: string, deadline: CallDeadline, ownedAgent: Agent | null, surplusErrors: unknown[], guard: ReachGuard): Promise<CallResult> {
+  async #run(req: PreparedCall, targetUrl: string, deadline: CallDeadline, ownedAgent: Agent | null, surplusErrors: unknown[], guard: ReachGuard): Promise<CallResult> {
     // Latency is taken at the dispatcher, where the bytes move (src/client/timing.ts).
     const clock = new CallClock();
     const dispatcher = clock.wrap((this.#dispatcher ?? ownedAgent)!);
@@ -354,8 +382,7 @@ export class ModalClient {
 
     let url = targetUrl;
     let method: 'GET' | 'POST' = req.method;
-    let body: string | undefined = req.json === undefined ? undefined : JSON.stringify(req.json);
-    if (req.json !== undefined && body === undefined) throw new InvalidArgumentError('json body is not JSON-serialisable');
+    let body = req.body;
     // Once a redirect leaves the target's origin, credentials and caller headers stay off for good.
     let trusted = true;
 
@@ -442,7 +469,7 @@ export class ModalClient {
     if (!quotesWhole && this.redact(head) === head) return body;
     return Buffer.from(this.redact(body.toString('utf8')), 'utf8');
   }
-  #requestHeaders(req: CallRequest, url: string, trusted: boolean, hasBody: boolean): Record<string, string> {
+  #requestHeaders(req: PreparedCall, url: string, trusted: boolean, hasBody: boolean): Record<string, string> {
     const out: Record<string, string> = { 'user-agent': this.#userAgent, accept: '*/*' };
     if (trusted) {
       for (const [name, value] of Object.entries(req.headers ?? {})) out[name.toLowerCase()] = value;

@@ -51,3 +51,24 @@ export interface CallResult {
   /** Set when the call did not end in a 2xx with a complete body. */
   failure?: CallFailure;
 }
+
+export interface CallRequest {
+  app: string;
+  /** Route on the app, e.g. `/flux`; may carry a query string. */
+  path: string;
+  method: 'GET' | 'POST';
+  /** JSON request body (POST only). */
+  json?: unknown;
+  /** One overall deadline across every hop and the body stream, ms. */
+  deadlineMs: number;
+  /** Extra request headers; sent only to the target's origin, never after a cross-origin redirect. */
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** A validated CallRequest with its JSON body serialised: plain data, so it can cross to the client's worker thread. */
+export interface PreparedCall extends Omit<CallRequest, 'json' | 'signal'> {
+  /** The route's full URL (ModalClient.urlFor), resolved on the caller's thread so a bad template throws there. */
+  url: string;
+  body: string | undefined;
+}

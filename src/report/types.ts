@@ -37,7 +37,10 @@ export interface CaseReport {
   kind: CaseKind;
   verdict: Exclude<EndpointVerdict, 'skipped'>;
   status: number | null;
-  /** Send → final answer, ms: what the latency check judges. */
+  /**
+   * Send → final answer, ms to one decimal as the client's clock gives it (whole ms would add up
+   * to ±0.5 ms of noise: a tenth of a 5 ms overhead tail): what the latency check judges.
+   */
   latencyMs: number;
   /**
    * ms genprobe held the call back waiting for a free lane on its app (its own queueing: a fleet
@@ -61,7 +64,7 @@ export interface EndpointReport {
   gpu: string;
   lifecycle: Lifecycle;
   verdict: EndpointVerdict;
-  /** Latency of the happy-path call (or the first case), ms. */
+  /** Latency of the happy-path call (or the first case), ms to one decimal. */
   latencyMs: number | null;
   /** Redirect hops of the happy-path call. */
   redirects: number;

@@ -307,7 +307,7 @@ async function runCase(entry: EndpointEntry, planned: PlannedCase, ctx: RunConte
     kind: planned.kind,
     verdict: verdictOfChecks(reported),
     status: call.status,
-    latencyMs: Math.round(call.totalMs),
+    latencyMs: call.totalMs,
     queueMs: Math.round(queueMs),
     ...(notSent ? { notSent: true } : {}),
     hops: call.hops,
@@ -343,7 +343,7 @@ async function fetchLoraList(entry: EndpointEntry, ctx: RunContext, override: En
  */
 function preconditionFailedReport(entry: EndpointEntry, caseName: string, check: CheckResult, redact: (s: string) => string, call?: CallResult): EndpointReport {
   const checks = tag([check], caseName, redact);
-  const kase: CaseReport = { name: caseName, kind: 'happy', verdict: 'fail', status: call?.status ?? null, latencyMs: call ? Math.round(call.totalMs) : 0, hops: call?.hops ?? [], attempts: call ? 1 : 0, checks };
+  const kase: CaseReport = { name: caseName, kind: 'happy', verdict: 'fail', status: call?.status ?? null, latencyMs: call ? call.totalMs : 0, hops: call?.hops ?? [], attempts: call ? 1 : 0, checks };
   return { ...skippedReport(entry, ''), skipReason: undefined, verdict: 'fail', latencyMs: null, checks, cases: [kase] };
 }
 
@@ -419,7 +419,7 @@ export async function runEndpoint(entry: EndpointEntry, ctx: RunContext, overrid
     gpu: entry.gpu,
     lifecycle: entry.lifecycle,
     verdict: worstCaseVerdict(cases),
-    latencyMs: lead ? Math.round(lead.call.totalMs) : null,
+    latencyMs: lead ? lead.call.totalMs : null,
     redirects: lead ? lead.call.hops.filter((h) => h.status !== null && h.status >= 300 && h.status < 400).length : 0,
     hops: lead?.call.hops ?? [],
     costUsd: results.reduce((s, r) => s + r.costUsd, 0),
