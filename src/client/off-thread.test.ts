@@ -1,4 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +109,20 @@ describe('calls on the client worker thread', () => {
     await expect(off.call({ app: 'app', path: '/echo', method: 'GET', json: {}, deadlineMs: 1000 })).rejects.toThrow(InvalidArgumentError);
     const noApp = new ModalClient({ targetTemplate: `${srv.origin}/{app}` });
     await expect(noApp.call({ app: '', path: '/big', method: 'GET', deadlineMs: 1000 })).rejects.toThrow(InvalidTargetUrlError);
+  });
+
+  it("raise the client thread's priority where permitted (root here), and only that thread's", async () => {
+    const [off] = clients();
+    await off.call({ app: 'app', path: '/big', method: 'GET', deadlineMs: 10_000 });
+    // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value.
+    const nices = readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+    expect(os.getPriority(0)).toBe(0);
+    const privileged = process.getuid?.() === 0;
+    // The client thread (one per process; a reused test process may hold another file's) and nothing else.
+    expect([...new Set(nices.filter((n) => n !== 0))]).toEqual(privileged ? [-10] : []);
   });
 
   it('start a new thread after the old one is closed', async () => {
