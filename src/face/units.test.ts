@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ARCFACE_TEMPLATE_112, similarityTransform, type Point } from './align.ts';
 import { cosineHistogram, fitCalibration, fitLogisticRidge, summarize } from './calibration.ts';

@@ -1,6 +1,5 @@
 /** Cold/warm classification of a probe's warm-up and of the call itself. */
 import { describe, expect, it } from 'vitest';
-import { getEndpoint } from '../catalog/index.ts';
 import { classifyCall, classifyWarmUp, WarmBaseline } from './cold-start.ts';
 
 describe('classifyWarmUp', () => {

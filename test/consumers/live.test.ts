@@ -3,7 +3,7 @@
  * field renamed) is found and named with the consumer's method, the route and the field; a
  * consistent consumer against a healthy fleet has no findings. No generation is paid for.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ModalClient } from '../../src/client/index.ts';
 import { parseConsumerFile } from '../../src/consumers/contract.ts';
 import { compareInventory, inventoryApps, readInventory } from '../../src/consumers/inventory.ts';
