@@ -118,7 +118,7 @@ async function verifyCommand(argv: string[]): Promise<number> {
   const emulatorArgs = driftArgs(values.drift, values.emulator);
   return withTarget(config, targetFlags(values, emulatorArgs), async (cfg) => {
     console.log(`genprobe consumers verify --live ${loaded.file} → ${cfg.target.url}${values.generate ? ' (with --generate)' : ''}`);
-    const client = new ModalClient({ targetTemplate: cfg.target.url, workspace: cfg.target.workspace, maxBodyBytes: cfg.target.maxBodyBytes, auth: ModalClient.authFromEnv() });
+    const client = ModalClient.forTarget(cfg.target);
     const { verdicts } = await verifyLive(loaded.contract, { client, baseDir: loaded.baseDir, timeScale: cfg.target.timeScale, overheadMs: cfg.target.overheadMs, generate: values.generate, maxUsd: maxUsd ?? cfg.probes.budget.dailyUsd });
     return finish(verdicts, { url: cfg.target.url, workspace: cfg.target.workspace, timeScale: cfg.target.timeScale });
   });

@@ -30,7 +30,7 @@ export async function inventoryCommand(argv: string[]): Promise<number> {
   const { config } = await loadConfig(values.config);
   const emulatorArgs = driftArgs(values.drift, values.emulator);
   return withTarget(config, targetFlags(values, emulatorArgs), async (cfg) => {
-    const client = new ModalClient({ targetTemplate: cfg.target.url, workspace: cfg.target.workspace, maxBodyBytes: cfg.target.maxBodyBytes, auth: ModalClient.authFromEnv() });
+    const client = ModalClient.forTarget(cfg.target);
     const t0 = performance.now();
     const inventory = await readInventory(client, inventoryApps(files), cfg.target);
     const findings = compareInventory(inventory, files);

@@ -302,7 +302,7 @@ export class ModalClient {
    * one place that maps every target setting onto the client, for the gate, the probes and selftest.
    */
   static forTarget(
-    target: { url: string; workspace?: string; maxBodyBytes?: number; allowRedirectsTo?: readonly AddressClass[] },
+    target: { url: string; workspace?: string; maxBodyBytes?: number; allowRedirectsTo?: readonly AddressClass[]; clientThread?: boolean },
     env: NodeJS.ProcessEnv = process.env,
   ): ModalClient {
     return new ModalClient({
@@ -311,7 +311,13 @@ export class ModalClient {
       maxBodyBytes: target.maxBodyBytes,
       allowRedirectsTo: target.allowRedirectsTo,
       auth: ModalClient.authFromEnv(env),
+      offThread: target.clientThread,
     });
+  }
+
+  /** Whether calls run on the client's worker thread (see `offThread`). */
+  get runsOffThread(): boolean {
+    return this.#thread !== null;
   }
 
   /** Full URL of a route on an app. */

@@ -125,6 +125,14 @@ describe('calls on the client worker thread', () => {
     expect([...new Set(nices.filter((n) => n !== 0))]).toEqual(privileged ? [-10] : []);
   });
 
+  it("follow the target's clientThread setting (default on)", () => {
+    const url = `${srv.origin}/{app}`;
+    expect(ModalClient.forTarget({ url }).runsOffThread).toBe(true);
+    expect(ModalClient.forTarget({ url, clientThread: true }).runsOffThread).toBe(true);
+    expect(ModalClient.forTarget({ url, clientThread: false }).runsOffThread).toBe(false);
+    expect(new ModalClient({ targetTemplate: url, lookup: (_h, _o, cb) => cb(null, '127.0.0.1', 4) }).runsOffThread).toBe(false);
+  });
+
   it('start a new thread after the old one is closed', async () => {
     await closeClientThread();
     const [off] = clients();

@@ -16,6 +16,12 @@ describe('config', () => {
     expect(c.probes.budget).toEqual({ dailyUsd: 5, monthlyUsd: 100 });
   });
 
+  it("takes target.clientThread (default on) and names a non-boolean by its path", () => {
+    expect(parseConfig({ target: { url: 'http://127.0.0.1:1/{app}' } }).target.clientThread).toBe(true);
+    expect(parseConfig({ target: { url: 'http://127.0.0.1:1/{app}', clientThread: false } }).target.clientThread).toBe(false);
+    expect(() => parseConfig({ target: { url: 'http://127.0.0.1:1/{app}', clientThread: 'no' } })).toThrow(/target\.clientThread: /);
+  });
+
   it('names every bad field by its path', () => {
     let error: unknown;
     try {
