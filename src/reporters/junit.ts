@@ -1,4 +1,4 @@
-import type { GateReport } from '../report/types.ts';
+import type { AppInventoryRead, GateReport } from '../report/types.ts';
 
 function esc(s: string): string {
   // XML 1.0 forbids most control characters even when escaped; error bodies are untrusted.
@@ -9,6 +9,21 @@ function esc(s: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;');
+}
+
+/**
+ * The route lists the gate read (GET /openapi.json), one passing testcase per app: CI shows which lists
+ * decided what was called and which registered routes no contract checks (as the Markdown report does).
+ */
+function inventorySuite(read: readonly AppInventoryRead[]): string[] {
+  const out = [`  <testsuite name="route inventory" tests="${read.length}" failures="0" time="0">`];
+  for (const a of read) {
+    const state = a.state === 'registered' ? `read: ${a.routes} routes` : `${a.state}: the calls decided${a.detail ? ` (${a.detail})` : ''}`;
+    const unchecked = a.uncatalogued?.length ? `; registered but no contract checks them: ${a.uncatalogued.join(', ')}` : '';
+    out.push(`    <testcase classname="route-inventory" name="${esc(a.app)}">`, `      <system-out>${esc(state + unchecked)}</system-out>`, '    </testcase>');
+  }
+  out.push('  </testsuite>');
+  return out;
 }
 
 /** One <testsuite> per endpoint, one <testcase> per check of each case. */
@@ -44,6 +59,7 @@ export function renderJunit(report: GateReport): string {
     }
     out.push('  </testsuite>');
   }
+  if (report.inventory?.length) out.push(...inventorySuite(report.inventory));
   out.push('</testsuites>');
   return `${out.join('\n')}\n`;
 }
