@@ -347,10 +347,11 @@ export const overheadBench: Benchmark = {
         },
         notes: [
           "genprobe's latency runs from writing the first request on an open connection to the parser's last response byte (src/client/timing.ts): the request's transit, the 303 round trip(s) and the PNG body's transfer. It leaves out the connection set-up genprobe pays for its per-call Agent (so surplus bytes are attributable to one call), which a kept-alive caller never pays; blackbox_exporter's probe_duration_seconds includes its own connect. genprobeDirectWithConnectOverMs and ratioToBlackbox.directWithConnect add the set-up back, for a like-for-like clock.",
-          "The gate's latency is the same CallResult.totalMs rounded to whole ms, so it differs from the direct call only by that rounding (±0.5 ms, ~10 % of a 5 ms p95) and by run-to-run noise.",
+          "The gate's latency is the same CallResult.totalMs (0.1 ms; it was rounded to whole ms until 2026-12-02, ±0.5 ms of noise on a 2.5 ms p95), so it differs from the direct call only by run-to-run noise and the gate's own work around it.",
+          "Both genprobe kinds run each call's socket work on the client's worker thread (src/client/off-thread.ts, the default), so the byte-level marks wait for none of this process's main-thread work; the thread raises its own priority where permitted.",
           `Every call starts after ${SETTLE_MS} ms of quiet, the same for all three kinds, so the emulator's /state snapshot after a blackbox probe and a gate run's output checks do not land on whichever kind comes next.`,
           "ratioToBlackbox90PctInterval: bootstrap (2000 resamples, seeded) of each ratio with these calls; where the p95 interval straddles 1.1, this run cannot say whether the goal is met.",
-          "callsDuringAGcOfThisProcess / callsWithoutAGc: calls during which this process (client, gate, bench) paused for a garbage collection, and the figures without them (the same rule for all three kinds). Each genprobe call allocates ~650 KB of ArrayBuffers (the socket's reads and the body's one contiguous copy), which paces V8's mark-compacts; on 2 cores a collection's pause and its concurrent marking threads also take the CPU the emulator needs to read the next request.",
+          "callsDuringAGcOfThisProcess / callsWithoutAGc: calls during which this process's main thread (gate, bench, the body handed back) paused for a garbage collection, and the figures without them (the same rule for all three kinds). The client thread's own collections are not observed here; its heap holds little more than the call in flight. On 2 cores a collection's pause and its concurrent marking threads also take the CPU the emulator needs.",
         ],
       };
     } finally {
