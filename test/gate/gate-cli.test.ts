@@ -93,8 +93,9 @@ describe('genprobe gate --emulator (the whole catalog)', () => {
       // JUnit: well-formed XML, one <testsuite> per endpoint, no failures.
       const xml = readFileSync(junit, 'utf8');
       expect(xmlProblem(xml)).toBeNull();
-      expect(xml.match(/<testsuite /g)?.length).toBe(CATALOG.length + 1); // + the known defects
+      expect(xml.match(/<testsuite /g)?.length).toBe(CATALOG.length + 2); // + the known defects + the route inventory
       expect(xml).toContain('<testsuite name="known defects (waived)"');
+      expect(xml).toMatch(/<testsuite name="route inventory" tests="\d+" failures="0"/);
       expect(xml).toMatch(/<testsuites name="genprobe gate" tests="\d+" failures="0"/);
 
       // Markdown: the table, also appended to $GITHUB_STEP_SUMMARY.
