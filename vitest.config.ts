@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 const shared = {
   testTimeout: 60_000,
   hookTimeout: 300_000,
+  // Test processes start with the allocator setting the runtime image ships (deploy/Dockerfile says
+  // why); glibc reads it only at process start, so it is set here, where vitest spawns its forks.
+  env: { MALLOC_ARENA_MAX: '2' },
 };
 
 export default defineConfig({

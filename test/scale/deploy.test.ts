@@ -132,6 +132,14 @@ describe('Dockerfile', () => {
     expect(`${froms.at(-1)!.getImageName()}:${froms.at(-1)!.getImageTag()}`).toMatch(/slim|alpine|distroless/);
     expect(df.getInstructions().map((i) => i.getKeyword())).not.toContain('ADD');
   });
+
+  it('the runtime stage caps glibc malloc arenas at 2, the setting the soak test runs under', () => {
+    const df = DockerfileParser.parse(read('Dockerfile'));
+    const ins = df.getInstructions();
+    const runtime = ins.slice(ins.lastIndexOf(df.getFROMs().at(-1)!));
+    const env = runtime.filter((i) => i.getKeyword() === 'ENV').map((i) => i.getArgumentsContent() ?? '').join(' ');
+    expect(env).toMatch(/(^|\s)MALLOC_ARENA_MAX=2(\s|$)/);
+  });
 });
 
 describe('the genprobe config they mount', () => {

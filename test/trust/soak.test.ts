@@ -8,8 +8,14 @@
  *
  * Flat means: the median of the last quarter of samples is within 60 MB RSS and 20 handles of the
  * median of the second quarter (the first quarter is warm-up: module loading, JIT, caches filling).
+ *
+ * It runs under the runtime image's MALLOC_ARENA_MAX (deploy/Dockerfile; vitest.config.ts passes it to
+ * the test processes). With glibc's default of 8 arenas a core, the client thread's arena keeps the
+ * fragments of bodies it read and the main thread freed later: RSS climbed in steps (177 → ~270 MB,
+ * spikes past 400 MB around an endless body) and the growth measured 21.7, 33.5 and 66.1 MB in three
+ * runs, with the JS heaps of both threads flat. With 2 arenas: flat at ~200 MB, growth 5.3 MB.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -54,7 +60,19 @@ let probesFinished = 0;
 let probesSkipped = 0;
 const results = new Map<string, number>();
 
+/** The image's `ENV … MALLOC_ARENA_MAX=N`: the soak measures the process as it is deployed. */
+function deployedArenaMax(): string {
+  const dockerfile = readFileSync(path.join(import.meta.dirname, '../../deploy/Dockerfile'), 'utf8');
+  const found = /^ENV\b.*\bMALLOC_ARENA_MAX=(\d+)/m.exec(dockerfile)?.[1];
+  if (!found) throw new Error('deploy/Dockerfile sets no MALLOC_ARENA_MAX; the soak measures the process as the image runs it');
+  return found;
+}
+
 beforeAll(async () => {
+  const arenas = deployedArenaMax();
+  if (process.env.MALLOC_ARENA_MAX !== arenas) {
+    throw new Error(`the soak needs MALLOC_ARENA_MAX=${arenas} from process start, as deploy/Dockerfile runs genprobe (vitest.config.ts sets it); got ${process.env.MALLOC_ARENA_MAX ?? 'unset'}`);
+  }
   if (!Number.isInteger(CYCLES) || CYCLES < 100) throw new Error(`GENPROBE_SOAK_CYCLES must be an integer ≥ 100, got ${process.env.GENPROBE_SOAK_CYCLES}`);
   emulator = await createEmulator({ timeScale: TIME_SCALE, renderCacheBytes: 32 * 1024 * 1024 }).listen(0);
   const config = parseConfig({
