@@ -79,6 +79,9 @@ export function machine(): Record<string, unknown> {
     cores: cpus.length,
     memoryGiB: round(os.totalmem() / 2 ** 30, 1),
     node: process.version,
+    // glibc's arena cap changes resident memory and, with several allocating threads, malloc's locking;
+    // the runtime image sets it (deploy/Dockerfile), a bare `npm run bench` does not.
+    mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? 'glibc default',
   };
 }
 
