@@ -1,21 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { GateReport } from '../report/types.ts';
 import { renderJunit } from './junit.ts';
-
-const base = {
-  summary: { pass: 0, fail: 0, warn: 0, waived: 0, skipped: 0, total: 0 }, exitCode: 0, durationMs: 1000, waivers: [], endpoints: [],
-  target: { url: 'http://127.0.0.1:1/{app}', timeScale: 1 },
-} as unknown as GateReport;
+import { emptyReport } from './testing.ts';
 
 describe('junit reporter: route inventory', () => {
   it('has one passing testcase per route list read, naming the routes no contract checks, escaped', () => {
-    const xml = renderJunit({
-      ...base,
+    const xml = renderJunit(emptyReport({
       inventory: [
         { app: 'ryla-flux', state: 'registered', routes: 12, latencyMs: 4, uncatalogued: ['POST /workflow', 'GET /a<b>'] },
         { app: 'ryla-lora', state: 'unreadable', routes: 0, latencyMs: 2, detail: 'GET /openapi.json answered 500' },
       ],
-    });
+    }));
     expect(xml).toContain('<testsuite name="route inventory" tests="2" failures="0" time="0">');
     expect(xml).toContain('<testcase classname="route-inventory" name="ryla-flux">');
     expect(xml).toContain('<system-out>read: 12 routes; registered but no contract checks them: POST /workflow, GET /a&lt;b&gt;</system-out>');
@@ -24,6 +18,6 @@ describe('junit reporter: route inventory', () => {
   });
 
   it('has no inventory suite when the gate read none (--no-inventory)', () => {
-    expect(renderJunit(base)).not.toContain('route inventory');
+    expect(renderJunit(emptyReport())).not.toContain('route inventory');
   });
 });
