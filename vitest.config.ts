@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { runtimeEnv } from './test/support/runtime-image.ts';
 
 const shared = {
   testTimeout: 60_000,
   hookTimeout: 300_000,
   // Test processes start with the allocator setting the runtime image ships (deploy/Dockerfile says
   // why); glibc reads it only at process start, so it is set here, where vitest spawns its forks.
-  env: { MALLOC_ARENA_MAX: '2' },
+  env: { MALLOC_ARENA_MAX: runtimeEnv().MALLOC_ARENA_MAX ?? '' },
 };
 
 export default defineConfig({

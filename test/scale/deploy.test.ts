@@ -19,6 +19,7 @@ import { CronJob } from 'kubernetes-models/batch/v1';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
+import { runtimeEnv, runtimeStage } from '../support/runtime-image.ts';
 
 const DEPLOY = fileURLToPath(new URL('../../deploy/', import.meta.url));
 const read = (f: string) => readFileSync(path.join(DEPLOY, f), 'utf8');
@@ -122,9 +123,7 @@ describe('Dockerfile', () => {
     const df = DockerfileParser.parse(read('Dockerfile'));
     const froms = df.getFROMs();
     expect(froms.length).toBeGreaterThanOrEqual(2);
-    const ins = df.getInstructions();
-    const lastFrom = ins.lastIndexOf(froms.at(-1)!);
-    const runtime = ins.slice(lastFrom);
+    const runtime = runtimeStage(read('Dockerfile'));
     const users = runtime.filter((i) => i.getKeyword() === 'USER').map((i) => i.getArgumentsContent());
     expect(users.length).toBeGreaterThan(0);
     expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
@@ -134,11 +133,7 @@ describe('Dockerfile', () => {
   });
 
   it('the runtime stage caps glibc malloc arenas at 2, the setting the soak test runs under', () => {
-    const df = DockerfileParser.parse(read('Dockerfile'));
-    const ins = df.getInstructions();
-    const runtime = ins.slice(ins.lastIndexOf(df.getFROMs().at(-1)!));
-    const env = runtime.filter((i) => i.getKeyword() === 'ENV').map((i) => i.getArgumentsContent() ?? '').join(' ');
-    expect(env).toMatch(/(^|\s)MALLOC_ARENA_MAX=2(\s|$)/);
+    expect(runtimeEnv(read('Dockerfile')).MALLOC_ARENA_MAX).toBe('2');
   });
 });
 

@@ -15,7 +15,7 @@
  * spikes past 400 MB around an endless body) and the growth measured 21.7, 33.5 and 66.1 MB in three
  * runs, with the JS heaps of both threads flat. With 2 arenas: flat at ~200 MB, growth 5.3 MB.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -24,6 +24,7 @@ import { parseConfig } from '../../src/config/index.ts';
 import { createEmulator, FAULT_NAMES, type FaultName } from '../../src/emulator/index.ts';
 import { createProbeService, type ProbeService } from '../../src/probes/index.ts';
 import { createServer, listen } from '../../src/server/app.ts';
+import { runtimeEnv } from '../support/runtime-image.ts';
 
 const CYCLES = Number(process.env.GENPROBE_SOAK_CYCLES ?? 1000);
 const TIME_SCALE = 0.001;
@@ -60,16 +61,10 @@ let probesFinished = 0;
 let probesSkipped = 0;
 const results = new Map<string, number>();
 
-/** The image's `ENV … MALLOC_ARENA_MAX=N`: the soak measures the process as it is deployed. */
-function deployedArenaMax(): string {
-  const dockerfile = readFileSync(path.join(import.meta.dirname, '../../deploy/Dockerfile'), 'utf8');
-  const found = /^ENV\b.*\bMALLOC_ARENA_MAX=(\d+)/m.exec(dockerfile)?.[1];
-  if (!found) throw new Error('deploy/Dockerfile sets no MALLOC_ARENA_MAX; the soak measures the process as the image runs it');
-  return found;
-}
-
 beforeAll(async () => {
-  const arenas = deployedArenaMax();
+  // The soak measures the process as the image runs it.
+  const arenas = runtimeEnv().MALLOC_ARENA_MAX;
+  if (!arenas) throw new Error('deploy/Dockerfile sets no MALLOC_ARENA_MAX; the soak measures the process as the image runs it');
   if (process.env.MALLOC_ARENA_MAX !== arenas) {
     throw new Error(`the soak needs MALLOC_ARENA_MAX=${arenas} from process start, as deploy/Dockerfile runs genprobe (vitest.config.ts sets it); got ${process.env.MALLOC_ARENA_MAX ?? 'unset'}`);
   }
