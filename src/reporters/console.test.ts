@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EndpointReport, GateReport, ReportedCheck } from '../report/types.ts';
+import type { EndpointReport, ReportedCheck } from '../report/types.ts';
 import { formatEndpointLine, formatSummary } from './console.ts';
+import { emptyReport } from './testing.ts';
 
 const waived = { reason: 'known', expires: '2027-03-31', waiver: '* / cost-headers / cost-headers-dropped' };
 function ep(id: string, checks: Partial<ReportedCheck>[], verdict: EndpointReport['verdict'] = 'waived'): EndpointReport {
@@ -24,10 +25,10 @@ describe('console reporter', () => {
 
   it('groups known defects at the end: one line per waiver with class, finding, expiry and endpoints', () => {
     const endpoints = Array.from({ length: 6 }, (_, i) => `e${i}`);
-    const report = {
-      summary: { pass: 0, fail: 0, warn: 0, waived: 6, skipped: 0, total: 6 }, exitCode: 0, durationMs: 1000, waivers: [],
+    const report = emptyReport({
+      summary: { pass: 0, fail: 0, warn: 0, waived: 6, skipped: 0, total: 6 },
       knownDefects: [{ class: 'error-status', finding: 'known-5xx', params: { field: 'prompt' }, waiver: '* / error-status / known-5xx field=prompt', reason: 'KeyError on item["prompt"]', expires: '2027-03-31', endpoints, results: 6 }],
-    } as unknown as GateReport;
+    });
     const text = formatSummary(report);
     expect(text).toContain('known defects (waived; 6 results):');
     expect(text).toContain('  ~ error-status (known-5xx field=prompt) until 2027-03-31 on 6 endpoints: e0, e1, e2, … 3 more');
