@@ -10,7 +10,6 @@
  *   npm run bench -- --only face        (results in bench/results.json under "face")
  */
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import sharp from 'sharp';
@@ -20,9 +19,11 @@ import { faceMatchCheck, referenceEmbedding } from '../src/face/check.ts';
 import { decodeFrame, decodeRgb, detectFaces, detectorCopy, padToSquare, selectFace } from '../src/face/detect.ts';
 import { getEmbedder } from '../src/face/embedders.ts';
 import { sampleAnimatedFrames, streamAnimatedRgb } from '../src/face/frames.ts';
-import { getHuman } from '../src/face/human-runtime.ts';
+import { faceresDescriptor, getFaceres } from '../src/face/faceres.ts';
+import { FACERES_DESCRIPTOR } from '../src/face/faceres-onnx.ts';
+import { getHuman, humanModelsDir } from '../src/face/human-runtime.ts';
+import { ortVersion, runFloat32 } from '../src/face/onnx-runtime.ts';
 import { closeFaceWorker, faceMatchCheckOffThread } from '../src/face/off-thread.ts';
-import { fuseClipToRelu6 } from '../src/face/model-rewrite.ts';
 import { ROOT, round, summarize, type Benchmark, type BenchResult, type Summary } from './lib.ts';
 
 export const FACE_TARGET_MS = 100;
@@ -71,8 +72,8 @@ interface GraphModel {
 }
 
 /** One model's forward pass on a random input of its size, as Human runs it (the profile's model rows). */
-function modelPass(tf: any, model: GraphModel, shape: number[]): () => Promise<void> {
-  const x = tf.randomUniform(shape, 0, 1, 'float32', 1);
+function modelPass(tf: any, model: GraphModel, shape: number[], max = 1): () => Promise<void> {
+  const x = tf.randomUniform(shape, 0, max, 'float32', 1);
   return async () => {
     const out = model.execute(x);
     const list = (Array.isArray(out) ? out : [out]) as Array<{ data(): Promise<unknown> }>;
@@ -81,29 +82,35 @@ function modelPass(tf: any, model: GraphModel, shape: number[]): () => Promise<v
   };
 }
 
-/**
- * FaceRes as shipped (Relu → Minimum → Maximum chains), or with only those chains fused into Relu6 (what Human
- * ran before the batch-norm fusion), loaded beside the fully rewritten graph Human runs.
- */
-async function earlierFaceRes(tf: any, reluOnly: boolean): Promise<GraphModel> {
-  const dir = path.join(path.dirname(createRequire(import.meta.url).resolve('@vladmandic/human')), '..', 'models');
-  const json = JSON.parse(await readFile(path.join(dir, 'faceres.json'), 'utf8'));
-  if (reluOnly) fuseClipToRelu6(json);
-  const bin = await readFile(path.join(dir, 'faceres.bin'));
+/** FaceRes as shipped on Human's tfjs-wasm: what Human would run, beside the onnxruntime session genprobe runs. */
+async function tfjsWasmFaceRes(tf: any): Promise<GraphModel> {
+  const json = JSON.parse(await readFile(path.join(humanModelsDir(), 'faceres.json'), 'utf8'));
+  const bin = await readFile(path.join(humanModelsDir(), 'faceres.bin'));
   return tf.loadGraphModel({
     load: async () => ({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length), format: json.format, signature: json.signature }),
   });
 }
 
-/** Human on the whole 1024² image as one tensor, as detectFaces did before the 640 px detector copy. */
+/** One FaceRes pass on onnxruntime on a random 224² input (0..255, what Human's enhance feeds it). */
+async function onnxFaceResPass(tf: any): Promise<() => Promise<void>> {
+  const session = await getFaceres();
+  const x = tf.randomUniform([1, 224, 224, 3], 0, 255, 'float32', 1).dataSync() as Float32Array;
+  return async () => {
+    await runFloat32(session, x, [1, 224, 224, 3], FACERES_DESCRIPTOR);
+  };
+}
+
+/** Human on the whole 1024² image as one tensor, as detectFaces did before the 640 px detector copy, then FaceRes. */
 function detectOnFullTensor(human: any, rgb: { data: Uint8Array; width: number; height: number }): () => Promise<void> {
   return async () => {
     const tensor = human.tf.tensor(new Float32Array(rgb.data), [1, rgb.height, rgb.width, 3], 'float32');
+    let faces: Array<{ tensor?: unknown }> = [];
     try {
-      const result = await human.detect(tensor, { face: { description: { enabled: true } } });
-      if (result.face.length !== 1) throw new Error(`expected one face on the benchmark's image, got ${result.face.length}`);
+      faces = (await human.detect(tensor, { face: { detector: { return: true } } })).face;
+      if (faces.length !== 1) throw new Error(`expected one face on the benchmark's image, got ${faces.length}`);
+      await faceresDescriptor(human, faces[0].tensor as never);
     } finally {
-      human.tf.dispose(tensor);
+      human.tf.dispose([tensor, ...faces.map((f) => f.tensor)]);
     }
   };
 }
@@ -134,13 +141,10 @@ export const faceBench: Benchmark = {
     const pad = await timeIt(async () => padToSquare(rgb1024x600), runs);
     const blazeface = await timeIt(modelPass(tf, models.blazeface, [1, 256, 256, 3]), runs);
     const facemesh = await timeIt(modelPass(tf, models.facemesh, [1, 192, 192, 3]), runs);
-    const faceres = await timeIt(modelPass(tf, models.faceres, [1, 224, 224, 3]), runs);
-    const original = await earlierFaceRes(tf, false);
-    const faceresOriginal = await timeIt(modelPass(tf, original, [1, 224, 224, 3]), runs);
-    original.dispose();
-    const reluOnly = await earlierFaceRes(tf, true);
-    const faceresReluOnly = await timeIt(modelPass(tf, reluOnly, [1, 224, 224, 3]), runs);
-    reluOnly.dispose();
+    const faceres = await timeIt(await onnxFaceResPass(tf), runs);
+    const onTfjs = await tfjsWasmFaceRes(tf);
+    const faceresTfjsWasm = await timeIt(modelPass(tf, onTfjs, [1, 224, 224, 3], 255), runs);
+    onTfjs.dispose();
     const detectMeshEmbedFullTensor = await timeIt(detectOnFullTensor(human, rgb1024), runs);
     const detectMesh = await timeIt(() => detectFaces(rgb1024, false), runs);
     const detectMeshEmbed = await timeIt(async () => embedder.embed(selectFace(await detectFaces(rgb1024, true), 'bench').face), runs);
@@ -192,8 +196,7 @@ export const faceBench: Benchmark = {
             blazefaceModelMs: blazeface,
             facemeshModelMs: facemesh,
             faceresModelMs: faceres,
-            faceresOriginalGraphMs: faceresOriginal,
-            faceresRelu6OnlyGraphMs: faceresReluOnly,
+            faceresOnTfjsWasmMs: faceresTfjsWasm,
             detectMeshMs: detectMesh,
             detectMeshEmbedMs: detectMeshEmbed,
             detectMeshEmbedOnFull1024TensorMs: detectMeshEmbedFullTensor,
@@ -218,16 +221,16 @@ export const faceBench: Benchmark = {
         runs,
         videoRuns,
         warmupRuns: 2,
-        backend: `${human.tf.getBackend()} (tfjs-backend-wasm 4.22.0; WASM_HAS_SIMD_SUPPORT=${await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')}, WASM_HAS_MULTITHREAD_SUPPORT=${await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')})`,
+        backend: `BlazeFace + FaceMesh: ${human.tf.getBackend()} (tfjs-backend-wasm 4.22.0; WASM_HAS_SIMD_SUPPORT=${await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')}, WASM_HAS_MULTITHREAD_SUPPORT=${await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')}); FaceRes: onnxruntime-node ${ortVersion()}, one thread`,
         embedder: `${embedder.name} ${embedder.version}`,
         image: 'fixtures/faces/astronaut.png resized to 1024×1024 PNG',
         video: '33-frame 16 fps 512² zoom/pan of the same portrait: H.264 MP4 (fragmented) and animated WebP; 9 frames sampled',
-        models: 'model rows: one forward pass on a random input of the model\'s size (BlazeFace 256², FaceMesh 192², FaceRes 224²)',
+        models: 'model rows: one forward pass on a random input of the model\'s size (BlazeFace 256², FaceMesh 192² in 0..1; FaceRes 224² in 0..255)',
         detector: 'Human detects on a copy shrunk by sharp to fit 640 px (src/face/detect.ts DETECTOR_INPUT_SIDE); detectMeshEmbedOnFull1024TensorMs is Human on the whole 1024² tensor, as before',
       },
       notes: [
-        'FaceRes is served with its 27 Relu→Minimum→Maximum chains fused into Relu6 (bit-identical) and then its conv → batch-norm → Relu6 chains as fused convolutions (1 − cos ≈ 1e-12), src/face/model-rewrite.ts; faceresOriginalGraphMs is the graph as shipped, faceresRelu6OnlyGraphMs the first rewrite alone.',
-        'What is left is the three models themselves on one WASM thread (BlazeFace + FaceMesh + FaceRes, compute-bound XNNPACK kernels) and the PNG decode; threads are unavailable under Node and would not lower CPU time.',
+        'FaceRes runs on onnxruntime-node (one thread), translated from Human\'s shipped graph at load (src/face/faceres-onnx.ts; 1 − cos ≤ 4e-8 against tfjs-wasm, src/face/faceres-onnx.test.ts); faceresOnTfjsWasmMs is the same graph as shipped on Human\'s tfjs-wasm, what Human itself would run.',
+        'BlazeFace and FaceMesh still run in Human on one WASM thread (compute-bound XNNPACK kernels); threads are unavailable under Node and would not lower CPU time.',
         'CPU time of the MP4 check leaves out ffmpeg (a child process), so its wall time is the fairer number there.',
         'eventLoopDelayDuringImageChecks: the main event loop\'s delay while image checks run back to back on it (inThread) or on the face worker (offThread, src/face/off-thread.ts).',
       ],

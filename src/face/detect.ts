@@ -6,6 +6,7 @@
 import sharp, { type Metadata } from 'sharp';
 import { GenprobeError } from '../errors/index.ts';
 import { MAX_INPUT_PIXELS } from '../media/image.ts';
+import { faceresDescriptor } from './faceres.ts';
 import { getHuman } from './human-runtime.ts';
 
 /** Smallest face (shorter side of the detector box, px) whose identity we are willing to judge. */
@@ -195,7 +196,7 @@ function toRgb(data: Uint8Array, channels: number): Uint8Array {
  */
 export const DETECTOR_INPUT_SIDE = 640;
 
-/** All faces Human finds, largest first. `withDescription` also runs FaceRes (the default embedder). */
+/** All faces Human finds, largest first. `withDescription` also runs FaceRes (the default embedder) on each. */
 export async function detectFaces(source: RgbImage | FaceFrame, withDescription: boolean): Promise<DetectedFace[]> {
   const human = await getHuman();
   const image = asFrame(source);
@@ -206,18 +207,23 @@ export async function detectFaces(source: RgbImage | FaceFrame, withDescription:
   // float32 straight away (the same values): an int32 tensor is converted in JS and then cast again by Human.
   // Rank 3: Human adds the batch dimension with a reshape, where a rank-4 input is cloned (a 4.9 MB copy).
   const tensor = human.tf.tensor(asFloat32(square.data), [square.height, square.width, 3], 'float32');
+  let found: Awaited<ReturnType<typeof human.detect>>['face'] = [];
   try {
-    const result = await human.detect(tensor as never, { face: { description: { enabled: withDescription } } } as never);
-    const faces = result.face.map((f): DetectedFace => ({
-      box: { x: f.box[0] * sx, y: f.box[1] * sy, width: f.box[2] * sx, height: f.box[3] * sy },
-      score: f.score,
-      mesh: f.mesh.map((p) => [p[0] * sx, p[1] * sy] as [number, number]),
-      image,
-      faceresEmbedding: withDescription && f.embedding && f.embedding.length > 0 ? Array.from(f.embedding) : undefined,
-    }));
+    // `return` hands back each face's crop (what FaceMesh saw), which FaceRes embeds.
+    found = (await human.detect(tensor as never, { face: { detector: { return: withDescription } } } as never)).face;
+    const faces: DetectedFace[] = [];
+    for (const f of found) {
+      faces.push({
+        box: { x: f.box[0] * sx, y: f.box[1] * sy, width: f.box[2] * sx, height: f.box[3] * sy },
+        score: f.score,
+        mesh: f.mesh.map((p) => [p[0] * sx, p[1] * sy] as [number, number]),
+        image,
+        faceresEmbedding: withDescription && f.tensor ? Array.from(await faceresDescriptor(human, f.tensor)) : undefined,
+      });
+    }
     return faces.sort((a, b) => boxArea(b.box) - boxArea(a.box));
   } finally {
-    human.tf.dispose(tensor);
+    human.tf.dispose([tensor, ...found.flatMap((f) => (f.tensor ? [f.tensor] : []))]);
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * Face embedders behind one interface, so every score can say which ruler measured it.
  *
- * - `human-faceres` (default): Human's FaceRes descriptor (1024-d), computed during detection. MIT package,
- *   no extra install, models inside node_modules.
+ * - `human-faceres` (default): Human's FaceRes descriptor (1024-d), computed during detection (./faceres.ts, on
+ *   onnxruntime-node). MIT packages, no extra install, models inside node_modules.
  * - `mobilefacenet-onnx` (opt-in): a 512-d MobileFaceNet run with onnxruntime-node on an ArcFace-aligned
  *   112×112 crop. It separates identities much better (feasibility.md §2.5), but the model's provenance and
  *   licence are unverified (§2.4), so it is never the default and its model is fetched at setup time, not shipped.
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { alignArcFace112 } from './align.ts';
 import { FaceError, type DetectedFace } from './detect.ts';
 import { humanVersion } from './human-runtime.ts';
+import { createSession, ortVersion, runFloat32, type OrtSession } from './onnx-runtime.ts';
 
 export const EMBEDDER_NAMES = ['human-faceres', 'mobilefacenet-onnx'] as const;
 export type EmbedderName = (typeof EMBEDDER_NAMES)[number];
@@ -59,7 +60,7 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 class HumanFaceResEmbedder implements Embedder {
   readonly name = 'human-faceres' as const;
-  readonly version = `@vladmandic/human@${humanVersion()} faceres`;
+  readonly version = `@vladmandic/human@${humanVersion()} faceres onnxruntime-node@${ortVersion()}`;
   readonly usesFaceresDescription = true;
   async embed(face: DetectedFace): Promise<Float32Array> {
     if (!face.faceresEmbedding) {
@@ -69,28 +70,14 @@ class HumanFaceResEmbedder implements Embedder {
   }
 }
 
-/** The subset of onnxruntime-node this module uses (it is loaded dynamically, so it has no static types here). */
-interface OrtTensor { data: Float32Array }
-interface OrtSession {
-  inputNames: readonly string[];
-  outputNames: readonly string[];
-  run(feeds: Record<string, unknown>): Promise<Record<string, OrtTensor>>;
-}
-interface OrtModule {
-  InferenceSession: { create(path: string, opts?: Record<string, unknown>): Promise<OrtSession> };
-  Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => unknown;
-}
-
 class MobileFaceNetOnnxEmbedder implements Embedder {
   readonly name = 'mobilefacenet-onnx' as const;
   readonly version: string;
   readonly usesFaceresDescription = false;
-  private readonly ort: OrtModule;
   private readonly session: OrtSession;
-  constructor(ort: OrtModule, session: OrtSession, ortVersion: string) {
-    this.ort = ort;
+  constructor(session: OrtSession) {
     this.session = session;
-    this.version = `fr_feature.onnx sha256:${MOBILEFACENET_SHA256.slice(0, 12)} onnxruntime-node@${ortVersion}`;
+    this.version = `fr_feature.onnx sha256:${MOBILEFACENET_SHA256.slice(0, 12)} onnxruntime-node@${ortVersion()}`;
   }
   async embed(face: DetectedFace): Promise<Float32Array> {
     const crop = alignArcFace112(await face.image.pixels(), face.mesh);
@@ -99,9 +86,7 @@ class MobileFaceNetOnnxEmbedder implements Embedder {
     for (let i = 0; i < plane; i++) {
       for (let c = 0; c < 3; c++) chw[c * plane + i] = (crop[i * 3 + c] - 127.5) / 128;
     }
-    const input = new this.ort.Tensor('float32', chw, [1, 3, 112, 112]);
-    const out = await this.session.run({ [this.session.inputNames[0]]: input });
-    return l2normalize(out[this.session.outputNames[0]].data);
+    return l2normalize(await runFloat32(this.session, chw, [1, 3, 112, 112]));
   }
 }
 
@@ -110,39 +95,15 @@ async function loadMobileFaceNet(modelDir?: string): Promise<Embedder> {
   if (!existsSync(modelPath)) {
     throw new FaceError(
       'embedder-unavailable',
-      `embedder mobilefacenet-onnx is selected but its model is not installed at ${modelPath}; run scripts/fetch-face-model.sh ` +
-        `(and ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save onnxruntime-node), or use the default human-faceres`,
+      `embedder mobilefacenet-onnx is selected but its model is not installed at ${modelPath}; run scripts/fetch-face-model.sh, ` +
+        `or use the default human-faceres`,
     );
   }
   const hash = createHash('sha256').update(readFileSync(modelPath)).digest('hex');
   if (hash !== MOBILEFACENET_SHA256) {
     throw new FaceError('embedder-unavailable', `mobilefacenet-onnx model at ${modelPath} has sha256 ${hash}, expected ${MOBILEFACENET_SHA256}; re-run scripts/fetch-face-model.sh`);
   }
-  let ort: OrtModule;
-  let ortVersion = 'unknown';
-  try {
-    const spec = 'onnxruntime-node'; // a variable keeps it out of static resolution: it is optional
-    const mod = (await import(spec)) as OrtModule & { default?: OrtModule; env?: { versions?: { node?: string } } };
-    ort = mod.default && 'InferenceSession' in mod.default ? mod.default : mod;
-    ortVersion = mod.env?.versions?.node ?? readOrtVersion();
-  } catch (err) {
-    throw new FaceError(
-      'embedder-unavailable',
-      `embedder mobilefacenet-onnx is selected but onnxruntime-node is not installed (${(err as Error).message.split('\n')[0]}); ` +
-        `install it without its download step: ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save onnxruntime-node`,
-    );
-  }
-  // One intra-op thread: probes share a 2-core machine, and the crop is tiny.
-  const session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  return new MobileFaceNetOnnxEmbedder(ort, session, ortVersion);
-}
-
-function readOrtVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
+  return new MobileFaceNetOnnxEmbedder(await createSession(modelPath));
 }
 
 const embedders = new Map<string, Promise<Embedder>>();

@@ -7,15 +7,14 @@
  *     cannot install here.
  *  2. Human fetches models with the global `fetch`, and Node's fetch rejects file:// URLs; file:// is
  *     answered from disk, every other URL goes to the real fetch untouched.
- * FaceRes's graph is served with its ReLU6 chains fused (./model-rewrite.ts: bit-exact, 2.5× faster), then its
- * conv → batch-norm → ReLU6 chains as fused convolutions (7 % faster, 1 − cos ≈ 1e-12).
+ * Human runs BlazeFace and FaceMesh only: FaceRes, the descriptor, runs on onnxruntime-node (./faceres.ts) on
+ * the face crop Human returns (`detector.return`), so Human never loads it.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Human, Config } from '@vladmandic/human';
-import { applyScaleFolds, assertClipConstants, fuseBatchNormRelu6, fuseClipToRelu6, type ClipChain, type ScaleFold } from './model-rewrite.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -35,10 +34,10 @@ function humanDistDir(): string {
   return path.dirname(require.resolve('@vladmandic/human'));
 }
 
-/** The ReLU6 chains fused in the FaceRes graph as served (their constants are checked after loading). */
-let faceresChains: ClipChain[] = [];
-/** The depthwise kernels whose batch-norm scale is folded in once FaceRes is loaded. */
-let faceresFolds: ScaleFold[] = [];
+/** Human's model files (BlazeFace, FaceMesh, FaceRes), inside the package. */
+export function humanModelsDir(): string {
+  return path.join(humanDistDir(), '..', 'models');
+}
 
 let fetchShimInstalled = false;
 function installFileFetchShim(): void {
@@ -48,12 +47,6 @@ function installFileFetchShim(): void {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (url.startsWith('file://')) {
       const bytes = await readFile(fileURLToPath(url));
-      if (url.endsWith('/faceres.json')) {
-        const model = JSON.parse(bytes.toString('utf8'));
-        faceresChains = fuseClipToRelu6(model);
-        faceresFolds = fuseBatchNormRelu6(model);
-        return new Response(JSON.stringify(model), { status: 200 });
-      }
       return new Response(new Uint8Array(bytes), { status: 200 });
     }
     return realFetch(input, init);
@@ -67,13 +60,13 @@ function disabled(...names: string[]): Record<string, { enabled: false }> {
   return Object.fromEntries(names.map((n) => [n, { enabled: false as const }]));
 }
 
-/** Detection config: everything but the face pipeline is off; description (FaceRes) is toggled per call. */
+/** Detection config: everything but BlazeFace + FaceMesh is off; the face crop is returned for FaceRes when asked per call. */
 function humanConfig(): Partial<Config> {
   const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
   return {
     backend: 'wasm',
     wasmPath: wasmDir + path.sep,
-    modelBasePath: pathToFileURL(path.join(humanDistDir(), '..', 'models') + path.sep).href,
+    modelBasePath: pathToFileURL(humanModelsDir() + path.sep).href,
     debug: false,
     // No frame-to-frame caching: every call is an independent image (video frames too).
     cacheSensitivity: 0,
@@ -86,8 +79,7 @@ function humanConfig(): Partial<Config> {
       // high); detectFaces pads to a square itself.
       detector: { rotation: true, square: false, maxDetected: 10, minConfidence: DETECTOR_MIN_CONFIDENCE, iouThreshold: 0.1, return: false },
       mesh: { enabled: true },
-      description: { enabled: true },
-      ...disabled('attention', 'iris', 'emotion', 'antispoof', 'liveness', 'gear'),
+      ...disabled('description', 'attention', 'iris', 'emotion', 'antispoof', 'liveness', 'gear'),
     },
     ...disabled('body', 'hand', 'object', 'gesture', 'segmentation'),
   } as Partial<Config>;
@@ -139,9 +131,5 @@ async function loadHuman(): Promise<Human> {
   if (human.tf.getBackend() !== 'wasm') {
     throw new Error(`face: expected the tfjs wasm backend, got "${human.tf.getBackend()}"`);
   }
-  const faceres = (human.models as unknown as { models: Record<string, { weights: Record<string, Array<{ dataSync(): ArrayLike<number> }>> } | null> }).models.faceres;
-  if (!faceres) throw new Error('face: Human loaded without the FaceRes model');
-  assertClipConstants(faceresChains, (name) => faceres.weights[name]?.[0]?.dataSync()[0]);
-  applyScaleFolds(faceresFolds, faceres.weights as never, human.tf as never);
   return human;
 }
