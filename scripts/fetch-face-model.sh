@@ -6,9 +6,8 @@
 # (gitignored). Its provenance and licence are unverified (shared/feasibility.md §2.4), which is why the model
 # is not shipped and the embedder is off by default.
 #
-# The embedder also needs onnxruntime-node, installed WITHOUT its download step (its postinstall fetches CUDA
-# libraries from api.nuget.org, which is unreachable here; the CPU binary is inside the package):
-#   ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save onnxruntime-node
+# It runs on onnxruntime-node, a dependency (the default embedder's FaceRes runs on it too), installed
+# without its download step by .npmrc (onnxruntime-node-install=skip: the CPU library is in the package).
 set -euo pipefail
 
 PKG="faceplugin-face-recognition-js@0.0.1"
@@ -37,6 +36,3 @@ fi
 mkdir -p "$DEST_DIR"
 mv "$WORK/package/model/fr_feature.onnx" "$DEST"
 echo "installed $DEST (sha256 $SHA256)"
-if ! node -e "require.resolve('onnxruntime-node')" >/dev/null 2>&1; then
-  echo "note: onnxruntime-node is not installed; run: ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save onnxruntime-node"
-fi
