@@ -135,6 +135,26 @@ describe('Dockerfile', () => {
   it('the runtime stage caps glibc malloc arenas at 2, the setting the soak test runs under', () => {
     expect(runtimeEnv(read('Dockerfile')).MALLOC_ARENA_MAX).toBe('2');
   });
+
+  it('the build stage drops onnxruntime-node\'s other-OS libraries and keeps the Linux ones FaceRes loads', () => {
+    // The build stage's own RUN line, executed on a skeleton of the installed package's bin/ tree (same paths, empty files).
+    const run = DockerfileParser.parse(read('Dockerfile')).getInstructions().find((i) => i.getKeyword() === 'RUN' && /onnxruntime-node/.test(i.getTextContent()));
+    const prune = run!.getArgumentsContent()!.split('&&').map((c) => c.replace(/\\\s*$/, '').trim()).find((c) => c.startsWith('find '))!;
+    const pkg = path.dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
+    const files = execFileSync('find', ['bin', '-type', 'f'], { cwd: pkg, encoding: 'utf8' }).trim().split('\n');
+    const root = mkdtempSync(path.join(tmp, 'ort-'));
+    for (const f of files) {
+      const at = path.join(root, 'node_modules', 'onnxruntime-node', f);
+      execFileSync('mkdir', ['-p', path.dirname(at)]);
+      writeFileSync(at, '');
+    }
+    execFileSync('sh', ['-c', prune], { cwd: root });
+    const left = execFileSync('find', ['node_modules/onnxruntime-node/bin', '-type', 'f'], { cwd: root, encoding: 'utf8' }).trim().split('\n').sort();
+    expect(files.some((f) => /darwin|win32/.test(f))).toBe(true);
+    expect(left.some((f) => /darwin|win32/.test(f))).toBe(false);
+    expect(left).toEqual(files.filter((f) => f.includes('/linux/')).map((f) => `node_modules/onnxruntime-node/${f}`).sort());
+    expect(left).toContain(`node_modules/onnxruntime-node/bin/napi-v6/linux/${process.arch}/onnxruntime_binding.node`);
+  });
 });
 
 describe('the genprobe config they mount', () => {
