@@ -149,7 +149,7 @@ function pathTo(nodes: GraphNode[], output: string): GraphNode[] {
   return order;
 }
 
-/** Builds the ONNX graph node by node; `layoutOf` tells 4-D activations (NCHW from the transpose on) apart. */
+/** The ONNX graph being built: its nodes, and its initializers named after the tfjs constants they come from. */
 class OnnxGraph {
   readonly nodes: Onnx.INodeProto[] = [];
   readonly initializers: Onnx.ITensorProto[] = [];
