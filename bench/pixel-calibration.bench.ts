@@ -76,6 +76,20 @@ async function upscales(r: Renderer, fixture: (p: string) => Buffer): Promise<Sa
       out.push({ name: `emulator no-detail MP4 i2v ${side}² (${kernel})`, group: 'degenerate', source: 'emulator', kind: 'mp4', bytes: await r.render({ kind: 'mp4', width: 832, height: 480, frames: 33, fps: 16, seed: 7, base: { type: 'image', bytes: fixture('scenes/coffee.png'), crop: 'cover' }, face: fixture('faces/astronaut.png'), noDetail: true, noDetailScale }) });
     }
   }
+  // Sources whose side does not divide the detail check's fixed 32-cell grid (their block edges fall inside its cells).
+  const offGrid = [
+    { src: 'faces/astronaut.png', side: [16, 9], to: [1024, 576], as: 'png' },
+    { src: 'faces/astronaut.png', side: [24, 24], to: [1024, 1024], as: 'png' },
+    { src: 'scenes/chelsea.png', side: [24, 24], to: [1024, 1024], as: 'jpeg' },
+    { src: 'scenes/coffee.png', side: [40, 30], to: [832, 480], as: 'webp' },
+  ] as const;
+  for (const g of offGrid) {
+    const tiny = await sharp(fixture(g.src)).resize(g.side[0], g.side[1], { fit: 'fill' }).toBuffer();
+    const big = sharp(tiny).resize(g.to[0], g.to[1], { fit: 'fill', kernel: 'nearest' });
+    const bytes = await (g.as === 'png' ? big.png() : g.as === 'jpeg' ? big.jpeg({ quality: 80 }) : big.webp({ quality: 80 })).toBuffer();
+    const label = `${g.side[0]}×${g.side[1]} ${path.basename(g.src, '.png')} → ${g.to[0]}×${g.to[1]} ${g.as === 'png' ? 'PNG' : g.as === 'jpeg' ? 'JPEG q80' : 'WebP still q80'} (nearest, off the 32-cell grid)`;
+    out.push(synthetic(label, g.as === 'jpeg' ? 'jpeg' : 'png', bytes));
+  }
   return out;
 }
 
@@ -124,13 +138,15 @@ interface Row {
   detailPct: number;
   blockResidualPct: number;
   curvaturePct: number;
+  /** The upscale grid the detail check found in the most detailed frame's steps, if any. */
+  upscaleGridCells?: string;
 }
 
 async function measure(s: Sample): Promise<Row> {
   const frames = s.kind === 'mp4' ? (await probeMp4(s.bytes)).frames : s.kind === 'webp-animated' ? (await probeAnimatedWebp(s.bytes)).frames : 1;
   const luma = await sampleLumaFrames(s.bytes, s.kind, frames);
   const motion = checkMotion(luma);
-  const detail = checkDetail(luma).measured as { maxDetailPct: number; blockResidualPct: number; curvaturePct: number };
+  const detail = checkDetail(luma).measured as { maxDetailPct: number; blockResidualPct: number; curvaturePct: number; upscaleGridCells?: string };
   return {
     name: s.name,
     group: s.group,
@@ -139,6 +155,7 @@ async function measure(s: Sample): Promise<Row> {
     detailPct: detail.maxDetailPct,
     blockResidualPct: detail.blockResidualPct,
     curvaturePct: detail.curvaturePct,
+    ...(detail.upscaleGridCells ? { upscaleGridCells: detail.upscaleGridCells } : {}),
   };
 }
 
@@ -165,7 +182,7 @@ export const pixelCalibrationBench: Benchmark = {
     for (const s of await samples(mirror)) {
       const m = await measure(s);
       rows.push(m);
-      ctx.log(`pixel-calibration: ${s.name}: motion ${m.motion ?? '–'}, detail ${m.detailPct} % (blocks ${m.blockResidualPct}, curvature ${m.curvaturePct})`);
+      ctx.log(`pixel-calibration: ${s.name}: motion ${m.motion ?? '–'}, detail ${m.detailPct} % (blocks ${m.blockResidualPct}${m.upscaleGridCells ? ` on a ${m.upscaleGridCells} grid` : ''}, curvature ${m.curvaturePct})`);
     }
     const healthy = rows.filter((r) => r.group === 'healthy');
     const healthyMotion = healthy.flatMap((r) => (r.motion === null ? [] : [r.motion]));

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { blockResidualShare, curvatureShare, lumaOfImage, type LumaFrame } from '../media/luma.ts';
+import { blockResidualShare, curvatureShare, lumaOfImage, upscaleGrid, type LumaFrame } from '../media/luma.ts';
 import { probeMp4 } from '../media/mp4.ts';
 import { sampleLumaFrames } from '../media/sample.ts';
 import { animatedWebpFromFrames, makeMp4, scratchDir, texturedFrame } from '../media/testing.ts';
@@ -25,12 +25,13 @@ interface DetailMeasured {
   maxDetailPct: number;
   blockResidualPct: number;
   curvaturePct: number;
+  upscaleGridCells?: string;
 }
 const measuredOf = (frames: LumaFrame[]) => checkDetail(frames).measured as DetailMeasured;
 
-/** `src` reduced to side² and scaled back up to width × height with `kernel`, as PNG. */
-async function upscaled(src: Buffer, side: number, kernel: Kernel, width = 1024, height = 1024): Promise<Buffer> {
-  const tiny = await sharp(src).resize(side, side, { fit: 'fill' }).png().toBuffer();
+/** `src` reduced to side² (or sideX × sideY) and scaled back up to width × height with `kernel`, as PNG. */
+async function upscaled(src: Buffer, side: number, kernel: Kernel, width = 1024, height = 1024, sideY = side): Promise<Buffer> {
+  const tiny = await sharp(src).resize(side, sideY, { fit: 'fill' }).png().toBuffer();
   return sharp(tiny).resize(width, height, { fit: 'fill', kernel }).png().toBuffer();
 }
 
@@ -44,7 +45,7 @@ describe('detail: tiny pictures scaled up fail whatever the kernel', () => {
     expect(m.maxDetailPct).toBeLessThan(FLOOR_PCT / 3);
     // The explanation that matches the kernel leaves (almost) nothing: blocks for nearest, a smooth wave otherwise.
     expect(kernel === 'nearest' ? m.blockResidualPct : m.curvaturePct).toBeLessThan(0.2);
-    expect(result.message).toMatch(/^detail-less output \(an upscaled tiny image\?\): \d+(\.\d+)? % of pixels are detail a tiny picture scaled up does not explain \(.* off 32² blocks, .* off a smooth upscale\), floor 1 %$/);
+    expect(result.message).toMatch(/^detail-less output \(an upscaled tiny image\?\): \d+(\.\d+)? % of pixels are detail a tiny picture scaled up does not explain \(.* off (32² blocks|the \d+×\d+ blocks its steps sit on), .* off a smooth upscale\), floor 1 %$/);
     expect(result.expected).toEqual({ minDetailPct: FLOOR_PCT, gridCells: 32, blockLevels: 6, curvatureLevels: 8 });
   });
 
@@ -53,6 +54,34 @@ describe('detail: tiny pictures scaled up fail whatever the kernel', () => {
     expect(m.curvaturePct).toBeGreaterThan(3 * FLOOR_PCT);
     expect(m.blockResidualPct).toBeLessThan(0.1);
     expect(m.maxDetailPct).toBe(m.blockResidualPct);
+  });
+
+  // Sources whose side does not divide the fixed 32-cell grid: their block edges fall inside its cells.
+  it.each([
+    { what: '16×9 → 1024×576', side: 16, sideY: 9, width: 1024, height: 576, grid: '16×9' },
+    { what: '24² → 1024²', side: 24, sideY: 24, width: 1024, height: 1024, grid: '24×24' },
+    { what: '40×30 → 832×480', side: 40, sideY: 30, width: 832, height: 480, grid: '40×30' },
+  ])('a nearest upscale off the 32-cell grid ($what) fails on the grid its steps sit on', async ({ side, sideY, width, height, grid }) => {
+    const luma = await lumaOfImage(await upscaled(fixture('faces/astronaut.png'), side, 'nearest', width, height, sideY));
+    expect(blockResidualShare(luma, 32, 6, 1.5)).toBeGreaterThan(3 * MIN_DETAIL_SHARE); // what the fixed grid alone saw
+    const result = checkDetail([luma]);
+    expect(result.verdict).toBe('fail');
+    expect((result.measured as DetailMeasured).upscaleGridCells).toBe(grid);
+    expect((result.measured as DetailMeasured).blockResidualPct).toBeLessThan(FLOOR_PCT / 3);
+    expect(result.message).toContain(`off the ${grid} blocks its steps sit on`);
+  });
+
+  it('a lossy JPEG of a 24² nearest upscale fails too', async () => {
+    const jpeg = await sharp(await upscaled(fixture('scenes/chelsea.png'), 24, 'nearest')).jpeg({ quality: 75 }).toBuffer();
+    expect(checkDetail([await lumaOfImage(jpeg)]).verdict).toBe('fail');
+  });
+
+  it('real pictures have no upscale grid: every fixture photo passes on the fixed grid', async () => {
+    for (const f of ['faces/astronaut.png', 'faces/grace_hopper.jpg', 'faces/camera.png', 'scenes/coffee.png', 'scenes/chelsea.png']) {
+      const result = checkDetail([await lumaOfImage(fixture(f))]);
+      expect(result.verdict, f).toBe('pass');
+      expect((result.measured as DetailMeasured).upscaleGridCells, f).toBeUndefined();
+    }
   });
 
   it('a lossy JPEG of a 32² nearest upscale still fails (codec ringing sits at the block edges the block test leaves out)', async () => {
@@ -140,6 +169,15 @@ describe('detail measures', () => {
     const offGrid = frame(256, 256, (x, y) => ((((x + 5) / 24) | 0) + (((y + 5) / 24) | 0)) % 2 ? 200 : 40);
     expect(blockResidualShare(offGrid, 32, 6, 1.5)).toBeGreaterThan(0.05);
     expect(blockResidualShare(frame(100, 100, () => 9), 32, 6, 1.5)).toBe(1);
+  });
+
+  it('upscaleGrid: the n-cell grid of blocks that do not divide 32, none on grain or a flat frame', () => {
+    const cells = (n: number) => frame(256, 256, (x, y) => (((x * n / 256) | 0) * 37 + ((y * n / 256) | 0) * 91) % 200 + 20);
+    expect(upscaleGrid(cells(24), 'x', 8, 0.8)).toMatchObject({ cellPx: 256 / 24 });
+    expect(upscaleGrid(cells(24), 'y', 8, 0.8)).toMatchObject({ cellPx: 256 / 24 });
+    const grain = frame(256, 256, (x, y) => (x * 7919 + y * 104729) % 23 + 100);
+    expect(upscaleGrid(grain, 'x', 8, 0.8)).toBeUndefined();
+    expect(upscaleGrid(frame(256, 256, () => 50), 'x', 8, 0.8)).toBeUndefined();
   });
 
   it('curvatureShare: 0 on a steep linear ramp, every inner pixel on a checkerboard, 0 for frames under 3 px', () => {

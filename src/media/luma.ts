@@ -58,19 +58,21 @@ async function toLuma(img: Sharp, index: number): Promise<LumaFrame> {
  * cell is too small to have an interior (frames under 4 px per cell).
  */
 export function blockResidualShare(f: LumaFrame, cells: number, levels: number, edgePx: number): number {
-  const { width: w, height: h, data } = f;
-  if (w < 4 * cells || h < 4 * cells) return 1;
-  const cols = cellInteriors(w, cells, edgePx);
-  const rows = cellInteriors(h, cells, edgePx);
+  if (f.width < 4 * cells || f.height < 4 * cells) return 1;
+  return cellResidualShare(f, cellInteriors(f.width, cells, edgePx), cellInteriors(f.height, cells, edgePx), levels);
+}
+
+/** blockResidualShare over the cells whose interiors along x and y are given: each cell reduced to its mean. */
+function cellResidualShare(f: LumaFrame, cols: Array<[number, number]>, rows: Array<[number, number]>, levels: number): number {
+  const { width: w, data } = f;
   let hits = 0;
   let n = 0;
-  for (let cy = 0; cy < cells; cy++) {
-    const [y0, y1] = rows[cy];
-    for (let cx = 0; cx < cells; cx++) {
-      const [x0, x1] = cols[cx];
+  for (const [y0, y1] of rows) {
+    for (const [x0, x1] of cols) {
       let sum = 0;
       for (let y = y0; y < y1; y++) for (let i = y * w + x0, end = y * w + x1; i < end; i++) sum += data[i];
       const count = (y1 - y0) * (x1 - x0);
+      if (count === 0) continue;
       const mean = sum / count;
       const lo = mean - levels;
       const hi = mean + levels;
@@ -89,11 +91,93 @@ export function blockResidualShare(f: LumaFrame, cells: number, levels: number, 
 /** Interior [start, end) of each of `cells` cells along an axis of `size` px: pixel centres at least `edgePx` from the cell's boundaries. */
 function cellInteriors(size: number, cells: number, edgePx: number): Array<[number, number]> {
   const cellPx = size / cells;
-  return Array.from({ length: cells }, (_, c) => {
-    const start = Math.max(0, Math.ceil(c * cellPx + edgePx - 0.5));
-    const end = Math.min(size, Math.floor((c + 1) * cellPx - edgePx - 0.5) + 1);
-    return [start, Math.max(start, end)];
-  });
+  return gridInteriors(size, { cellPx, offset: 0 }, edgePx);
+}
+
+/** A regular grid along one axis: boundaries at offset + k·cellPx (continuous coordinates, pixel c spans [c, c + 1)). */
+export interface AxisGrid {
+  cellPx: number;
+  offset: number;
+}
+
+/** Interior [start, end) of every cell of `grid` that overlaps [0, size), partial cells at the ends included. */
+function gridInteriors(size: number, grid: AxisGrid, edgePx: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let k = Math.floor(-grid.offset / grid.cellPx); grid.offset + k * grid.cellPx < size; k++) {
+    const from = grid.offset + k * grid.cellPx;
+    const to = grid.offset + (k + 1) * grid.cellPx;
+    const start = Math.max(0, Math.ceil(from + edgePx - 0.5));
+    const end = Math.min(size, Math.floor(to - edgePx - 0.5) + 1);
+    if (to > 0) out.push([start, Math.max(start, end)]);
+  }
+  return out;
+}
+
+/**
+ * Step energy along one axis: `energy[c]` is the summed |luma step| between pixel c and c + 1 (columns for
+ * 'x', rows for 'y'), over the whole other axis. A nearest-neighbour upscale puts all of it on its block
+ * boundaries.
+ */
+function stepEnergy(f: LumaFrame, axis: 'x' | 'y'): Float64Array {
+  const { width: w, height: h, data } = f;
+  const energy = new Float64Array(Math.max(0, (axis === 'x' ? w : h) - 1));
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    if (axis === 'x') {
+      for (let x = 0; x + 1 < w; x++) energy[x] += Math.abs(data[row + x + 1] - data[row + x]);
+    } else if (y + 1 < h) {
+      let sum = 0;
+      for (let x = 0; x < w; x++) sum += Math.abs(data[row + w + x] - data[row + x]);
+      energy[y] = sum;
+    }
+  }
+  return energy;
+}
+
+/** Step energy within ±1 px of the boundaries of `grid` inside the axis (each step counted once). */
+function energyOnGrid(energy: Float64Array, grid: AxisGrid): number {
+  let on = 0;
+  let last = -1;
+  for (let k = 0; grid.offset + k * grid.cellPx < energy.length; k++) {
+    // The boundary at continuous x = b is the step between pixels round(b) − 1 and round(b).
+    const c = Math.round(grid.offset + k * grid.cellPx) - 1;
+    if (c < 0) continue;
+    for (let j = Math.max(c - 1, last + 1); j <= Math.min(c + 1, energy.length - 1); j++) on += energy[j];
+    last = Math.max(last, c + 1);
+  }
+  return on;
+}
+
+/**
+ * The grid a nearest-neighbour upscale of an n-pixel-wide source to the whole frame left along one axis, if
+ * one carries at least `minShare` of the axis's step energy: n cells of `size / n` px (at least `minCellPx`),
+ * so a source whose side does not divide the fixed 32-cell grid (16×9, 24², 40×30) is found too. The
+ * boundaries may sit up to a pixel off (the analysis resize rounds them). Among the grids that qualify, the
+ * one whose share rises most above chance (3 / cellPx: the share of steps within ±1 px of its boundaries)
+ * is returned; a real picture spreads its steps and has none. Not found: an upscale cropped afterwards,
+ * whose cells are not size / n.
+ */
+export function upscaleGrid(f: LumaFrame, axis: 'x' | 'y', minCellPx: number, minShare: number): AxisGrid | undefined {
+  const energy = stepEnergy(f, axis);
+  let total = 0;
+  for (const e of energy) total += e;
+  if (total === 0) return undefined;
+  const size = energy.length + 1;
+  let best: { grid: AxisGrid; lift: number } | undefined;
+  for (let n = 2; size / n >= minCellPx; n++) {
+    const cellPx = size / n;
+    for (const offset of [-1, -0.5, 0, 0.5, 1]) {
+      const share = energyOnGrid(energy, { cellPx, offset }) / total;
+      const lift = share - 3 / cellPx;
+      if (share >= minShare && (!best || lift > best.lift)) best = { grid: { cellPx, offset }, lift };
+    }
+  }
+  return best?.grid;
+}
+
+/** blockResidualShare over a detected grid (upscaleGrid) along each axis, edges `edgePx` wide left out. */
+export function gridResidualShare(f: LumaFrame, grid: { x: AxisGrid; y: AxisGrid }, levels: number, edgePx: number): number {
+  return cellResidualShare(f, gridInteriors(f.width, grid.x, edgePx), gridInteriors(f.height, grid.y, edgePx), levels);
 }
 
 /**
