@@ -16,9 +16,19 @@ export type OrtModule = typeof Ort;
 
 let loading: Promise<OrtModule> | undefined;
 
-/** The onnxruntime-node module (loaded once per process). */
+/**
+ * The onnxruntime-node module (loaded once per process). A failed load (no native library for this platform,
+ * a broken install) says so and what to do, and is forgotten so the next call tries again.
+ */
 export function loadOrt(): Promise<OrtModule> {
-  loading ??= import('onnxruntime-node').then((mod) => ((mod as unknown as { default?: OrtModule }).default ?? mod));
+  loading ??= import('onnxruntime-node').then(
+    (mod) => (mod as unknown as { default?: OrtModule }).default ?? mod,
+    (err: unknown) => {
+      loading = undefined;
+      const why = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+      throw new Error(`face: onnxruntime-node could not be loaded on ${process.platform}/${process.arch} (${why}); it runs the face embedders, reinstall it with npm ci`, { cause: err });
+    },
+  );
   return loading;
 }
 
