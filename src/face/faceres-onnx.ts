@@ -161,11 +161,11 @@ class OnnxGraph {
     this.nodes.push({ opType, input: inputs, output: [output], name: output, attribute });
   }
 
-  /** An initializer named `name`, float32, with the given shape and values. */
+  /** An initializer named `name`, float32, with the given shape and values (read, not copied, until the bytes are encoded). */
   tensor(name: string, dims: number[], values: Float32Array): string {
     if (!this.names.has(name)) {
       this.names.add(name);
-      this.initializers.push({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)) });
+      this.initializers.push({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) });
     }
     return name;
   }
