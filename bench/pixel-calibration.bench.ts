@@ -90,6 +90,12 @@ async function upscales(r: Renderer, fixture: (p: string) => Buffer): Promise<Sa
     const label = `${g.side[0]}×${g.side[1]} ${path.basename(g.src, '.png')} → ${g.to[0]}×${g.to[1]} ${g.as === 'png' ? 'PNG' : g.as === 'jpeg' ? 'JPEG q80' : 'WebP still q80'} (nearest, off the 32-cell grid)`;
     out.push(synthetic(label, g.as === 'jpeg' ? 'jpeg' : 'png', bytes));
   }
+  // Upscales cropped afterwards: a cover-fit resize (scaled to cover, cut to the aspect) and a crop on every side.
+  const astronaut16 = await sharp(fixture('faces/astronaut.png')).resize(16, 16, { fit: 'fill' }).toBuffer();
+  out.push(synthetic('16² astronaut cover-fit → 832×480 PNG (nearest, cropped top and bottom)', 'png', await sharp(astronaut16).resize(832, 480, { fit: 'cover', kernel: 'nearest' }).png().toBuffer()));
+  const chelsea24 = await sharp(fixture('scenes/chelsea.png')).resize(24, 24, { fit: 'fill' }).toBuffer();
+  const cropped = await sharp(await sharp(chelsea24).resize(1024, 1024, { kernel: 'nearest' }).png().toBuffer()).extract({ left: 37, top: 37, width: 950, height: 950 }).jpeg({ quality: 80 }).toBuffer();
+  out.push(synthetic('24² chelsea → 1024², cropped 37 px each side, JPEG q80 (nearest)', 'jpeg', cropped));
   return out;
 }
 

@@ -71,6 +71,20 @@ describe('detail: tiny pictures scaled up fail whatever the kernel', () => {
     expect(result.message).toContain(`off the ${grid} blocks its steps sit on`);
   });
 
+  it.each([
+    { what: '16² cover-fit to 832×480 (scaled 52×, cropped top and bottom)', side: 16, width: 832, height: 480, crop: 0 },
+    { what: '24² → 1024² cropped by 37 px on every side', side: 24, width: 1024, height: 1024, crop: 37 },
+  ])('a nearest upscale cropped afterwards fails: $what', async ({ side, width, height, crop }) => {
+    const tiny = await sharp(fixture('faces/astronaut.png')).resize(side, side, { fit: 'fill' }).toBuffer();
+    let big = await sharp(tiny).resize(width, height, { fit: 'cover', kernel: 'nearest' }).png().toBuffer();
+    if (crop) big = await sharp(big).extract({ left: crop, top: crop, width: width - 2 * crop, height: height - 2 * crop }).png().toBuffer();
+    const luma = await lumaOfImage(big);
+    expect(blockResidualShare(luma, 32, 6, 1.5)).toBeGreaterThan(3 * MIN_DETAIL_SHARE);
+    const result = checkDetail([luma]);
+    expect(result.verdict).toBe('fail');
+    expect((result.measured as DetailMeasured).upscaleGridCells).toMatch(/^\d+×\d+$/);
+  });
+
   it('a lossy JPEG of a 24² nearest upscale fails too', async () => {
     const jpeg = await sharp(await upscaled(fixture('scenes/chelsea.png'), 24, 'nearest')).jpeg({ quality: 75 }).toBuffer();
     expect(checkDetail([await lumaOfImage(jpeg)]).verdict).toBe('fail');

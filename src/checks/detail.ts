@@ -8,8 +8,8 @@ import { forKinds, provided, type CheckDefinition } from './definition.ts';
  * neither way of enlarging a tiny picture explains:
  * - hard-edged (nearest-neighbour): the frame as `gridCells`² blocks, each its own mean — pixels
  *   further than `blockLevels` from their block's mean (luma.ts blockResidualShare); and, where the
- *   frame's steps sit on the n-cell grid of an upscale whose source side does not divide 32 (16×9,
- *   24²: luma.ts upscaleGrid), the same residual over that grid's blocks;
+ *   frame's steps sit on another grid of ≥ 8 px cells (a source side that does not divide 32, 16×9 or
+ *   24², or an upscale cropped afterwards: luma.ts upscaleGrid), the same residual over that grid's blocks;
  * - smooth (bilinear, cubic, lanczos): pixels whose second difference along a row or column
  *   exceeds `curvatureLevels` (luma.ts curvatureShare).
  * The frame's detail share is the smaller of the two: an upscale scores ≈ 0 on the one that matches
@@ -36,12 +36,12 @@ export const DETAIL_MEASURE = {
  * shapes on a grainy gradient, the least detailed healthy pictures genprobe sees). Degenerate: 49
  * tiny pictures scaled up — 8², 16² and 32² to 1024² PNG and JPEG and to 832×480 WebP stills with
  * nearest, linear, cubic and lanczos3 kernels, the emulator's no-detail fault at those sides as
- * animated WebP and MP4 (nearest, lanczos3), and nearest upscales off the 32-cell grid (16×9 → 1024×576,
- * 24² → 1024² PNG and JPEG, 40×30 → 832×480 WebP) — at most 0.22 %; the fleet's recorded near-white clips
+ * animated WebP and MP4 (nearest, lanczos3), nearest upscales off the 32-cell grid (16×9 → 1024×576,
+ * 24² → 1024² PNG and JPEG, 40×30 → 832×480 WebP) and upscales cropped afterwards (16² cover-fit to
+ * 832×480, 24² → 1024² cropped by 37 px) — at most 0.24 %; the fleet's recorded near-white clips
  * 0.21–0.24 % and its grainy-blob clip 0.39 %. 1 % is 3.3× below the least detailed healthy output
- * and 4.5× above the most detailed upscale. Not caught: a nearest upscale of a source more than 64 px
- * across the analysis copy (100×56 → 1024×576: 29 %; its cells are under `minGridCellPx`), and one
- * cropped afterwards, whose cells are not the frame's side / n (24² → 1024² cropped by 37 px: 13.5 %).
+ * and 4× above the most detailed upscale. Not caught: a nearest upscale of a source more than 64 px
+ * across the analysis copy (100×56 → 1024×576: 29 %; its cells are under `minGridCellPx`).
  */
 export const MIN_DETAIL_SHARE = 0.01;
 

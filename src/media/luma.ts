@@ -149,28 +149,45 @@ function energyOnGrid(energy: Float64Array, grid: AxisGrid): number {
 }
 
 /**
- * The grid a nearest-neighbour upscale of an n-pixel-wide source to the whole frame left along one axis, if
- * one carries at least `minShare` of the axis's step energy: n cells of `size / n` px (at least `minCellPx`),
- * so a source whose side does not divide the fixed 32-cell grid (16×9, 24², 40×30) is found too. The
- * boundaries may sit up to a pixel off (the analysis resize rounds them). Among the grids that qualify, the
- * one whose share rises most above chance (3 / cellPx: the share of steps within ±1 px of its boundaries)
- * is returned; a real picture spreads its steps and has none. Not found: an upscale cropped afterwards,
- * whose cells are not size / n.
+ * The grid a nearest-neighbour upscale left along one axis of the frame, if one carries at least `minShare`
+ * of the axis's step energy, with cells of at least `minCellPx` (a source of up to size / minCellPx pixels
+ * across). Two families are tried:
+ * - the source scaled to the whole frame: n cells of size / n px, boundaries up to a pixel off (the analysis
+ *   resize rounds them), so a source whose side does not divide the fixed 32-cell grid (16×9, 24², 40×30)
+ *   is found;
+ * - any cell size and phase (an upscale cropped afterwards, as a cover-fit resize does): whole cell sizes
+ *   first, then the best one refined to 1/32 px, at every half-pixel phase.
+ * Among the grids that qualify, the one whose share rises most above chance (3 / cellPx: the share of steps
+ * within ±1 px of its boundaries) is returned. A real picture spreads its steps, so the search is skipped when
+ * even the 3 · size / minCellPx strongest steps hold less than `minShare` of the energy (no grid could).
  */
 export function upscaleGrid(f: LumaFrame, axis: 'x' | 'y', minCellPx: number, minShare: number): AxisGrid | undefined {
   const energy = stepEnergy(f, axis);
   let total = 0;
   for (const e of energy) total += e;
-  if (total === 0) return undefined;
   const size = energy.length + 1;
+  if (total === 0 || size < 2 * minCellPx) return undefined;
+  const strongest = Float64Array.from(energy).sort().reverse().subarray(0, Math.ceil((3 * size) / minCellPx));
+  if (strongest.reduce((a, b) => a + b, 0) < minShare * total) return undefined;
   let best: { grid: AxisGrid; lift: number } | undefined;
-  for (let n = 2; size / n >= minCellPx; n++) {
-    const cellPx = size / n;
-    for (const offset of [-1, -0.5, 0, 0.5, 1]) {
-      const share = energyOnGrid(energy, { cellPx, offset }) / total;
-      const lift = share - 3 / cellPx;
-      if (share >= minShare && (!best || lift > best.lift)) best = { grid: { cellPx, offset }, lift };
-    }
+  const consider = (cellPx: number, offset: number): void => {
+    const share = energyOnGrid(energy, { cellPx, offset }) / total;
+    const lift = share - 3 / cellPx;
+    if (share >= minShare && (!best || lift > best.lift)) best = { grid: { cellPx, offset }, lift };
+  };
+  for (let n = 2; size / n >= minCellPx; n++) for (const offset of [-1, -0.5, 0, 0.5, 1]) consider(size / n, offset);
+  const phases = (cellPx: number, at: (offset: number) => void): void => {
+    for (let offset = 0; offset < cellPx; offset += 0.5) at(offset);
+  };
+  let coarse: { cellPx: number; on: number } | undefined;
+  for (let cellPx = minCellPx; cellPx <= size / 2; cellPx++) {
+    phases(cellPx, (offset) => {
+      const on = energyOnGrid(energy, { cellPx, offset }) - (3 / cellPx) * total;
+      if (!coarse || on > coarse.on) coarse = { cellPx, on };
+    });
+  }
+  if (coarse) {
+    for (let cellPx = Math.max(minCellPx, coarse.cellPx - 1); cellPx <= coarse.cellPx + 1; cellPx += 1 / 32) phases(cellPx, (offset) => consider(cellPx, offset));
   }
   return best?.grid;
 }
