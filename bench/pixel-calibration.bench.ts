@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { checkDetail, DETAIL_MEASURE, frameDetail, MIN_DETAIL_SHARE } from '../src/checks/detail.ts';
 import { checkMotion, MIN_MEAN_FRAME_CHANGE } from '../src/checks/motion.ts';
 import { Renderer, type NoDetailKernel } from '../src/emulator/render.ts';
@@ -83,12 +83,16 @@ async function upscales(r: Renderer, fixture: (p: string) => Buffer): Promise<Sa
     { src: 'scenes/chelsea.png', side: [24, 24], to: [1024, 1024], as: 'jpeg' },
     { src: 'scenes/coffee.png', side: [40, 30], to: [832, 480], as: 'webp' },
   ] as const;
+  const encodings = {
+    png: { label: 'PNG', kind: 'png', encode: (img: Sharp) => img.png() },
+    jpeg: { label: 'JPEG q80', kind: 'jpeg', encode: (img: Sharp) => img.jpeg({ quality: 80 }) },
+    webp: { label: 'WebP still q80', kind: 'png', encode: (img: Sharp) => img.webp({ quality: 80 }) },
+  } as const;
   for (const g of offGrid) {
     const tiny = await sharp(fixture(g.src)).resize(g.side[0], g.side[1], { fit: 'fill' }).toBuffer();
-    const big = sharp(tiny).resize(g.to[0], g.to[1], { fit: 'fill', kernel: 'nearest' });
-    const bytes = await (g.as === 'png' ? big.png() : g.as === 'jpeg' ? big.jpeg({ quality: 80 }) : big.webp({ quality: 80 })).toBuffer();
-    const label = `${g.side[0]}×${g.side[1]} ${path.basename(g.src, '.png')} → ${g.to[0]}×${g.to[1]} ${g.as === 'png' ? 'PNG' : g.as === 'jpeg' ? 'JPEG q80' : 'WebP still q80'} (nearest, off the 32-cell grid)`;
-    out.push(synthetic(label, g.as === 'jpeg' ? 'jpeg' : 'png', bytes));
+    const e = encodings[g.as];
+    const bytes = await e.encode(sharp(tiny).resize(g.to[0], g.to[1], { fit: 'fill', kernel: 'nearest' })).toBuffer();
+    out.push(synthetic(`${g.side[0]}×${g.side[1]} ${path.basename(g.src, '.png')} → ${g.to[0]}×${g.to[1]} ${e.label} (nearest, off the 32-cell grid)`, e.kind, bytes));
   }
   // Upscales cropped afterwards: a cover-fit resize (scaled to cover, cut to the aspect) and a crop on every side.
   const astronaut16 = await sharp(fixture('faces/astronaut.png')).resize(16, 16, { fit: 'fill' }).toBuffer();

@@ -90,8 +90,7 @@ function cellResidualShare(f: LumaFrame, cols: Array<[number, number]>, rows: Ar
 
 /** Interior [start, end) of each of `cells` cells along an axis of `size` px: pixel centres at least `edgePx` from the cell's boundaries. */
 function cellInteriors(size: number, cells: number, edgePx: number): Array<[number, number]> {
-  const cellPx = size / cells;
-  return gridInteriors(size, { cellPx, offset: 0 }, edgePx);
+  return gridInteriors(size, { cellPx: size / cells, offset: 0 }, edgePx);
 }
 
 /** A regular grid along one axis: boundaries at offset + k·cellPx (continuous coordinates, pixel c spans [c, c + 1)). */
@@ -103,12 +102,13 @@ export interface AxisGrid {
 /** Interior [start, end) of every cell of `grid` that overlaps [0, size), partial cells at the ends included. */
 function gridInteriors(size: number, grid: AxisGrid, edgePx: number): Array<[number, number]> {
   const out: Array<[number, number]> = [];
+  // The first k puts the cell's start at or before 0, so every cell listed overlaps the axis.
   for (let k = Math.floor(-grid.offset / grid.cellPx); grid.offset + k * grid.cellPx < size; k++) {
     const from = grid.offset + k * grid.cellPx;
     const to = grid.offset + (k + 1) * grid.cellPx;
     const start = Math.max(0, Math.ceil(from + edgePx - 0.5));
     const end = Math.min(size, Math.floor(to - edgePx - 0.5) + 1);
-    if (to > 0) out.push([start, Math.max(start, end)]);
+    out.push([start, Math.max(start, end)]);
   }
   return out;
 }
