@@ -20,8 +20,9 @@ import { decodeFrame, decodeRgb, detectFaces, detectorCopy, padToSquare, selectF
 import { getEmbedder } from '../src/face/embedders.ts';
 import { sampleAnimatedFrames, streamAnimatedRgb } from '../src/face/frames.ts';
 import { faceresDescriptor, getFaceres } from '../src/face/faceres.ts';
+import { faceresOnTfjs } from '../src/face/testing.ts';
 import { FACERES_DESCRIPTOR } from '../src/face/faceres-onnx.ts';
-import { getHuman, humanModelsDir } from '../src/face/human-runtime.ts';
+import { getHuman } from '../src/face/human-runtime.ts';
 import { ortVersion, runFloat32 } from '../src/face/onnx-runtime.ts';
 import { closeFaceWorker, faceMatchCheckOffThread } from '../src/face/off-thread.ts';
 import { ROOT, round, summarize, type Benchmark, type BenchResult, type Summary } from './lib.ts';
@@ -82,15 +83,6 @@ function modelPass(tf: any, model: GraphModel, shape: number[], max = 1): () => 
   };
 }
 
-/** FaceRes as shipped on Human's tfjs-wasm: what Human would run, beside the onnxruntime session genprobe runs. */
-async function tfjsWasmFaceRes(tf: any): Promise<GraphModel> {
-  const json = JSON.parse(await readFile(path.join(humanModelsDir(), 'faceres.json'), 'utf8'));
-  const bin = await readFile(path.join(humanModelsDir(), 'faceres.bin'));
-  return tf.loadGraphModel({
-    load: async () => ({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length), format: json.format, signature: json.signature }),
-  });
-}
-
 /** One FaceRes pass on onnxruntime on a random 224² input (0..255, what Human's enhance feeds it). */
 async function onnxFaceResPass(tf: any): Promise<() => Promise<void>> {
   const session = await getFaceres();
@@ -142,7 +134,7 @@ export const faceBench: Benchmark = {
     const blazeface = await timeIt(modelPass(tf, models.blazeface, [1, 256, 256, 3]), runs);
     const facemesh = await timeIt(modelPass(tf, models.facemesh, [1, 192, 192, 3]), runs);
     const faceres = await timeIt(await onnxFaceResPass(tf), runs);
-    const onTfjs = await tfjsWasmFaceRes(tf);
+    const onTfjs = await faceresOnTfjs(tf); // the same graph as shipped on Human's tfjs-wasm: what Human would run
     const faceresTfjsWasm = await timeIt(modelPass(tf, onTfjs, [1, 224, 224, 3], 255), runs);
     onTfjs.dispose();
     const detectMeshEmbedFullTensor = await timeIt(detectOnFullTensor(human, rgb1024), runs);

@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { decodeRgb, detectFaces } from './detect.ts';
 import { cosine } from './embedders.ts';
-import { faceresInput, getFaceres } from './faceres.ts';
-import { assertClipConstants, decodeWeights, FACERES_DESCRIPTOR, faceresToOnnx, fuseClipToRelu6, type TfjsGraphModel } from './faceres-onnx.ts';
-import { getHuman, humanModelsDir } from './human-runtime.ts';
+import { faceresInput, getFaceres, readShippedFaceres } from './faceres.ts';
+import { faceresOnTfjs } from './testing.ts';
+import { assertClipConstants, decodeWeights, FACERES_DESCRIPTOR, faceresToOnnx, fuseClipToRelu6 } from './faceres-onnx.ts';
+import { getHuman } from './human-runtime.ts';
 import { createSession, runFloat32 } from './onnx-runtime.ts';
 
 /** A graph node as the exported model.json spells it, from `name Op input…`. */
@@ -34,18 +34,7 @@ const graph = () => ({
   },
 });
 
-const shipped = async (): Promise<{ model: TfjsGraphModel; bin: Buffer }> => ({
-  model: JSON.parse(await readFile(path.join(humanModelsDir(), 'faceres.json'), 'utf8')) as TfjsGraphModel,
-  bin: await readFile(path.join(humanModelsDir(), 'faceres.bin')),
-});
-
-/** FaceRes as shipped, on Human's tfjs-wasm: what Human itself would run. */
-async function tfjsFaceres(tf: any, model: TfjsGraphModel, bin: Buffer): Promise<any> {
-  const json = model as TfjsGraphModel & { format?: string; signature?: unknown };
-  return tf.loadGraphModel({
-    load: async () => ({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length), format: json.format, signature: json.signature }),
-  });
-}
+const shipped = readShippedFaceres;
 
 function compare(p: ArrayLike<number>, q: ArrayLike<number>): { worst: number; oneMinusCos: number } {
   let worst = 0;
@@ -79,7 +68,7 @@ describe('FaceRes translated to ONNX', () => {
   it('decodes the float16 weights to the values tfjs holds', async () => {
     const { model, bin } = await shipped();
     const human = (await getHuman()) as unknown as { tf: any };
-    const tfjs = await tfjsFaceres(human.tf, model, bin);
+    const tfjs = await faceresOnTfjs(human.tf, { model, bin });
     const decoded = decodeWeights(model, bin);
     expect(decoded.size).toBe(model.weightsManifest[0].weights.length);
     for (const name of ['conv1/convolution/merged_input', 'conv_dw_7/depthwise_kernel', 'global_pooling/Mean/reduction_indices']) {
@@ -103,7 +92,7 @@ describe('FaceRes translated to ONNX', () => {
     const { model, bin } = await shipped();
     const human = await getHuman();
     const tf = human.tf as any;
-    const tfjs = await tfjsFaceres(tf, model, bin);
+    const tfjs = await faceresOnTfjs(tf, { model, bin });
     const session = await createSession(faceresToOnnx(model, bin));
     const inputs: Float32Array[] = [tf.randomUniform([1, 224, 224, 3], 0, 255, 'float32', 7).dataSync()];
     for (const f of ['astronaut.png', 'grace_hopper.jpg', 'camera.png']) {

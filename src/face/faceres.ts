@@ -29,10 +29,15 @@ export function getFaceres(): Promise<OrtSession> {
   return loading;
 }
 
-async function loadFaceres(): Promise<OrtSession> {
+/** Human's FaceRes files as shipped: the graph JSON and its weights. */
+export async function readShippedFaceres(): Promise<{ model: TfjsGraphModel; bin: Buffer }> {
   const dir = humanModelsDir();
   const model = JSON.parse(await readFile(path.join(dir, 'faceres.json'), 'utf8')) as TfjsGraphModel;
-  const bin = await readFile(path.join(dir, 'faceres.bin'));
+  return { model, bin: await readFile(path.join(dir, 'faceres.bin')) };
+}
+
+async function loadFaceres(): Promise<OrtSession> {
+  const { model, bin } = await readShippedFaceres();
   return createSession(faceresToOnnx(model, bin));
 }
 
