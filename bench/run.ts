@@ -30,6 +30,8 @@ export const BENCHMARKS: Benchmark[] = [overheadBench, faceBench, faceRssBench, 
 
 interface RecordedResult extends BenchResult {
   title: string;
+  /** The machine this entry ran on: a subset run keeps the other entries, which may come from another host. */
+  machine: Record<string, unknown>;
   ranAt: string;
   durationSec: number;
   quick: boolean;
@@ -38,6 +40,7 @@ interface RecordedResult extends BenchResult {
 
 interface ResultsFile {
   schemaVersion: 1;
+  /** The machine of the run that last wrote the file; each entry names its own. */
   machine: Record<string, unknown>;
   /** When this file was last written, and the load average around that run. */
   date: string;
@@ -81,7 +84,7 @@ async function main(): Promise<number> {
     const t0 = performance.now();
     try {
       const r = await b.run({ quick: values.quick, log });
-      const rec: RecordedResult = { title: b.title, ...r, ranAt: new Date().toISOString(), durationSec: Math.round((performance.now() - t0) / 100) / 10, quick: values.quick, loadAvg: { start: startLoad, end: loadAvg() } };
+      const rec: RecordedResult = { title: b.title, machine: results.machine, ...r, ranAt: new Date().toISOString(), durationSec: Math.round((performance.now() - t0) / 100) / 10, quick: values.quick, loadAvg: { start: startLoad, end: loadAvg() } };
       results.benchmarks[b.name] = rec;
       log(`✔ ${b.name} in ${rec.durationSec} s: goal ${r.goal ?? '(none)'} → ${r.met === null ? 'n/a' : r.met ? 'MET' : 'NOT MET'}`);
       log(`  ${JSON.stringify(r.values)}`);
