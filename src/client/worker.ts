@@ -4,7 +4,6 @@
  */
 import os from 'node:os';
 import { serveRequests } from '../threads/serve.ts';
-import { IdleCollector, youngGenerationCollector } from './idle-collect.ts';
 import { ModalClient, type ModalClientOptions } from './modal-client.ts';
 import { sharedNow, type ThreadCall } from './off-thread.ts';
 import type { CallResult } from './types.ts';
@@ -38,13 +37,8 @@ function ownBuffer(body: Buffer): ArrayBuffer {
   return whole ? (body.buffer as ArrayBuffer) : (new Uint8Array(body).buffer as ArrayBuffer);
 }
 
-const idle = new IdleCollector(youngGenerationCollector());
-
 serveRequests<ThreadCall, CallResult>(async ({ options, call, postedAt }, signal) => {
-  idle.begin();
-  const result = await clientFor(options)
-    .callPrepared(call, signal, Math.max(0, sharedNow() - postedAt))
-    .finally(() => idle.end());
+  const result = await clientFor(options).callPrepared(call, signal, Math.max(0, sharedNow() - postedAt));
   const moved = ownBuffer(result.body);
   return { result: { ...result, body: Buffer.from(moved) }, transfer: [moved] };
 });
