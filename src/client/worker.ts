@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { serveRequests } from '../threads/serve.ts';
 import { ModalClient, type ModalClientOptions } from './modal-client.ts';
+import { NurseryKeeper } from './nursery.ts';
 import { sharedNow, type ThreadCall } from './off-thread.ts';
 import type { CallResult } from './types.ts';
 
@@ -37,8 +38,14 @@ function ownBuffer(body: Buffer): ArrayBuffer {
   return whole ? (body.buffer as ArrayBuffer) : (new Uint8Array(body).buffer as ArrayBuffer);
 }
 
+/** Scavenges between calls, not inside their clocks (./nursery.ts). */
+const nursery = new NurseryKeeper();
+
 serveRequests<ThreadCall, CallResult>(async ({ options, call, postedAt }, signal) => {
-  const result = await clientFor(options).callPrepared(call, signal, Math.max(0, sharedNow() - postedAt));
+  nursery.begin();
+  const result = await clientFor(options)
+    .callPrepared(call, signal, Math.max(0, sharedNow() - postedAt))
+    .finally(() => nursery.end());
   const moved = ownBuffer(result.body);
   return { result: { ...result, body: Buffer.from(moved) }, transfer: [moved] };
 });
