@@ -351,7 +351,7 @@ export const overheadBench: Benchmark = {
           "Both genprobe kinds run each call's socket work on the client's worker thread (src/client/off-thread.ts, the default), so the byte-level marks wait for none of this process's main-thread work; the thread raises its own priority where permitted.",
           `Every call starts after ${SETTLE_MS} ms of quiet, the same for all three kinds, so the emulator's /state snapshot after a blackbox probe and a gate run's output checks do not land on whichever kind comes next.`,
           "ratioToBlackbox90PctInterval: bootstrap (2000 resamples, seeded) of each ratio with these calls; where the p95 interval straddles 1.1, this run cannot say whether the goal is met.",
-          "callsDuringAGcOfThisProcess / callsWithoutAGc: calls during which this process's main thread (gate, bench, the body handed back) paused for a garbage collection, and the figures without them (the same rule for all three kinds). The client thread's own collections are not observed here; its heap holds little more than the call in flight. On 2 cores a collection's pause and its concurrent marking threads also take the CPU the emulator needs.",
+          "callsDuringAGcOfThisProcess / callsWithoutAGc: calls during which this process's main thread (gate, bench, the body handed back) paused for a garbage collection, and the figures without them (the same rule for all three kinds). The client thread's own collections are not observed here; its heap holds little more than the call in flight, and it runs its scavenges between calls (src/client/nursery.ts). On 2 cores a collection's pause and its concurrent marking threads also take the CPU the emulator needs.",
         ],
       };
     } finally {
