@@ -2,13 +2,14 @@
  * The client thread's scavenges, run between calls instead of inside them (issue 16, part 2).
  *
  * A call's clock runs from its first request byte to the parser's last response byte (./timing.ts).
- * V8 scavenges the young generation whenever an allocation finds the nursery full, and most of a
- * call's allocation on this thread (~140 KB) happens while its response is parsed, inside that
- * window: of 203 direct calls to the overhead bench's route, 13 (6 %, more than the p95's 5 %) had
- * one of this thread's collections inside their clock, 11 of them scavenges of 0.6–1.3 ms. So when
- * the thread goes idle and the next call might take the nursery to where V8 scavenges, it is
- * filled with short-lived garbage at once: the scavenge V8 would have run during the next call runs
- * now, on an idle thread, and the next call starts with an emptied nursery (0 of 203 calls then).
+ * V8 scavenges the young generation when an allocation finds the nursery full or, sooner, in a task
+ * it posts once the nursery passes 80 % (below), and most of a call's allocation on this thread
+ * (~140 KB) happens while its response is parsed, inside that window: of 203 direct calls to the
+ * overhead bench's route, 13 (6 %, more than the p95's 5 %) had one of this thread's collections
+ * inside their clock, 11 of them scavenges of 0.6–1.3 ms. So when the thread goes idle and the
+ * next call might take the nursery to where V8 scavenges, it is filled with short-lived garbage at
+ * once: the scavenge V8 would have run during the next call runs now, on an idle thread, and the
+ * next call starts with an emptied nursery (0 of 203 calls then).
  *
  * Only the timing moves: it is a scavenge of the same nursery, a little earlier, not a bigger or a
  * full collection (their count rose from 36 to 59 per 203 calls, each as short).
