@@ -1,12 +1,12 @@
 import { Readable, Transform, pipeline } from 'node:stream';
 import zlib from 'node:zlib';
-import type { Dispatcher } from 'undici';
-import { BodyTooLargeError, describeNetworkError } from './errors.ts';
+import { describeNetworkError } from './errors.ts';
 import type { FailureClass } from './types.ts';
 
 /**
  * The body step of a call: undo the Content-Encoding layers, keep the result under the cap, and
  * say how reading ended. Sniffing and redaction of what was read happen when the call finishes.
+ * Chunks arrive straight from undici's parser (src/client/exchange.ts), not through a stream.
  */
 
 /** undici's fetch refuses more than 5 codings (lib/web/fetch/index.js, `maxContentEncodings`; curl CVE-2022-32206). */
@@ -116,76 +116,160 @@ export function bodyFailure(read: BodyRead, headers: Record<string, string>): { 
   return short === null ? null : { cls: 'network', message: short };
 }
 
-/** Streams the body under the cap, decompressing gzip/br/deflate under the same cap. */
-export async function readBody(res: Dispatcher.ResponseData, headers: Record<string, string>, signal: AbortSignal, cap: number): Promise<BodyRead> {
-  const declared = declaredLength(headers);
+/**
+ * Where one hop's body goes while undici's parser hands it over: `write` takes each chunk as it
+ * is parsed, `finish` says how reading ended (the last byte, or the connection's error). A sink
+ * that must stop early (the cap, a refused or broken coding) sets `stop` before it calls the
+ * `stopReading` it was opened with, which aborts the connection.
+ */
+export interface BodySink {
+  write(chunk: Buffer): void;
+  /** The read once any decoding has settled; `err` when the connection failed before the end. */
+  finish(err?: unknown): Promise<BodyRead>;
+}
+
+/** The sink for a final response's body: kept under the cap, its codings undone under the same cap. */
+export function openBody(headers: Record<string, string>, cap: number, stopReading: () => void): BodySink {
   const decoders = decodersFor(headers['content-encoding']);
-  let sourceError: unknown;
-  // Attached first: destroying an unread body below makes undici emit an abort error.
-  res.body.on('error', (err) => {
-    sourceError ??= err;
-  });
-  if (typeof decoders === 'string') {
-    res.body.destroy();
-    return { body: Buffer.alloc(0), wireBytes: 0, stop: { kind: 'refused', message: `${decoders}; body not read` } };
-  }
+  if (typeof decoders === 'string') return refusedBody({ kind: 'refused', message: `${decoders}; body not read` }, stopReading);
+  const declared = declaredLength(headers);
   if (declared !== null && declared > cap) {
-    res.body.destroy();
-    return { body: Buffer.alloc(0), wireBytes: 0, stop: { kind: 'too-large', message: `body declares ${declared} bytes, over the ${cap}-byte cap; not read` } };
+    return refusedBody({ kind: 'too-large', message: `body declares ${declared} bytes, over the ${cap}-byte cap; not read` }, stopReading);
+  }
+  return decoders ? new DecodedBody(decoders, cap, stopReading) : new PlainBody(cap, stopReading);
+}
+
+/** A body refused on its headers alone: nothing of it is read. */
+function refusedBody(stop: BodyStop, stopReading: () => void): BodySink {
+  stopReading();
+  return { write: () => undefined, finish: async () => ({ body: Buffer.alloc(0), wireBytes: 0, stop }) };
+}
+
+/**
+ * Chunks kept as they arrive, the cap checked on each: nothing between undici's parser and this
+ * list (no stream, no loop turn), so the call's clock stops as soon as the last byte is parsed.
+ */
+class PlainBody implements BodySink {
+  readonly #chunks: Buffer[] = [];
+  #kept = 0;
+  #wireBytes = 0;
+  #stop: BodyStop | null = null;
+
+  constructor(
+    private readonly cap: number,
+    private readonly stopReading: () => void,
+  ) {}
+
+  write(chunk: Buffer): void {
+    if (this.#stop) return;
+    this.#wireBytes += chunk.length;
+    if (this.#kept + chunk.length > this.cap) {
+      this.#chunks.push(chunk.subarray(0, this.cap - this.#kept));
+      this.#kept = this.cap;
+      this.#stop = { kind: 'too-large', message: `body passed the ${this.cap}-byte cap; stopped reading` };
+      this.stopReading();
+      return;
+    }
+    this.#chunks.push(chunk);
+    this.#kept += chunk.length;
   }
 
-  let wireBytes = 0;
-  let decodeError: { encoding: string; err: unknown } | undefined;
+  async finish(err?: unknown): Promise<BodyRead> {
+    const body = Buffer.concat(this.#chunks, this.#kept);
+    const wireBytes = this.#wireBytes;
+    if (this.#stop) return { body, wireBytes, stop: this.#stop };
+    return { body, wireBytes, stop: err === undefined ? { kind: 'complete' } : { kind: 'transport', err } };
+  }
+}
 
-  let stream: Readable;
-  if (decoders) {
-    const wireCounter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        wireBytes += chunk.length;
-        if (wireBytes > cap) return done(new BodyTooLargeError(`compressed body passed the ${cap}-byte cap`));
-        done(null, chunk);
-      },
-    });
+/** Thrown into the decoders when the read is abandoned, so their errors are not taken for a broken coding. */
+const ABANDONED = new Error('body read abandoned');
+
+/** Wire bytes counted against the cap, then fed through the zlib layers; what comes out is kept under the same cap. */
+class DecodedBody implements BodySink {
+  readonly #source = new Readable({ read: () => undefined });
+  readonly #settled: Promise<void>;
+  readonly #chunks: Buffer[] = [];
+  #kept = 0;
+  #wireBytes = 0;
+  #tooLarge: string | null = null;
+  #decodeError: { encoding: string; err: unknown } | undefined;
+
+  constructor(
+    decoders: Decoder[],
+    private readonly cap: number,
+    private readonly stopReading: () => void,
+  ) {
     for (const d of decoders) {
+      // Attached before pipeline's own listeners: the layer that breaks first is the one named.
       d.stream.on('error', (err) => {
-        if (err !== sourceError && !(err instanceof BodyTooLargeError)) decodeError ??= { encoding: d.name, err };
+        if (err === ABANDONED) return;
+        this.#decodeError ??= { encoding: d.name, err };
+        this.stopReading();
       });
     }
-    stream = pipeline([res.body, wireCounter, ...decoders.map((d) => d.stream)], () => undefined) as unknown as Readable;
-  } else {
-    stream = res.body;
+    const streams = [this.#source, ...decoders.map((d) => d.stream)];
+    this.#settled = new Promise((resolve) => pipeline(streams, () => resolve()));
+    streams.at(-1)!.on('data', (chunk: Buffer) => this.#keep(chunk));
   }
 
-  const chunks: Buffer[] = [];
-  let kept = 0;
-  let tooLarge: string | null = null;
-  let caught: unknown;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (!decoders) wireBytes += chunk.length;
-      if (kept + chunk.length > cap) {
-        chunks.push(chunk.subarray(0, cap - kept));
-        kept = cap;
-        tooLarge = decoders
-          ? `decoded body passed the ${cap}-byte cap (${wireBytes} compressed bytes read so far); stopped reading`
-          : `body passed the ${cap}-byte cap; stopped reading`;
-        break;
-      }
-      chunks.push(chunk);
-      kept += chunk.length;
-      if (signal.aborted) break;
-    }
-  } catch (err) {
-    caught = err;
-  } finally {
-    // Leaving the loop early must release the socket, not leave a half-read stream behind.
-    if (!stream.readableEnded) stream.destroy();
-    if (!res.body.readableEnded) res.body.destroy();
+  write(chunk: Buffer): void {
+    if (this.#stopped()) return;
+    this.#wireBytes += chunk.length;
+    if (this.#wireBytes > this.cap) return this.#stopAt(`compressed body passed the ${this.cap}-byte cap`);
+    this.#source.push(chunk);
   }
-  const body = Buffer.concat(chunks, kept);
-  if (tooLarge) return { body, wireBytes, stop: { kind: 'too-large', message: tooLarge } };
-  if (caught instanceof BodyTooLargeError) return { body, wireBytes, stop: { kind: 'too-large', message: caught.message } };
-  if (decodeError) return { body, wireBytes, stop: { kind: 'decode', ...decodeError } };
-  if (caught !== undefined) return { body, wireBytes, stop: { kind: 'transport', err: sourceError ?? caught } };
-  return { body, wireBytes, stop: { kind: 'complete' } };
+
+  async finish(err?: unknown): Promise<BodyRead> {
+    if (err === undefined && !this.#stopped()) this.#source.push(null);
+    else this.#source.destroy(ABANDONED);
+    await this.#settled;
+    const body = Buffer.concat(this.#chunks, this.#kept);
+    const wireBytes = this.#wireBytes;
+    if (this.#tooLarge) return { body, wireBytes, stop: { kind: 'too-large', message: this.#tooLarge } };
+    if (this.#decodeError) return { body, wireBytes, stop: { kind: 'decode', ...this.#decodeError } };
+    if (err !== undefined) return { body, wireBytes, stop: { kind: 'transport', err } };
+    return { body, wireBytes, stop: { kind: 'complete' } };
+  }
+
+  #keep(chunk: Buffer): void {
+    if (this.#stopped()) return;
+    if (this.#kept + chunk.length > this.cap) {
+      this.#chunks.push(chunk.subarray(0, this.cap - this.#kept));
+      this.#kept = this.cap;
+      return this.#stopAt(`decoded body passed the ${this.cap}-byte cap (${this.#wireBytes} compressed bytes read so far); stopped reading`);
+    }
+    this.#chunks.push(chunk);
+    this.#kept += chunk.length;
+  }
+
+  #stopped(): boolean {
+    return this.#tooLarge !== null || this.#decodeError !== undefined;
+  }
+
+  #stopAt(message: string): void {
+    this.#tooLarge = message;
+    this.#source.destroy(ABANDONED);
+    this.stopReading();
+  }
+}
+
+/**
+ * The sink for a redirect's body: read and thrown away so its connection can serve the next hop.
+ * Past `limit` bytes the connection is dropped instead: a body that cannot be drained only costs it.
+ */
+export function drainBody(headers: Record<string, string>, limit: number, stopReading: () => void): BodySink {
+  const declared = declaredLength(headers);
+  let wireBytes = 0;
+  let stopped = declared !== null && declared > limit;
+  if (stopped) stopReading();
+  return {
+    write(chunk) {
+      wireBytes += chunk.length;
+      if (stopped || wireBytes <= limit) return;
+      stopped = true;
+      stopReading();
+    },
+    finish: async (err) => ({ body: Buffer.alloc(0), wireBytes, stop: err === undefined ? { kind: 'complete' } : { kind: 'transport', err } }),
+  };
 }

@@ -40,12 +40,6 @@ export class CallerAbortedError extends GenprobeClientError {
   }
 }
 
-export class BodyTooLargeError extends GenprobeClientError {
-  constructor(message: string) {
-    super(message, 'GENPROBE_ERR_BODY_TOO_LARGE');
-  }
-}
-
 export const BODY_EXCERPT_CHARS = 300;
 
 /** The body as a quoted, one-line string of at most 300 characters (plus an ellipsis marker). */

@@ -1,6 +1,5 @@
 export type { CallFailure, CallResult, FailureClass, Hop } from './types.ts';
 export {
-  BodyTooLargeError,
   CallerAbortedError,
   DeadlineExceededError,
   GenprobeClientError,

@@ -1,7 +1,8 @@
 import dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { setImmediate as nextLoopTurn } from 'node:timers/promises';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
 import { sniffMediaType } from '../media/sniff.ts';
 import {
   CallerAbortedError,
@@ -18,8 +19,9 @@ import { ADDRESS_CLASSES, isLoopbackHost, type AddressClass } from './address-cl
 import { FRAGMENT_SCAN_CHARS, redactSecrets } from './redact.ts';
 import { CallClock } from './timing.ts';
 import type { SniffedType } from '../media/types.ts';
-import { bodyFailure, declaredLength, readBody } from './body.ts';
-import { ReachGuard, drainRedirectBody, isRedirect, redirectTarget, refuseRedirect } from './redirect.ts';
+import { bodyFailure, declaredLength, drainBody, openBody, type BodyRead, type BodySink } from './body.ts';
+import { exchange, type HopAnswer } from './exchange.ts';
+import { REDIRECT_BODY_DRAIN_BYTES, ReachGuard, isRedirect, redirectTarget, refuseRedirect } from './redirect.ts';
 
 export { MAX_CONTENT_ENCODINGS } from './body.ts';
 export { MAX_HOPS } from './redirect.ts';
@@ -31,13 +33,6 @@ export const DEFAULT_USER_AGENT = 'genprobe/0.1 (undici)';
 const MEDIA_TYPES: ReadonlySet<SniffedType> = new Set(['png', 'jpeg', 'webp', 'webp-animated', 'gif', 'mp4', 'webm']);
 /** Enough of an error body to find `detail`/`error` keys; the message itself quotes ≤300 chars. */
 const CLASSIFY_TEXT_BYTES = 64 * 1024;
-/**
- * How much of a body undici may hold before it stops reading the socket for the reader to catch up.
- * At its default (64 KiB, one socket read) it paused and resumed the socket on every read, which put
- * the reader's pace inside the timed window (body time p95 1.8 → 1.6 ms on a 333 KB answer). The
- * body is kept whole anyway, under the cap; a compressed one is counted against the cap as it is read.
- */
-const BODY_READ_AHEAD_BYTES = 16 * 1024 * 1024;
 /** setTimeout's ceiling; a longer deadline would fire immediately. */
 const MAX_DEADLINE_MS = 2 ** 31 - 1;
 
@@ -404,19 +399,10 @@ export class ModalClient {
       if (new URL(url).origin !== targetOrigin) trusted = false;
       const hop = out.startHop(method, this.redact(redactUrl(url)));
       const requestHeaders = this.#requestHeaders(req, url, trusted, body !== undefined);
-      let res: Dispatcher.ResponseData;
+      let res: HopAnswer;
       try {
-        res = await request(url, {
-          method,
-          headers: requestHeaders,
-          body,
-          signal: deadline.signal,
-          dispatcher,
-          // The call's deadline is the only clock; undici's own 300 s timers would pre-empt it.
-          headersTimeout: 0,
-          bodyTimeout: 0,
-          highWaterMark: BODY_READ_AHEAD_BYTES,
-        });
+        const sinkFor = (status: number, headers: IncomingHttpHeaders, stopReading: () => void) => this.#sinkFor(status, headers, stopReading, out);
+        res = await exchange(dispatcher, { url, method, headers: requestHeaders, body }, deadline.signal, sinkFor);
       } catch (err) {
         out.hopFailed(hop);
         if (deadline.signal.aborted) return out.aborted();
@@ -434,9 +420,8 @@ export class ModalClient {
   }
 
   /** One redirect hop: drain its body, work out where it leads, refuse or follow (the URL) or end the call (a result). */
-  async #redirectStep(res: Dispatcher.ResponseData, url: string, target: URL, out: CallOutcome, signal: AbortSignal, guard: ReachGuard): Promise<URL | CallResult> {
-    out.phase = 'draining a redirect body';
-    if (!(await drainRedirectBody(res, signal))) return out.aborted();
+  async #redirectStep(res: HopAnswer, url: string, target: URL, out: CallOutcome, signal: AbortSignal, guard: ReachGuard): Promise<URL | CallResult> {
+    if (signal.aborted) return out.aborted();
     const next = redirectTarget(res.statusCode, out.headers['location']!, url, out.hops.length, (text) => this.redact(text));
     if (typeof next === 'string') return out.fail('modal-platform', next);
     const refused = await refuseRedirect(target, next, guard, this.#lookup, this.#allowRedirectsTo);
@@ -448,10 +433,28 @@ export class ModalClient {
     return next;
   }
 
-  /** The final response: read its body under the cap, make sure it is whole, classify a non-2xx. */
-  async #bodyStep(res: Dispatcher.ResponseData, out: CallOutcome, signal: AbortSignal, ownedAgent: Agent | null, surplusErrors: unknown[]): Promise<CallResult> {
+  /**
+   * Where a hop's body goes: a redirect's is drained, a final response's kept under the cap. Run
+   * by the parser at the headers, inside the call's clock, so it reads the three headers it needs
+   * and sets the phase a deadline message names, nothing else.
+   */
+  #sinkFor(status: number, headers: IncomingHttpHeaders, stopReading: () => void, out: CallOutcome): BodySink {
+    const bodyHeaders: Record<string, string> = {};
+    for (const name of ['content-length', 'content-encoding', 'location']) {
+      const value = headerString(headers[name]);
+      if (value !== undefined) bodyHeaders[name] = value;
+    }
+    if (isRedirect(status, bodyHeaders)) {
+      out.phase = 'draining a redirect body';
+      return drainBody(bodyHeaders, REDIRECT_BODY_DRAIN_BYTES, stopReading);
+    }
     out.phase = 'reading the response body';
-    const read = await readBody(res, out.headers, signal, this.#maxBodyBytes);
+    return openBody(bodyHeaders, this.#maxBodyBytes, stopReading);
+  }
+
+  /** The final response: read its body under the cap, make sure it is whole, classify a non-2xx. */
+  async #bodyStep(res: HopAnswer, out: CallOutcome, signal: AbortSignal, ownedAgent: Agent | null, surplusErrors: unknown[]): Promise<CallResult> {
+    const read: BodyRead = res.read;
     out.bodyEnded();
     if (signal.aborted) return out.aborted(read.body);
     const failure = bodyFailure(read, out.headers);

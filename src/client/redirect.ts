@@ -1,6 +1,5 @@
 import type dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import type { Dispatcher } from 'undici';
 import { classifyAddress, isLocalhostName, type AddressClass } from './address-class.ts';
 import { redactUrl } from './url.ts';
 
@@ -19,24 +18,12 @@ import { redactUrl } from './url.ts';
 export const MAX_HOPS = 16;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const REDIRECT_BODY_DRAIN_BYTES = 64 * 1024;
+/** A redirect's body is drained up to this many bytes, so its connection serves the next hop. */
+export const REDIRECT_BODY_DRAIN_BYTES = 64 * 1024;
 
 /** A response the call should follow rather than read: a redirect status with a Location. */
 export function isRedirect(status: number, headers: Record<string, string>): boolean {
   return REDIRECT_STATUSES.has(status) && Boolean(headers['location']);
-}
-
-/**
- * Reads and discards a redirect's body so its connection can serve the next hop; false only when
- * the call's signal fired meanwhile. A body that cannot be drained only costs the connection.
- */
-export async function drainRedirectBody(res: Dispatcher.ResponseData, signal: AbortSignal): Promise<boolean> {
-  try {
-    await res.body.dump({ limit: REDIRECT_BODY_DRAIN_BYTES, signal });
-  } catch {
-    if (signal.aborted) return false;
-  }
-  return true;
 }
 
 /**

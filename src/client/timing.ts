@@ -3,12 +3,13 @@
  * clock starts when undici writes the first hop's request onto an open connection (after the body
  * is serialised, the headers built and the connection set up: genprobe opens a fresh one per call
  * so surplus bytes are attributable, which a caller on a kept-alive connection never pays) and stops
- * when undici's parser has the final response's last byte (before genprobe reads the stream,
- * decodes, sniffs or redacts it). Between those, redirects, later connections and their set-up
- * count: they are the call. Connection set-up is kept per hop as `connectMs`. What genprobe does on
- * the same thread can still delay the parser's callbacks; that is why checks run after the call.
+ * when undici's parser has the final response's last byte (before genprobe handles the headers,
+ * decodes, sniffs or redacts anything). Between those, redirects, later connections and their
+ * set-up count: they are the call. Connection set-up is kept per hop as `connectMs`. While the
+ * body arrives, the parser's callbacks only append chunks (src/client/exchange.ts); what genprobe
+ * does on the same thread could still delay them, which is why checks run after the call.
  */
-import { DecoratorHandler, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 
 /** Timestamps of the hop in flight, performance.now() ms; null until the event happened. */
 interface HopMarks {
@@ -22,51 +23,47 @@ interface HopMarks {
 
 const noMarks = (): HopMarks => ({ dispatchedAt: null, sentAt: null, headersAt: null, lastByteAt: null, endedAt: null });
 
-type Args<K extends 'onRequestStart' | 'onResponseStart' | 'onResponseData' | 'onResponseEnd'> = Parameters<NonNullable<Dispatcher.DispatchHandler[K]>>;
-interface NewStyleHandler {
-  onRequestStart(...args: Args<'onRequestStart'>): void;
-  onResponseStart(...args: Args<'onResponseStart'>): void;
-  onResponseData(...args: Args<'onResponseData'>): void;
-  onResponseEnd(...args: Args<'onResponseEnd'>): void;
-}
+type Handler = Dispatcher.DispatchHandler;
+type Args<K extends 'onRequestStart' | 'onResponseStart' | 'onResponseData' | 'onResponseEnd' | 'onResponseError'> = Parameters<NonNullable<Handler[K]>>;
+
 /**
- * undici's DecoratorHandler adapts whatever handler style the caller uses (request()'s is the legacy
- * onHeaders/onData one) to the onResponse* methods; its typings still name only the legacy ones.
+ * Records one hop's byte-level timestamps on the way through to the real handler, a new-style one
+ * (src/client/exchange.ts). Not an undici DecoratorHandler: that asserts one onResponseStart per
+ * request, and an interim 1xx answer (a proxy's 103 Early Hints) is a second one.
  */
-const Decorator = DecoratorHandler as unknown as new (handler: Dispatcher.DispatchHandler) => NewStyleHandler;
-
-/** Records one hop's byte-level timestamps on the way through to the real handler. */
-class TimingHandler extends Decorator {
-  readonly #marks: HopMarks;
-  readonly #onSent: (at: number) => void;
-
-  constructor(handler: Dispatcher.DispatchHandler, marks: HopMarks, onSent: (at: number) => void) {
-    super(handler);
-    this.#marks = marks;
-    this.#onSent = onSent;
-  }
+class TimingHandler implements Handler {
+  constructor(
+    private readonly handler: Handler,
+    private readonly marks: HopMarks,
+    private readonly onSent: (at: number) => void,
+  ) {}
 
   /** undici calls this right before it writes the request line and headers (client-h1.js writeH1). */
-  override onRequestStart(...args: Args<'onRequestStart'>): void {
+  onRequestStart(...args: Args<'onRequestStart'>): void {
     const at = performance.now();
-    this.#marks.sentAt = at;
-    this.#onSent(at);
-    return super.onRequestStart(...args);
+    this.marks.sentAt = at;
+    this.onSent(at);
+    this.handler.onRequestStart?.(...args);
   }
 
-  override onResponseStart(...args: Args<'onResponseStart'>): void {
-    this.#marks.headersAt = performance.now();
-    return super.onResponseStart(...args);
+  onResponseStart(...args: Args<'onResponseStart'>): void {
+    // An interim answer is not the response's headers.
+    if (args[1] >= 200) this.marks.headersAt = performance.now();
+    this.handler.onResponseStart?.(...args);
   }
 
-  override onResponseData(...args: Args<'onResponseData'>): void {
-    this.#marks.lastByteAt = performance.now();
-    return super.onResponseData(...args);
+  onResponseData(...args: Args<'onResponseData'>): void {
+    this.marks.lastByteAt = performance.now();
+    this.handler.onResponseData?.(...args);
   }
 
-  override onResponseEnd(...args: Args<'onResponseEnd'>): void {
-    this.#marks.endedAt = performance.now();
-    return super.onResponseEnd(...args);
+  onResponseEnd(...args: Args<'onResponseEnd'>): void {
+    this.marks.endedAt = performance.now();
+    this.handler.onResponseEnd?.(...args);
+  }
+
+  onResponseError(...args: Args<'onResponseError'>): void {
+    this.handler.onResponseError?.(...args);
   }
 }
 
@@ -89,7 +86,7 @@ export class CallClock {
       const marks = noMarks();
       this.#marks = marks;
       marks.dispatchedAt = performance.now();
-      return dispatch(opts, new TimingHandler(handler, marks, this.#onSent) as unknown as Dispatcher.DispatchHandler);
+      return dispatch(opts, new TimingHandler(handler, marks, this.#onSent));
     });
   }
 
