@@ -333,6 +333,18 @@ describe('ModalClient — classified failures', () => {
     expect(r.failure?.class).toBe('network');
     expect(r.failure?.message).toMatch(/^invalid gzip body/);
   });
+
+  it('reads past an interim 103 Early Hints answer (a proxy may send one) to the final response', async () => {
+    // Until 2026-12-04 the timing handler asserted one response start per request and failed this call.
+    a.routes.set('/app/hints', (_q, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload' });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    const r = await localClient().call({ app: 'app', path: '/hints', method: 'GET', deadlineMs: 10_000 });
+    expect(r.failure).toBeUndefined();
+    expect(r.status).toBe(200);
+    expect(r.body.toString()).toBe('{"ok":true}');
+  });
 });
 
 describe('ModalClient — credentials', () => {
