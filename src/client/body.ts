@@ -145,40 +145,56 @@ function refusedBody(stop: BodyStop, stopReading: () => void): BodySink {
   return { write: () => undefined, finish: async () => ({ body: Buffer.alloc(0), wireBytes: 0, stop }) };
 }
 
+/** How a read that nothing stopped ended: at the last byte, or on the connection's error. */
+const endedBy = (err: unknown): BodyStop => (err === undefined ? { kind: 'complete' } : { kind: 'transport', err });
+
+/** A body's chunks, kept up to the cap: the one place the cap cuts, plain or decoded. */
+class CappedChunks {
+  readonly #chunks: Buffer[] = [];
+  #kept = 0;
+
+  constructor(readonly cap: number) {}
+
+  /** Keeps `chunk`; false when it passed the cap, and only the part under it was kept. */
+  keep(chunk: Buffer): boolean {
+    const fits = this.#kept + chunk.length <= this.cap;
+    const part = fits ? chunk : chunk.subarray(0, this.cap - this.#kept);
+    this.#chunks.push(part);
+    this.#kept += part.length;
+    return fits;
+  }
+
+  concat(): Buffer {
+    return Buffer.concat(this.#chunks, this.#kept);
+  }
+}
+
 /**
  * Chunks kept as they arrive, the cap checked on each: nothing between undici's parser and this
  * list (no stream, no loop turn), so the call's clock stops as soon as the last byte is parsed.
  */
 class PlainBody implements BodySink {
-  readonly #chunks: Buffer[] = [];
-  #kept = 0;
+  readonly #kept: CappedChunks;
   #wireBytes = 0;
   #stop: BodyStop | null = null;
 
   constructor(
-    private readonly cap: number,
+    cap: number,
     private readonly stopReading: () => void,
-  ) {}
+  ) {
+    this.#kept = new CappedChunks(cap);
+  }
 
   write(chunk: Buffer): void {
     if (this.#stop) return;
     this.#wireBytes += chunk.length;
-    if (this.#kept + chunk.length > this.cap) {
-      this.#chunks.push(chunk.subarray(0, this.cap - this.#kept));
-      this.#kept = this.cap;
-      this.#stop = { kind: 'too-large', message: `body passed the ${this.cap}-byte cap; stopped reading` };
-      this.stopReading();
-      return;
-    }
-    this.#chunks.push(chunk);
-    this.#kept += chunk.length;
+    if (this.#kept.keep(chunk)) return;
+    this.#stop = { kind: 'too-large', message: `body passed the ${this.#kept.cap}-byte cap; stopped reading` };
+    this.stopReading();
   }
 
   async finish(err?: unknown): Promise<BodyRead> {
-    const body = Buffer.concat(this.#chunks, this.#kept);
-    const wireBytes = this.#wireBytes;
-    if (this.#stop) return { body, wireBytes, stop: this.#stop };
-    return { body, wireBytes, stop: err === undefined ? { kind: 'complete' } : { kind: 'transport', err } };
+    return { body: this.#kept.concat(), wireBytes: this.#wireBytes, stop: this.#stop ?? endedBy(err) };
   }
 }
 
@@ -189,8 +205,7 @@ const ABANDONED = new Error('body read abandoned');
 class DecodedBody implements BodySink {
   readonly #source = new Readable({ read: () => undefined });
   readonly #settled: Promise<void>;
-  readonly #chunks: Buffer[] = [];
-  #kept = 0;
+  readonly #kept: CappedChunks;
   #wireBytes = 0;
   #tooLarge: string | null = null;
   #decodeError: { encoding: string; err: unknown } | undefined;
@@ -200,6 +215,7 @@ class DecodedBody implements BodySink {
     private readonly cap: number,
     private readonly stopReading: () => void,
   ) {
+    this.#kept = new CappedChunks(cap);
     for (const d of decoders) {
       // Attached before pipeline's own listeners: the layer that breaks first is the one named.
       d.stream.on('error', (err) => {
@@ -224,23 +240,19 @@ class DecodedBody implements BodySink {
     if (err === undefined && !this.#stopped()) this.#source.push(null);
     else this.#source.destroy(ABANDONED);
     await this.#settled;
-    const body = Buffer.concat(this.#chunks, this.#kept);
-    const wireBytes = this.#wireBytes;
-    if (this.#tooLarge) return { body, wireBytes, stop: { kind: 'too-large', message: this.#tooLarge } };
-    if (this.#decodeError) return { body, wireBytes, stop: { kind: 'decode', ...this.#decodeError } };
-    if (err !== undefined) return { body, wireBytes, stop: { kind: 'transport', err } };
-    return { body, wireBytes, stop: { kind: 'complete' } };
+    return { body: this.#kept.concat(), wireBytes: this.#wireBytes, stop: this.#stop() ?? endedBy(err) };
   }
 
   #keep(chunk: Buffer): void {
-    if (this.#stopped()) return;
-    if (this.#kept + chunk.length > this.cap) {
-      this.#chunks.push(chunk.subarray(0, this.cap - this.#kept));
-      this.#kept = this.cap;
-      return this.#stopAt(`decoded body passed the ${this.cap}-byte cap (${this.#wireBytes} compressed bytes read so far); stopped reading`);
-    }
-    this.#chunks.push(chunk);
-    this.#kept += chunk.length;
+    if (this.#stopped() || this.#kept.keep(chunk)) return;
+    this.#stopAt(`decoded body passed the ${this.cap}-byte cap (${this.#wireBytes} compressed bytes read so far); stopped reading`);
+  }
+
+  /** Why reading stopped early, if it did: the cap first, then a broken coding. */
+  #stop(): BodyStop | null {
+    if (this.#tooLarge) return { kind: 'too-large', message: this.#tooLarge };
+    if (this.#decodeError) return { kind: 'decode', ...this.#decodeError };
+    return null;
   }
 
   #stopped(): boolean {
@@ -270,6 +282,6 @@ export function drainBody(headers: Record<string, string>, limit: number, stopRe
       stopped = true;
       stopReading();
     },
-    finish: async (err) => ({ body: Buffer.alloc(0), wireBytes, stop: err === undefined ? { kind: 'complete' } : { kind: 'transport', err } }),
+    finish: async (err) => ({ body: Buffer.alloc(0), wireBytes, stop: endedBy(err) }),
   };
 }

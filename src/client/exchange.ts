@@ -58,13 +58,13 @@ export function exchange(dispatcher: Dispatcher, req: HopRequest, signal: AbortS
 /** undici's new-style handler: each callback does the least it can, since the parser waits on it. */
 class CollectingHandler {
   #controller: Controller | null = null;
-  #sink: BodySink | null = null;
-  #answer: Omit<HopAnswer, 'read'> | null = null;
+  /** The final response's status and headers, and the sink its body goes to, once they are known. */
+  #response: (Omit<HopAnswer, 'read'> & { sink: BodySink }) | null = null;
   #settled = false;
   readonly #onAbort = () => {
     this.#controller?.abort(this.signal.reason);
     // No response yet: the call ends now, whatever undici still does with the queued request.
-    if (!this.#sink) this.#fail(this.signal.reason);
+    if (!this.#response) this.#fail(this.signal.reason);
   };
 
   constructor(
@@ -85,7 +85,6 @@ class CollectingHandler {
   onResponseStart(controller: Controller, statusCode: number, headers: IncomingHttpHeaders): void {
     // 1xx answers are interim; the final response follows on the same request.
     if (statusCode < 200 || this.#settled) return;
-    this.#answer = { statusCode, headers };
     // A sink may refuse the body as it opens; undici then calls onResponseError at once, which
     // must find the sink in place, so the abort waits until it is.
     let opened = false;
@@ -94,13 +93,13 @@ class CollectingHandler {
       if (opened) controller.abort(new Error('body read stopped'));
       else stopAsked = true;
     };
-    this.#sink = this.sinkFor(statusCode, headers, stopReading);
+    this.#response = { statusCode, headers, sink: this.sinkFor(statusCode, headers, stopReading) };
     opened = true;
     if (stopAsked) stopReading();
   }
 
   onResponseData(_controller: Controller, chunk: Buffer): void {
-    this.#sink?.write(chunk);
+    this.#response?.sink.write(chunk);
   }
 
   onResponseEnd(): void {
@@ -108,23 +107,28 @@ class CollectingHandler {
   }
 
   onResponseError(_controller: Controller, err: unknown): void {
-    if (this.#sink) this.#finish(err);
+    if (this.#response) this.#finish(err);
     else this.#fail(err);
   }
 
+  /** The body's read, once its sink has settled; `err` when the connection failed mid-body. */
   #finish(err: unknown): void {
-    const sink = this.#sink;
-    const answer = this.#answer;
-    if (!sink || !answer || this.#settled) return this.#fail(err ?? new Error('response ended before its headers'));
-    this.#settled = true;
-    this.signal.removeEventListener('abort', this.#onAbort);
+    const response = this.#response;
+    if (!response) return this.#fail(err ?? new Error('response ended before its headers'));
+    if (!this.#settle()) return;
+    const { sink, ...answer } = response;
     sink.finish(err).then((read) => this.resolve({ ...answer, read }), this.reject);
   }
 
   #fail(err: unknown): void {
-    if (this.#settled) return;
+    if (this.#settle()) this.reject(err);
+  }
+
+  /** True the first time only: a hop settles once, and the signal is no longer its concern. */
+  #settle(): boolean {
+    if (this.#settled) return false;
     this.#settled = true;
     this.signal.removeEventListener('abort', this.#onAbort);
-    this.reject(err);
+    return true;
   }
 }

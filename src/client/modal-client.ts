@@ -19,7 +19,7 @@ import { ADDRESS_CLASSES, isLoopbackHost, type AddressClass } from './address-cl
 import { FRAGMENT_SCAN_CHARS, redactSecrets } from './redact.ts';
 import { CallClock } from './timing.ts';
 import type { SniffedType } from '../media/types.ts';
-import { bodyFailure, declaredLength, drainBody, openBody, type BodyRead, type BodySink } from './body.ts';
+import { bodyFailure, declaredLength, drainBody, openBody, type BodySink } from './body.ts';
 import { exchange, type HopAnswer } from './exchange.ts';
 import { REDIRECT_BODY_DRAIN_BYTES, ReachGuard, isRedirect, redirectTarget, refuseRedirect } from './redirect.ts';
 
@@ -454,7 +454,7 @@ export class ModalClient {
 
   /** The final response: read its body under the cap, make sure it is whole, classify a non-2xx. */
   async #bodyStep(res: HopAnswer, out: CallOutcome, signal: AbortSignal, ownedAgent: Agent | null, surplusErrors: unknown[]): Promise<CallResult> {
-    const read: BodyRead = res.read;
+    const { read } = res;
     out.bodyEnded();
     if (signal.aborted) return out.aborted(read.body);
     const failure = bodyFailure(read, out.headers);
