@@ -148,20 +148,48 @@ function refusedBody(stop: BodyStop, stopReading: () => void): BodySink {
 /** How a read that nothing stopped ended: at the last byte, or on the connection's error. */
 const endedBy = (err: unknown): BodyStop => (err === undefined ? { kind: 'complete' } : { kind: 'transport', err });
 
+/**
+ * What is kept of a body cut at the cap. Such a call has failed and nothing judges its body (the
+ * transport check ends the case), so only its first bytes stay: enough to sniff its format and
+ * quote it in the report. Keeping the cap's worth (128 MiB by default) doubled the peak with the
+ * copy that joins it, carried it across to the caller's thread and into the saved output, and
+ * left the freed pages resident: the soak's RSS stepped up ~60 MB for good at its first endless body.
+ */
+export const CUT_BODY_KEPT_BYTES = 64 * 1024;
+
 /** A body's chunks, kept up to the cap: the one place the cap cuts, plain or decoded. */
 class CappedChunks {
-  readonly #chunks: Buffer[] = [];
+  #chunks: Buffer[] = [];
   #kept = 0;
+  #cut = false;
 
   constructor(readonly cap: number) {}
 
-  /** Keeps `chunk`; false when it passed the cap, and only the part under it was kept. */
+  /** Keeps `chunk`; false when it passed the cap (or was cut before): the body is then cut. */
   keep(chunk: Buffer): boolean {
-    const fits = this.#kept + chunk.length <= this.cap;
-    const part = fits ? chunk : chunk.subarray(0, this.cap - this.#kept);
-    this.#chunks.push(part);
-    this.#kept += part.length;
-    return fits;
+    if (this.#cut) return false;
+    if (this.#kept + chunk.length <= this.cap) {
+      this.#chunks.push(chunk);
+      this.#kept += chunk.length;
+      return true;
+    }
+    this.cut();
+    return false;
+  }
+
+  /** Drops all but the first CUT_BODY_KEPT_BYTES (copied, so the rest of their buffers is freed). */
+  cut(): void {
+    if (this.#cut) return;
+    this.#cut = true;
+    const head: Buffer[] = [];
+    let left = CUT_BODY_KEPT_BYTES;
+    for (const c of this.#chunks) {
+      if (left === 0) break;
+      head.push(c.subarray(0, left));
+      left -= head.at(-1)!.length;
+    }
+    this.#kept = CUT_BODY_KEPT_BYTES - left;
+    this.#chunks = [Buffer.concat(head, this.#kept)];
   }
 
   concat(): Buffer {
@@ -189,7 +217,7 @@ class PlainBody implements BodySink {
     if (this.#stop) return;
     this.#wireBytes += chunk.length;
     if (this.#kept.keep(chunk)) return;
-    this.#stop = { kind: 'too-large', message: `body passed the ${this.#kept.cap}-byte cap; stopped reading` };
+    this.#stop = { kind: 'too-large', message: `body passed the ${this.#kept.cap}-byte cap; stopped reading (its first ${CUT_BODY_KEPT_BYTES} bytes kept)` };
     this.stopReading();
   }
 
@@ -261,6 +289,7 @@ class DecodedBody implements BodySink {
 
   #stopAt(message: string): void {
     this.#tooLarge = message;
+    this.#kept.cut();
     this.#source.destroy(ABANDONED);
     this.stopReading();
   }

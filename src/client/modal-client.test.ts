@@ -2,6 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CUT_BODY_KEPT_BYTES } from './body.ts';
 import { InvalidArgumentError } from './errors.ts';
 import { ModalClient, MAX_HOPS } from './modal-client.ts';
 import type { CallResult } from './types.ts';
@@ -255,9 +256,10 @@ describe('ModalClient — classified failures', () => {
     const closed = new Promise<void>((r) => (serverSawClose = r));
     a.routes.set('/app/huge', (_q, res) => {
       res.writeHead(200, { 'content-type': 'video/mp4' });
-      const chunk = Buffer.alloc(64 * 1024, 1);
       const pump = () => {
         while (written < 50 * MiB && !res.destroyed) {
+          // Each 64 KiB chunk filled with its own index, so the kept head shows which bytes it holds.
+          const chunk = Buffer.alloc(64 * 1024, (written / (64 * 1024)) % 251);
           written += chunk.length;
           if (!res.write(chunk)) return void res.once('drain', pump);
         }
@@ -268,8 +270,10 @@ describe('ModalClient — classified failures', () => {
     });
     const r = await localClient({ maxBodyBytes: MiB }).call({ app: 'app', path: '/huge', method: 'GET', deadlineMs: 20_000 });
     expect(r.failure?.class).toBe('too-large');
-    expect(r.failure?.message).toMatch(/1048576-byte cap/);
-    expect(r.body.length).toBeLessThanOrEqual(MiB);
+    expect(r.failure?.message).toMatch(/1048576-byte cap; stopped reading \(its first 65536 bytes kept\)/);
+    // The body failed and nothing judges it: only its first bytes come back, the body's own.
+    expect(r.body.length).toBe(CUT_BODY_KEPT_BYTES);
+    expect(r.body.equals(Buffer.alloc(CUT_BODY_KEPT_BYTES, 0))).toBe(true);
     await closed;
     // Backpressure stopped the server long before 50 MiB: the client did not read it all.
     expect(written).toBeLessThan(25 * MiB);
@@ -324,7 +328,7 @@ describe('ModalClient — classified failures', () => {
     const r = await localClient({ maxBodyBytes: MiB }).call({ app: 'app', path: '/bomb', method: 'GET', deadlineMs: 20_000 });
     expect(r.failure?.class).toBe('too-large');
     expect(r.failure?.message).toMatch(/decoded body passed the 1048576-byte cap/);
-    expect(r.body.length).toBeLessThanOrEqual(MiB);
+    expect(r.body.length).toBeLessThanOrEqual(CUT_BODY_KEPT_BYTES);
   });
 
   it('reports invalid gzip as network', async () => {
