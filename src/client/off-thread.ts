@@ -29,6 +29,11 @@ export async function callOnClientThread(options: object, call: PreparedCall, si
   return { ...result, body: Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength) };
 }
 
+/** A full garbage collection on the client's thread, if it runs and gc() is exposed (the soak's samples). */
+export function collectClientThreadGarbage(): Promise<boolean> {
+  return clientWorker.collectGarbage();
+}
+
 /** Stop the client's thread (tests, shutdown); calls in flight fail. The next call starts a new one. */
 export function closeClientThread(): Promise<void> {
   return clientWorker.close();

@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RequestWorker, ThreadRequestError } from './request-worker.ts';
 
@@ -27,6 +28,16 @@ describe('RequestWorker', () => {
   it('fails pending requests when the thread dies, and starts a new one for the next', async () => {
     await expect(echo.request({ exit: true })).rejects.toThrow(/echo worker exited with code 3/);
     expect(await echo.request({ echo: 'again' })).toBe('again');
+  });
+
+  it('runs a full collection on the thread when the process exposes gc(), and says when it cannot', async () => {
+    await echo.close();
+    expect(await echo.collectGarbage(), 'no thread running').toBe(false);
+    // The thread started below inherits the flag: V8's flags are the process's.
+    v8.setFlagsFromString('--expose-gc');
+    expect(await echo.request({ drop: true })).toBe('dropped');
+    expect(await echo.collectGarbage()).toBe(true);
+    expect(await echo.request({ dropped: true })).toBe('collected');
   });
 
   it('fails pending requests when closed', async () => {

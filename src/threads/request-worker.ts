@@ -30,6 +30,7 @@ export class RequestWorker<Req, Res> {
   readonly #label: string;
   #worker: Worker | undefined;
   readonly #pending = new Map<number, Pending<Res>>();
+  readonly #collects = new Map<number, (collected: boolean) => void>();
   #nextId = 1;
 
   /** `module` is the thread's side, a module that calls serveRequests(); `label` names it in errors. */
@@ -56,6 +57,21 @@ export class RequestWorker<Req, Res> {
     });
   }
 
+  /**
+   * A full garbage collection on the thread, between or beside its requests: true when one ran,
+   * false when no thread is running or the process does not expose gc() (`--expose-gc`, or
+   * v8.setFlagsFromString before the thread starts). For measurements of memory retained.
+   */
+  collectGarbage(): Promise<boolean> {
+    const w = this.#worker;
+    if (!w) return Promise.resolve(false);
+    const id = this.#nextId++;
+    return new Promise<boolean>((resolve) => {
+      this.#collects.set(id, resolve);
+      w.postMessage({ id, collect: true } satisfies ToThread<Req>);
+    });
+  }
+
   /** Stops the thread (tests, shutdown); pending requests fail. The next request starts a new one. */
   async close(): Promise<void> {
     const w = this.#worker;
@@ -74,6 +90,11 @@ export class RequestWorker<Req, Res> {
   }
 
   #settle(w: Worker, msg: FromThread<Res>): void {
+    if ('collected' in msg) {
+      this.#collects.get(msg.id)?.(msg.collected);
+      this.#collects.delete(msg.id);
+      return;
+    }
     const p = this.#pending.get(msg.id);
     if (!p) return;
     this.#pending.delete(msg.id);
@@ -87,5 +108,7 @@ export class RequestWorker<Req, Res> {
     this.#worker = undefined;
     for (const p of this.#pending.values()) p.reject(err);
     this.#pending.clear();
+    for (const resolve of this.#collects.values()) resolve(false);
+    this.#collects.clear();
   }
 }

@@ -11,12 +11,21 @@ export interface Answer<Res> {
   transfer?: Transferable[];
 }
 
+/** A full collection of this thread's heap, where the process was started with gc() exposed. */
+function collectGarbage(): boolean {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc !== 'function') return false;
+  gc();
+  return true;
+}
+
 export function serveRequests<Req, Res>(handle: (payload: Req, signal: AbortSignal) => Promise<Answer<Res>>): void {
   const port = parentPort;
   if (!port) throw new Error('serveRequests() runs only on a worker thread started by RequestWorker');
   const inFlight = new Map<number, AbortController>();
   port.on('message', async (msg: ToThread<Req>) => {
     if ('cancel' in msg) return inFlight.get(msg.id)?.abort();
+    if ('collect' in msg) return port.postMessage({ id: msg.id, collected: collectGarbage() } satisfies FromThread<Res>);
     const controller = new AbortController();
     inFlight.set(msg.id, controller);
     try {
