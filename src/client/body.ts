@@ -153,7 +153,8 @@ const endedBy = (err: unknown): BodyStop => (err === undefined ? { kind: 'comple
  * transport check ends the case), so only its first bytes stay: enough to sniff its format and
  * quote it in the report. Keeping the cap's worth (128 MiB by default) doubled the peak with the
  * copy that joins it, carried it across to the caller's thread and into the saved output, and
- * left the freed pages resident: the soak's RSS stepped up ~60 MB for good at its first endless body.
+ * left more freed pages resident: the soak's RSS stepped up ~60 MB for good at its first endless
+ * body, ~25 MB with the cut (test/trust/soak.test.ts).
  */
 export const CUT_BODY_KEPT_BYTES = 64 * 1024;
 

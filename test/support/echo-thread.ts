@@ -6,7 +6,7 @@ import { serveRequests } from '../../src/threads/serve.ts';
 
 type Req = { echo: string } | { throw: string } | { wait: true } | { exit: true } | { drop: true } | { dropped: true };
 
-/** An object only weakly held, in the old generation's reach only after a full collection frees it. */
+/** An object held only by a WeakRef: gone once a full collection has run on this thread. */
 let weak: WeakRef<object> | undefined;
 
 serveRequests<Req, string>(async (req, signal) => {
