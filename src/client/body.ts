@@ -182,15 +182,9 @@ class CappedChunks {
   cut(): void {
     if (this.#cut) return;
     this.#cut = true;
-    const head: Buffer[] = [];
-    let left = CUT_BODY_KEPT_BYTES;
-    for (const c of this.#chunks) {
-      if (left === 0) break;
-      head.push(c.subarray(0, left));
-      left -= head.at(-1)!.length;
-    }
-    this.#kept = CUT_BODY_KEPT_BYTES - left;
-    this.#chunks = [Buffer.concat(head, this.#kept)];
+    // Buffer.concat copies only up to the length it is given.
+    this.#kept = Math.min(this.#kept, CUT_BODY_KEPT_BYTES);
+    this.#chunks = [Buffer.concat(this.#chunks, this.#kept)];
   }
 
   concat(): Buffer {

@@ -174,11 +174,10 @@ describe(`soak: ${CYCLES} probe cycles of the serve wiring against a faulty emul
           await new Promise((r) => setTimeout(r, 1000));
         }
       };
-      let rotations = 0;
       const rotateFaults = async () => {
         while (!stop) {
           await control('DELETE', '/faults');
-          const fault = rotations++ === 0 ? HIGH_WATER_FAULT : ROTATED_FAULTS[Math.floor(Math.random() * ROTATED_FAULTS.length)];
+          const fault = faultsInjected.size === 0 ? HIGH_WATER_FAULT : ROTATED_FAULTS[Math.floor(Math.random() * ROTATED_FAULTS.length)];
           const app = FAULT_APPS[Math.floor(Math.random() * FAULT_APPS.length)];
           await control('POST', '/faults', { match: { app }, fault, times: 3 });
           faultsInjected.set(fault, (faultsInjected.get(fault) ?? 0) + 1);
